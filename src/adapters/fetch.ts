@@ -1,0 +1,54 @@
+import { BodyTooLargeError } from '../errors.js'
+import type { Receiver } from '../receiver.js'
+import type { WebhookResponse } from '../types.js'
+
+/**
+ * A Web-standard handler, `(Request) => Promise<Response>`, for Hono, Bun, Deno, Cloudflare Workers or any
+ * `fetch` runtime. The body is read from the stream once, stopping as soon as it passes the limit.
+ *
+ * @example
+ * ```ts
+ * import { fetchHandler } from 'webhook-receiver/fetch'
+ * const handle = fetchHandler(receiver)
+ * export default { fetch: (request: Request) => handle(request) }
+ * ```
+ */
+export function fetchHandler(receiver: Receiver<any>): (request: Request) => Promise<Response> {
+  return async (request) => {
+    const body = request.method === 'POST' ? await readWebBody(request, receiver.bodyLimit) : new Uint8Array(0)
+    if (body instanceof BodyTooLargeError) return toResponse(receiver.reject(body))
+    return toResponse(await receiver.handle({ method: request.method, url: request.url, headers: request.headers, body }))
+  }
+}
+
+function toResponse(response: WebhookResponse): Response {
+  return new Response(response.body, { status: response.status, headers: response.headers })
+}
+
+/** Reads a Web body up to `limit` bytes into one buffer; cancels the stream (never buffers the rest) past it. */
+async function readWebBody(request: Request, limit: number): Promise<Uint8Array | BodyTooLargeError> {
+  const declared = Number(request.headers.get('content-length') ?? Number.NaN)
+  if (declared > limit) return new BodyTooLargeError(limit)
+  if (request.body === null) return new Uint8Array(0)
+  const chunks: Uint8Array[] = []
+  let size = 0
+  const reader = request.body.getReader()
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    size += value.byteLength
+    if (size > limit) {
+      await reader.cancel()
+      return new BodyTooLargeError(limit)
+    }
+    chunks.push(value)
+  }
+  if (chunks.length === 1) return chunks[0] as Uint8Array
+  const body = new Uint8Array(size)
+  let offset = 0
+  for (const chunk of chunks) {
+    body.set(chunk, offset)
+    offset += chunk.byteLength
+  }
+  return body
+}

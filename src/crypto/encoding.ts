@@ -1,0 +1,22 @@
+const HEX = /^[0-9a-f]*$/i
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/
+
+/**
+ * Decodes a signature as sent by a sender, strictly: `Buffer.from(…, 'hex')` silently drops what follows an
+ * invalid character, which would turn a malformed signature into a shorter one. Returns undefined when the text
+ * is not valid in `encoding`.
+ *
+ * @example
+ * ```ts
+ * decodeSignature('757107ea…', 'hex') // Buffer of 32 bytes
+ * decodeSignature('not hex', 'hex')   // undefined
+ * ```
+ */
+export function decodeSignature(text: string, encoding: 'hex' | 'base64'): Buffer | undefined {
+  if (encoding === 'hex') {
+    if (text.length % 2 !== 0 || !HEX.test(text)) return undefined
+    return Buffer.from(text, 'hex')
+  }
+  if (text.length % 4 !== 0 || !BASE64.test(text)) return undefined
+  return Buffer.from(text, 'base64')
+}

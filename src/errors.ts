@@ -1,0 +1,186 @@
+/**
+ * Every way a delivery can be refused, as one error class per failure. Each carries the HTTP `status` the sender is
+ * answered with and a stable `code` that appears in the RFC 9457 problem response, so both the sender's retry
+ * behaviour and the developer's fix are decided by the class, never by parsing a message.
+ */
+
+/** Stable error codes: part of the public contract, listed in the README's status table. */
+export type WebhookErrorCode =
+  | 'method_not_allowed'
+  | 'body_too_large'
+  | 'raw_body_unavailable'
+  | 'signature_missing'
+  | 'signature_invalid'
+  | 'timestamp_invalid'
+  | 'timestamp_out_of_tolerance'
+  | 'header_missing'
+  | 'body_malformed'
+  | 'payload_invalid'
+  | 'duplicate_in_flight'
+  | 'handler_failed'
+  | 'store_unavailable'
+  | 'internal_error'
+
+/**
+ * Base class of every refusal. `message` is written for the developer reading logs; `detail` is what the sender
+ * sees in the response and never holds a secret, a signature or a stack.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await receiver.verify(request)
+ * } catch (error) {
+ *   if (error instanceof WebhookError) console.log(error.status, error.code)
+ * }
+ * ```
+ */
+export class WebhookError extends Error {
+  override readonly name: string = 'WebhookError'
+  readonly status: number
+  readonly code: WebhookErrorCode
+  /** Seconds before the sender should try again, sent as `Retry-After` (409 and 503 only). */
+  readonly retryAfter: number | undefined
+
+  constructor(status: number, code: WebhookErrorCode, message: string, options?: { cause?: unknown; retryAfter?: number }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause })
+    this.status = status
+    this.code = code
+    this.retryAfter = options?.retryAfter
+  }
+}
+
+/** 405: webhooks are always POSTed; the response carries `Allow: POST`. */
+export class MethodNotAllowedError extends WebhookError {
+  override readonly name = 'MethodNotAllowedError'
+  constructor(method: string) {
+    super(405, 'method_not_allowed', `Webhook deliveries are sent with POST, not ${method}.`)
+  }
+}
+
+/** 413: the body is larger than `bodyLimit`; it was not read past the limit. */
+export class BodyTooLargeError extends WebhookError {
+  override readonly name = 'BodyTooLargeError'
+  constructor(limit: number) {
+    super(413, 'body_too_large', `The request body is larger than the bodyLimit of ${limit} bytes. Raise bodyLimit if this sender really sends bodies this large.`)
+  }
+}
+
+/**
+ * 500: a body parser consumed the raw bytes before the webhook route saw them, so no signature can be checked.
+ * The message says how to fix the app's mount order; the sender retries, so the event is not lost once fixed.
+ */
+export class RawBodyUnavailableError extends WebhookError {
+  override readonly name = 'RawBodyUnavailableError'
+  constructor(fix: string) {
+    super(500, 'raw_body_unavailable', `The raw request body is not available, so the signature cannot be verified: ${fix}`)
+  }
+}
+
+/** 401: the signature header is absent. */
+export class SignatureMissingError extends WebhookError {
+  override readonly name = 'SignatureMissingError'
+  constructor(header: string) {
+    super(401, 'signature_missing', `The ${header} header is missing: this request was not signed by the sender.`)
+  }
+}
+
+/** 401: no signature in the header matches any configured secret, or the header cannot be read. */
+export class SignatureInvalidError extends WebhookError {
+  override readonly name = 'SignatureInvalidError'
+  constructor(reason = 'No signature matches the configured secret(s). Check that the secret is the one for this endpoint and that nothing re-encodes the body before it reaches the receiver.') {
+    super(401, 'signature_invalid', reason)
+  }
+}
+
+/** 401: the signed timestamp is not a whole number of seconds. */
+export class TimestampInvalidError extends WebhookError {
+  override readonly name = 'TimestampInvalidError'
+  constructor(header: string) {
+    super(401, 'timestamp_invalid', `The signed timestamp in ${header} is not a number of seconds.`)
+  }
+}
+
+/** 401: the signed timestamp is further than `tolerance` seconds from now, in either direction (replay or skew). */
+export class TimestampOutOfToleranceError extends WebhookError {
+  override readonly name = 'TimestampOutOfToleranceError'
+  constructor(toleranceSeconds: number) {
+    super(401, 'timestamp_out_of_tolerance', `The signed timestamp is more than ${toleranceSeconds} seconds away from the receiver's clock: a replayed delivery, or a clock that needs syncing.`)
+  }
+}
+
+/** 400: a header the provider always sends (event type, delivery id, …) is missing. */
+export class HeaderMissingError extends WebhookError {
+  override readonly name = 'HeaderMissingError'
+  constructor(header: string) {
+    super(400, 'header_missing', `The required ${header} header is missing.`)
+  }
+}
+
+/** 400: the verified body is not valid JSON (or form data) for this provider. */
+export class BodyMalformedError extends WebhookError {
+  override readonly name = 'BodyMalformedError'
+  constructor(what: string, options?: { cause?: unknown }) {
+    super(400, 'body_malformed', `The body is authentic but is not valid ${what}.`, options)
+  }
+}
+
+/** 400: the body parsed but lacks what the provider always sends (an event id or type). */
+export class PayloadInvalidError extends WebhookError {
+  override readonly name = 'PayloadInvalidError'
+  constructor(reason: string) {
+    super(400, 'payload_invalid', reason)
+  }
+}
+
+/** 409: the same event is being handled right now by another request; the sender should retry later. */
+export class DuplicateInFlightError extends WebhookError {
+  override readonly name = 'DuplicateInFlightError'
+  constructor(retryAfter: number) {
+    super(409, 'duplicate_in_flight', 'This event is already being handled by another request; retry later.', { retryAfter })
+  }
+}
+
+/** 500: a handler threw before the deadline; the reservation was released so the sender's retry runs it again. */
+export class HandlerFailedError extends WebhookError {
+  override readonly name = 'HandlerFailedError'
+  constructor(cause: unknown) {
+    super(500, 'handler_failed', 'A handler failed; the event was not marked as handled, so a retry will run it again.', { cause })
+  }
+}
+
+/** 503: the dedup store could not be reached, so no handler ran; the sender's retry will be processed. */
+export class StoreUnavailableError extends WebhookError {
+  override readonly name = 'StoreUnavailableError'
+  constructor(cause: unknown, retryAfter: number) {
+    super(503, 'store_unavailable', 'The deduplication store is unavailable; the event was not processed and should be retried.', { cause, retryAfter })
+  }
+}
+
+/** 500: an unexpected failure inside the receiver; the sender retries, so the event is not lost. */
+export class InternalError extends WebhookError {
+  override readonly name = 'InternalError'
+  constructor(cause: unknown) {
+    super(500, 'internal_error', 'The webhook receiver failed unexpectedly; the delivery was not processed.', { cause })
+  }
+}
+
+/**
+ * True for every error this library throws, also across duplicated copies of the package (dual ESM/CJS installs),
+ * where `instanceof` would fail.
+ *
+ * @example
+ * ```ts
+ * receiver.onError((error) => {
+ *   if (isWebhookError(error)) metrics.increment(error.code)
+ * })
+ * ```
+ */
+export function isWebhookError(value: unknown): value is WebhookError {
+  if (value instanceof WebhookError) return true
+  // Duck-typed so an error from the other module format (ESM vs CJS copy) is recognised too.
+  return (
+    value instanceof Error &&
+    typeof (value as Partial<WebhookError>).status === 'number' &&
+    typeof (value as Partial<WebhookError>).code === 'string'
+  )
+}

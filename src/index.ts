@@ -1,0 +1,43 @@
+/**
+ * webhook-receiver: the inbound side of webhooks. This entry never imports a framework; adapters live in their
+ * own subpaths (`webhook-receiver/express`, `/fetch`, `/node`) and providers in `webhook-receiver/providers/*`.
+ */
+export { createReceiver } from './receiver.js'
+export type { EventFor, EventName, Receiver, ReceiverOptions } from './receiver.js'
+export { memoryStore } from './stores/memory.js'
+export type { MemoryStoreOptions } from './stores/memory.js'
+export type { Logger } from './dispatch.js'
+export {
+  BodyMalformedError,
+  BodyTooLargeError,
+  DuplicateInFlightError,
+  HandlerFailedError,
+  HeaderMissingError,
+  InternalError,
+  isWebhookError,
+  MethodNotAllowedError,
+  PayloadInvalidError,
+  RawBodyUnavailableError,
+  SignatureInvalidError,
+  SignatureMissingError,
+  StoreUnavailableError,
+  TimestampInvalidError,
+  TimestampOutOfToleranceError,
+  WebhookError,
+} from './errors.js'
+export type { WebhookErrorCode } from './errors.js'
+export { problemResponse } from './responses.js'
+export type {
+  DedupStore,
+  ErrorHandler,
+  EventMap,
+  Handler,
+  HeaderInput,
+  ParsedEvent,
+  Provider,
+  ReserveOutcome,
+  SignedRequest,
+  WebhookEvent,
+  WebhookRequest,
+  WebhookResponse,
+} from './types.js'

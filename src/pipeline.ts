@@ -1,0 +1,228 @@
+/**
+ * The steps of a delivery, in order and each once (DESIGN.md §2), and the status policy that tells the sender
+ * whether to retry (§3).
+ */
+import { toBytes } from './body.js'
+import type { Dispatcher, Logger } from './dispatch.js'
+import {
+  BodyTooLargeError,
+  DuplicateInFlightError,
+  HandlerFailedError,
+  isWebhookError,
+  MethodNotAllowedError,
+  RawBodyUnavailableError,
+  StoreUnavailableError,
+  TimestampOutOfToleranceError,
+  type WebhookError,
+} from './errors.js'
+import { normalizeHeaders } from './headers.js'
+import { ACCEPTED, DUPLICATE, RECEIVED, problemResponse } from './responses.js'
+import type { DedupStore, Handler, ParsedEvent, Provider, SignedRequest, WebhookEvent, WebhookRequest, WebhookResponse } from './types.js'
+
+/** Everything `createReceiver` resolved from its options; read-only for the life of the receiver. */
+export interface PipelineConfig {
+  provider: Provider<any, any>
+  store: DedupStore
+  dispatcher: Dispatcher
+  logger: Logger
+  toleranceSeconds: number
+  now: () => number
+  deadlineMs: number
+  bodyLimit: number
+  leaseMs: number
+  dedupTtlMs: number
+  namespace: string
+  onStoreError: 'reject' | 'process'
+}
+
+type Outcome = 'handled' | 'duplicate' | 'pending'
+const TIMED_OUT = Symbol('timed out')
+
+/** A delivery that passed steps 1–5: its bytes, headers, signed timestamp and parsed events. */
+interface VerifiedDelivery {
+  signed: SignedRequest
+  timestamp: number | undefined
+  parsed: ParsedEvent[]
+}
+
+/** Steps 1–5: method, body, signature, timestamp, parse. Throws a `WebhookError` for every refusal. */
+function verifyAndParse(config: PipelineConfig, request: WebhookRequest): VerifiedDelivery {
+  if (request.method.toUpperCase() !== 'POST') throw new MethodNotAllowedError(request.method)
+  const raw: unknown = request.body
+  if (typeof raw !== 'string' && !(raw instanceof Uint8Array)) {
+    throw new RawBodyUnavailableError(
+      'receiver.handle() needs the body as the raw bytes (Uint8Array/Buffer) or the exact string received, not a parsed object.',
+    )
+  }
+  const body = toBytes(raw)
+  if (body.byteLength > config.bodyLimit) throw new BodyTooLargeError(config.bodyLimit)
+  const signed: SignedRequest = { method: 'POST', url: request.url, headers: normalizeHeaders(request.headers), body }
+
+  const timestamp = config.provider.verify(signed)
+  // Both directions: a timestamp from the future is as suspect as an old one (replay with a forged clock).
+  if (timestamp !== undefined && Math.abs(config.now() / 1000 - timestamp) > config.toleranceSeconds) {
+    throw new TimestampOutOfToleranceError(config.toleranceSeconds)
+  }
+  return { signed, timestamp, parsed: config.provider.parse(signed) }
+}
+
+/**
+ * Verifies and parses a delivery without dedup or dispatch (`receiver.verify`).
+ *
+ * @example
+ * ```ts
+ * const [event] = verifyDelivery(config, { method: 'POST', url: '/hook', headers, body })
+ * ```
+ */
+export function verifyDelivery(config: PipelineConfig, request: WebhookRequest): WebhookEvent[] {
+  const delivery = verifyAndParse(config, request)
+  return delivery.parsed.map((parsed) => toEvent(config, delivery, parsed))
+}
+
+/**
+ * The whole pipeline: verify, then dedup and dispatch every event of the delivery, and answer with the status
+ * that makes the sender retry exactly when it should. Never throws: every failure becomes a problem response.
+ *
+ * @example
+ * ```ts
+ * const response = await handleDelivery(config, request) // { status, headers, body }
+ * ```
+ */
+export async function handleDelivery(config: PipelineConfig, request: WebhookRequest): Promise<WebhookResponse> {
+  try {
+    const delivery = verifyAndParse(config, request)
+    const { parsed } = delivery
+    if (parsed.length === 1) return respond(await processEvent(config, delivery, parsed[0] as ParsedEvent))
+    return respond(await processBatch(config, delivery))
+  } catch (error) {
+    return refuse(config, error)
+  }
+}
+
+/** Several events in one delivery: each is deduplicated and dispatched on its own; the worst outcome answers. */
+async function processBatch(config: PipelineConfig, delivery: VerifiedDelivery): Promise<Outcome> {
+  const settled = await Promise.allSettled(delivery.parsed.map((parsed) => processEvent(config, delivery, parsed)))
+  let worst: WebhookError | undefined
+  let pending = false
+  for (const result of settled) {
+    if (result.status === 'fulfilled') pending ||= result.value === 'pending'
+    else if (worst === undefined || severity(result.reason) > severity(worst)) worst = result.reason
+  }
+  if (worst !== undefined) throw worst
+  return pending ? 'pending' : 'handled'
+}
+
+/** A failed item makes the sender retry the batch; the items already handled are then skipped by dedup. */
+function severity(error: WebhookError): number {
+  return error.status === 503 ? 3 : error.status === 500 ? 2 : 1
+}
+
+/** Steps 6–8 for one event: reserve, run the handlers up to the deadline, then complete or release. */
+async function processEvent(config: PipelineConfig, delivery: VerifiedDelivery, parsed: ParsedEvent): Promise<Outcome> {
+  const handlers = config.dispatcher.handlersFor(parsed)
+  // Nothing would run, so there is nothing to protect: skip the store round trips.
+  if (handlers.length === 0) return 'handled'
+  const event = toEvent(config, delivery, parsed)
+
+  const key = `${config.namespace}:${config.provider.name}:${parsed.id}`
+  const token = globalThis.crypto.randomUUID()
+  let reservation: Reservation | undefined = { key, token }
+  try {
+    const outcome = await config.store.reserve(key, token, config.leaseMs)
+    if (outcome === 'done') return 'duplicate'
+    if (outcome === 'in-flight') throw new DuplicateInFlightError(retryAfterSeconds(config))
+  } catch (error) {
+    if (isWebhookError(error)) throw error
+    if (config.onStoreError === 'reject') throw new StoreUnavailableError(error, retryAfterSeconds(config))
+    config.logger.warn('[webhook-receiver] dedup store failed; processing without dedup (onStoreError: "process")', error)
+    reservation = undefined
+  }
+  return runUntilDeadline(config, handlers, event, reservation)
+}
+
+interface Reservation {
+  key: string
+  token: string
+}
+
+async function runUntilDeadline(
+  config: PipelineConfig,
+  handlers: readonly Handler<any>[],
+  event: WebhookEvent,
+  reservation: Reservation | undefined,
+): Promise<Outcome> {
+  // Settles after the store has recorded the outcome, so a retry right after our answer sees the right state.
+  const settled = config.dispatcher.run(handlers, event).then(
+    async () => {
+      if (reservation !== undefined) await storeQuietly(config, () => config.store.complete(reservation.key, reservation.token, config.dedupTtlMs))
+      return 'handled' as const
+    },
+    async (error: unknown) => {
+      if (reservation !== undefined) await storeQuietly(config, () => config.store.release(reservation.key, reservation.token))
+      config.dispatcher.reportError(error, event)
+      return new HandlerFailedError(error)
+    },
+  )
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const deadline = new Promise<typeof TIMED_OUT>((resolve) => {
+    timer = setTimeout(resolve, config.deadlineMs, TIMED_OUT)
+    // The deadline only decides the answer; it must not keep a closing process alive.
+    timer.unref?.()
+  })
+  const result = await Promise.race([settled, deadline])
+  clearTimeout(timer)
+  if (result === TIMED_OUT) return 'pending' // the handlers go on; their failure reaches onError
+  if (result instanceof HandlerFailedError) throw result
+  return result
+}
+
+/** A store failure after the handlers ran must not change the answer: the work is done. Logged, not thrown. */
+async function storeQuietly(config: PipelineConfig, write: () => Promise<void> | void): Promise<void> {
+  try {
+    await write()
+  } catch (error) {
+    config.logger.warn('[webhook-receiver] dedup store write failed after the handlers ran', error)
+  }
+}
+
+function retryAfterSeconds(config: PipelineConfig): number {
+  return Math.max(1, Math.ceil(config.deadlineMs / 1000))
+}
+
+function respond(outcome: Outcome): WebhookResponse {
+  return outcome === 'handled' ? RECEIVED : outcome === 'duplicate' ? DUPLICATE : ACCEPTED
+}
+
+const loggedOnce = new WeakMap<Logger, Set<string>>()
+
+/**
+ * Answers a refusal as a problem response. Misconfigurations (raw body consumed) and internal faults are logged once per code, so the developer sees the
+ * fix without a log line per retry. Handler failures were already reported through onError.
+ */
+export function refuse(config: PipelineConfig, error: unknown): WebhookResponse {
+  const response = problemResponse(error)
+  if (response.status === 500 && !(error instanceof HandlerFailedError)) {
+    let seen = loggedOnce.get(config.logger)
+    if (seen === undefined) loggedOnce.set(config.logger, (seen = new Set()))
+    const code = isWebhookError(error) ? error.code : 'internal_error'
+    if (!seen.has(code)) {
+      seen.add(code)
+      config.logger.error(`[webhook-receiver] ${code}: ${isWebhookError(error) ? error.message : 'unexpected failure'}`, error)
+    }
+  }
+  return response
+}
+
+function toEvent(config: PipelineConfig, delivery: VerifiedDelivery, parsed: ParsedEvent): WebhookEvent {
+  const event: WebhookEvent = {
+    id: parsed.id,
+    type: parsed.type,
+    payload: parsed.payload,
+    provider: config.provider.name,
+    headers: delivery.signed.headers,
+    rawBody: delivery.signed.body,
+  }
+  if (delivery.timestamp !== undefined) event.timestamp = delivery.timestamp
+  if (parsed.attempt !== undefined) event.attempt = parsed.attempt
+  return event
+}

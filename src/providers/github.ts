@@ -1,0 +1,91 @@
+import type { operations } from '@octokit/openapi-webhooks-types'
+import { bytesToText, isJsonObject, parseJsonBody, parseJsonText } from '../body.js'
+import { decodeSignature } from '../crypto/encoding.js'
+import { hmac, importHmacKey } from '../crypto/hmac.js'
+import { signatureMatches } from '../crypto/signature-matches.js'
+import { BodyMalformedError, HeaderMissingError, SignatureInvalidError, SignatureMissingError } from '../errors.js'
+import type { Provider } from '../types.js'
+import { secretList } from './secrets.js'
+
+type Underscored<S extends string> = S extends `${infer Head}-${infer Tail}` ? `${Head}_${Underscored<Tail>}` : S
+/** `pull-request/ready-for-review` (the OpenAPI operation) → `pull_request.ready_for_review` (what GitHub sends). */
+type EventName<S extends string> = S extends `${infer Event}/${infer Action}`
+  ? `${Underscored<Event>}.${Underscored<Action>}`
+  : Underscored<S>
+type PayloadOf<T> = T extends { requestBody: { content: { 'application/json': infer P } } } ? P : never
+type BaseName<S extends string> = S extends `${infer Event}.${string}` ? Event : never
+
+/** Every GitHub event (`push`, `issues.opened`, …) mapped to its payload, from `@octokit/openapi-webhooks-types`. */
+export type GitHubEventMap = { [K in keyof operations & string as EventName<K>]: PayloadOf<operations[K]> }
+/** Event names without their action (`issues`): a handler on one receives every action of that event. */
+export type GitHubEventAlias = BaseName<keyof GitHubEventMap & string>
+
+export interface GitHubOptions {
+  /** The webhook's secret, or several while rotating. */
+  secret: string | readonly string[]
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000
+const SIGNATURE_PREFIX = 'sha256='
+
+/**
+ * GitHub: `X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the raw body>`; no signed timestamp, so dedup on
+ * `X-GitHub-Delivery` is the replay protection. The event type is `X-GitHub-Event` plus `.action` when the payload
+ * has one; a handler on `issues` also receives `issues.opened`. JSON and `application/x-www-form-urlencoded`
+ * (`payload=…`) content types are both accepted.
+ *
+ * @example
+ * ```ts
+ * import { github } from 'webhook-receiver/providers/github'
+ * const receiver = createReceiver({ provider: github({ secret: process.env.GITHUB_WEBHOOK_SECRET! }) })
+ * receiver.on('issues.opened', (event) => event.payload.issue.title)
+ * ```
+ */
+export function github(options: GitHubOptions): Provider<GitHubEventMap, GitHubEventAlias> {
+  const keys = secretList(options?.secret, 'github', 'secret').map((secret) => importHmacKey(secret))
+  return {
+    name: 'github',
+    // GitHub terminates the connection after 10 seconds (docs: "Handling webhook deliveries").
+    deadlineMs: 10_000,
+    // GitHub caps payloads at 25 MB (docs: "Webhook events and payloads").
+    bodyLimit: 25 * 1024 * 1024,
+    // GitHub does not retry by itself; deliveries can be redelivered by hand for 3 days. One more day of margin.
+    retryWindowMs: 4 * DAY_MS,
+    signsTimestamp: false,
+    verify({ headers, body }) {
+      const header = headers['x-hub-signature-256']
+      if (header === undefined || header === '') throw new SignatureMissingError('X-Hub-Signature-256')
+      const candidate = header.startsWith(SIGNATURE_PREFIX)
+        ? decodeSignature(header.slice(SIGNATURE_PREFIX.length), 'hex')
+        : undefined
+      if (candidate === undefined) {
+        throw new SignatureInvalidError('The X-Hub-Signature-256 header is not of the form sha256=<hex>.')
+      }
+      if (!signatureMatches(keys, [candidate], (key) => hmac('sha256', key, body))) throw new SignatureInvalidError()
+      return undefined
+    },
+    parse({ headers, body }) {
+      const event = headers['x-github-event']
+      if (event === undefined || event === '') throw new HeaderMissingError('X-GitHub-Event')
+      const id = headers['x-github-delivery']
+      if (id === undefined || id === '') throw new HeaderMissingError('X-GitHub-Delivery')
+      const payload = isFormEncoded(headers['content-type']) ? parseFormPayload(body) : parseJsonBody(body)
+      if (!isJsonObject(payload)) throw new BodyMalformedError('a GitHub event object')
+      const action = payload.action
+      return typeof action === 'string' && action !== ''
+        ? [{ id, type: `${event}.${action}`, payload, aliases: [event] }]
+        : [{ id, type: event, payload }]
+    },
+  }
+}
+
+function isFormEncoded(contentType: string | undefined): boolean {
+  return contentType !== undefined && contentType.toLowerCase().startsWith('application/x-www-form-urlencoded')
+}
+
+/** GitHub's form content type sends the JSON in a `payload` field (docs: "Creating webhooks", content type). */
+function parseFormPayload(body: Uint8Array): unknown {
+  const json = new URLSearchParams(bytesToText(body)).get('payload')
+  if (json === null) throw new BodyMalformedError('form data with a payload field')
+  return parseJsonText(json)
+}

@@ -1,0 +1,78 @@
+import type { Stripe } from 'stripe'
+import { isJsonObject, parseJsonBody } from '../body.js'
+import { decodeSignature } from '../crypto/encoding.js'
+import { hmac, importHmacKey } from '../crypto/hmac.js'
+import { signatureMatches } from '../crypto/signature-matches.js'
+import { PayloadInvalidError, SignatureInvalidError, SignatureMissingError, TimestampInvalidError } from '../errors.js'
+import type { Provider } from '../types.js'
+import { secretList } from './secrets.js'
+import { readSignedTimestamp } from './timestamp.js'
+
+/** Every Stripe event type mapped to its payload, from the `stripe` package's own `Stripe.Event` union. */
+export type StripeEventMap = { [E in Stripe.Event as E['type']]: E }
+
+export interface StripeOptions {
+  /** The endpoint's signing secret (`whsec_…`), or several while rotating. */
+  secret: string | readonly string[]
+}
+
+const SIGNATURE_HEADER = 'stripe-signature'
+/** At most this many `v1=` entries are read, so a hostile header cannot make verification do unbounded work. */
+const MAX_SIGNATURES = 16
+const DAY_MS = 24 * 60 * 60 * 1000
+
+/**
+ * Stripe: `Stripe-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">[,v1=…]`.
+ * Dedup id is the event's `id` (`evt_…`), stable across Stripe's retries.
+ *
+ * @example
+ * ```ts
+ * import { stripe } from 'webhook-receiver/providers/stripe'
+ * const receiver = createReceiver({ provider: stripe({ secret: process.env.STRIPE_WEBHOOK_SECRET! }) })
+ * receiver.on('payment_intent.succeeded', (event) => event.payload.data.object.amount)
+ * ```
+ */
+export function stripe(options: StripeOptions): Provider<StripeEventMap> {
+  const keys = secretList(options?.secret, 'stripe', 'secret').map((secret) => importHmacKey(secret))
+  return {
+    name: 'stripe',
+    // Stripe documents no exact timeout, only "return a 2xx quickly"; 10 s keeps well inside what it tolerates.
+    deadlineMs: 10_000,
+    bodyLimit: 1024 * 1024,
+    // Live-mode retries go on for up to 3 days (Stripe docs, "Retry behavior"); one more day of margin.
+    retryWindowMs: 4 * DAY_MS,
+    signsTimestamp: true,
+    verify({ headers, body }) {
+      const header = headers[SIGNATURE_HEADER]
+      if (header === undefined || header === '') throw new SignatureMissingError('Stripe-Signature')
+      let timestampText: string | undefined
+      const candidates: Buffer[] = []
+      for (const item of header.split(',', 64)) {
+        const eq = item.indexOf('=')
+        if (eq < 0) continue
+        const name = item.slice(0, eq).trim()
+        if (name === 't') timestampText = item.slice(eq + 1).trim()
+        else if (name === 'v1' && candidates.length < MAX_SIGNATURES) {
+          const decoded = decodeSignature(item.slice(eq + 1).trim(), 'hex')
+          if (decoded !== undefined) candidates.push(decoded)
+        }
+      }
+      if (timestampText === undefined || candidates.length === 0) {
+        throw new SignatureInvalidError('The Stripe-Signature header has no t= timestamp or no v1= signature.')
+      }
+      if (!signatureMatches(keys, candidates, (key) => hmac('sha256', key, `${timestampText}.`, body))) {
+        throw new SignatureInvalidError()
+      }
+      const timestamp = readSignedTimestamp(timestampText)
+      if (timestamp === undefined) throw new TimestampInvalidError('Stripe-Signature')
+      return timestamp
+    },
+    parse({ body }) {
+      const payload = parseJsonBody(body)
+      if (!isJsonObject(payload) || typeof payload.id !== 'string' || typeof payload.type !== 'string') {
+        throw new PayloadInvalidError('A Stripe event is a JSON object with a string "id" and "type".')
+      }
+      return [{ id: payload.id, type: payload.type, payload }]
+    },
+  }
+}

@@ -1,0 +1,141 @@
+import { createDispatcher, type Logger } from './dispatch.js'
+import { handleDelivery, refuse, verifyDelivery, type PipelineConfig } from './pipeline.js'
+import { memoryStore } from './stores/memory.js'
+import type { WebhookError } from './errors.js'
+import type { DedupStore, ErrorHandler, EventMap, Handler, Provider, WebhookEvent, WebhookRequest, WebhookResponse } from './types.js'
+
+export interface ReceiverOptions<TProvider extends Provider<any, any>> {
+  /** Who sends the webhooks, e.g. `stripe({ secret })`. */
+  provider: TProvider
+  /** Dedup state. Default: `memoryStore()` (this process only). */
+  store?: DedupStore
+  /** Largest accepted distance between the signed timestamp and now, in seconds, both directions. Default 300. */
+  tolerance?: number
+  /** Clock in milliseconds since the epoch, for tests and replays. Default `Date.now`. */
+  now?: () => number
+  /** How long the answer waits for handlers before a 202 is sent and they go on. Default: the provider's deadline. */
+  deadlineMs?: number
+  /** Largest body read, in bytes. Default: the provider's limit. */
+  bodyLimit?: number
+  /** Prefix of every dedup key, to share one store between apps or endpoints. Default `'webhook'`. */
+  namespace?: string
+  /** How long a reservation holds before a crashed process's event may run elsewhere. Default: deadline + 5 s. */
+  leaseMs?: number
+  /** How long a handled event is remembered. Default: the provider's retry window (Stripe: 4 days). */
+  dedupTtlMs?: number
+  /** When the store is unreachable: `'reject'` answers 503 so the sender retries (default); `'process'` runs without dedup. */
+  onStoreError?: 'reject' | 'process'
+  /** Where failures are logged when no `onError` handler is registered. Default `console`. */
+  logger?: Logger
+}
+
+type EventsOf<P> = P extends Provider<infer TEvents, any> ? TEvents : EventMap
+type AliasesOf<P> = P extends Provider<any, infer TAliases> ? TAliases : never
+
+/** The handler names a provider accepts: its event types and their families (GitHub's `issues`). */
+export type EventName<P extends Provider<any, any>> = (keyof EventsOf<P> & string) | AliasesOf<P>
+
+/** The event a handler registered under `K` receives: every event type `K` names, with its payload. */
+export type EventFor<P extends Provider<any, any>, K extends string> = {
+  [T in keyof EventsOf<P> & string]: T extends K
+    ? WebhookEvent<T, EventsOf<P>[T]>
+    : K extends AliasesOf<P>
+      ? T extends `${K}.${string}`
+        ? WebhookEvent<T, EventsOf<P>[T]>
+        : never
+      : never
+}[keyof EventsOf<P> & string]
+
+/** A configured receiver: register handlers, then mount it with an adapter or call `handle` yourself. */
+export interface Receiver<P extends Provider<any, any> = Provider> {
+  /** The provider this receiver verifies. */
+  readonly provider: P
+  /** The largest body accepted, in bytes: adapters stop reading the stream past it. */
+  readonly bodyLimit: number
+  /** Runs a handler for one event type, several, or a family (`issues` receives `issues.opened`). */
+  on<K extends EventName<P>>(type: K | readonly K[], handler: Handler<EventFor<P, K>>): this
+  /** Runs a handler for every verified event. */
+  onAny(handler: Handler<EventFor<P, keyof EventsOf<P> & string>>): this
+  /** Receives every handler failure, also those after a 202 was sent. */
+  onError(handler: ErrorHandler): this
+  /** The whole pipeline on one request; never throws. */
+  handle(request: WebhookRequest): Promise<WebhookResponse>
+  /**
+   * Answers a refusal an adapter found before `handle` could run (the raw body was consumed by a body parser, or
+   * is over the limit), with the same problem format and logging (misconfigurations are logged once).
+   */
+  reject(error: WebhookError): WebhookResponse
+  /** Verifies and parses without dedup or dispatch; throws a `WebhookError`. An array, as one delivery may batch. */
+  verify(request: WebhookRequest): Promise<EventFor<P, keyof EventsOf<P> & string>[]>
+}
+
+/**
+ * Creates a receiver for one provider: it verifies each delivery on the raw bytes, rejects replays, deduplicates
+ * retries and dispatches to typed handlers, answering the sender with the status that makes it retry exactly
+ * when it should.
+ *
+ * @example
+ * ```ts
+ * import { createReceiver } from 'webhook-receiver'
+ * import { stripe } from 'webhook-receiver/providers/stripe'
+ *
+ * const receiver = createReceiver({ provider: stripe({ secret: process.env.STRIPE_WEBHOOK_SECRET! }) })
+ * receiver.on('payment_intent.succeeded', async (event) => {
+ *   await markPaid(event.payload.data.object.id)
+ * })
+ * ```
+ */
+export function createReceiver<P extends Provider<any, any>>(options: ReceiverOptions<P>): Receiver<P> {
+  const config = resolveConfig(options)
+  const { dispatcher } = config
+  const receiver: Receiver<P> = {
+    provider: options.provider,
+    bodyLimit: config.bodyLimit,
+    on(type, handler) {
+      dispatcher.on(type as string | readonly string[], handler)
+      return receiver
+    },
+    onAny(handler) {
+      dispatcher.onAny(handler)
+      return receiver
+    },
+    onError(handler) {
+      dispatcher.onError(handler)
+      return receiver
+    },
+    handle: (request) => handleDelivery(config, request),
+    reject: (error) => refuse(config, error),
+    verify: async (request) => verifyDelivery(config, request) as never,
+  }
+  return receiver
+}
+
+function resolveConfig(options: ReceiverOptions<Provider<any, any>>): PipelineConfig {
+  const provider = options?.provider
+  if (provider === undefined || typeof provider.verify !== 'function' || typeof provider.parse !== 'function') {
+    throw new TypeError('createReceiver({ provider }): pass a provider, e.g. stripe({ secret }) from "webhook-receiver/providers/stripe".')
+  }
+  const deadlineMs = positive(options.deadlineMs ?? provider.deadlineMs, 'deadlineMs')
+  const logger = options.logger ?? console
+  return {
+    provider,
+    store: options.store ?? memoryStore(),
+    dispatcher: createDispatcher(logger),
+    logger,
+    toleranceSeconds: positive(options.tolerance ?? 300, 'tolerance'),
+    now: options.now ?? Date.now,
+    deadlineMs,
+    bodyLimit: positive(options.bodyLimit ?? provider.bodyLimit, 'bodyLimit'),
+    leaseMs: positive(options.leaseMs ?? deadlineMs + 5_000, 'leaseMs'),
+    dedupTtlMs: positive(options.dedupTtlMs ?? provider.retryWindowMs, 'dedupTtlMs'),
+    namespace: options.namespace ?? 'webhook',
+    onStoreError: options.onStoreError ?? 'reject',
+  }
+}
+
+function positive(value: number, option: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw new TypeError(`createReceiver({ ${option} }): expected a positive number, got ${String(value)}.`)
+  }
+  return value
+}

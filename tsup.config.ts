@@ -1,0 +1,26 @@
+import { defineConfig } from 'tsup'
+
+/** One entry per subpath of package.json `exports`; scripts/check-package.mjs fails the build when they drift. */
+export const entries = {
+  index: 'src/index.ts',
+  'providers/stripe': 'src/providers/stripe.ts',
+  'providers/github': 'src/providers/github.ts',
+  'providers/standard-webhooks': 'src/providers/standard-webhooks.ts',
+  'adapters/express': 'src/adapters/express.ts',
+  'adapters/fetch': 'src/adapters/fetch.ts',
+  'adapters/node': 'src/adapters/node.ts',
+  'testing/index': 'src/testing/index.ts',
+}
+
+export default defineConfig({
+  entry: entries,
+  format: ['esm', 'cjs'],
+  dts: true,
+  clean: true,
+  splitting: true,
+  treeshake: true,
+  target: 'node20',
+  platform: 'node',
+  sourcemap: false,
+  outDir: 'dist',
+})
