@@ -1,0 +1,113 @@
+/**
+ * `npm run demo`: starts the Express example on 127.0.0.1 with embedded demo secrets, fires real signed deliveries
+ * at it over HTTP (valid, forged, stale, duplicate), prints what came back, and exits 0 only if every outcome was
+ * the expected one.
+ */
+import type { AddressInfo } from 'node:net'
+import { signGitHub, signStripe, type SignedDelivery } from 'webhook-receiver/testing'
+import { createApp } from '../examples/express/app.js'
+
+// Demo-only secrets, embedded so the demo runs with nothing to configure. Never reuse them.
+const STRIPE_SECRET = 'whsec_demo_only_not_a_real_secret'
+const GITHUB_SECRET = 'demo only, not a real secret'
+
+interface Case {
+  what: string
+  route: string
+  delivery: SignedDelivery
+  expectStatus: number
+  /** Whether this delivery must run a handler (a duplicate must not). */
+  expectRun: boolean
+}
+
+const handled: string[] = []
+const app = createApp({
+  stripeSecret: STRIPE_SECRET,
+  githubSecret: GITHUB_SECRET,
+  onHandled: (provider, type, id) => handled.push(`${provider}:${type}:${id}`),
+})
+
+const now = Math.floor(Date.now() / 1000)
+const payment = {
+  id: 'evt_demo_1',
+  object: 'event',
+  type: 'payment_intent.succeeded',
+  data: { object: { id: 'pi_demo_1', object: 'payment_intent', amount: 4200, currency: 'eur' } },
+}
+const validStripe = signStripe({ payload: payment, secret: STRIPE_SECRET, timestamp: now })
+
+const cases: Case[] = [
+  { what: 'Stripe payment_intent.succeeded', route: '/webhooks/stripe', delivery: validStripe, expectStatus: 200, expectRun: true },
+  {
+    what: 'GitHub issues.opened',
+    route: '/webhooks/github',
+    delivery: signGitHub({
+      event: 'issues',
+      payload: { action: 'opened', issue: { number: 1, title: 'Demo issue' } },
+      secret: GITHUB_SECRET,
+      deliveryId: '9a7c3f00-0000-4000-8000-000000000001',
+    }),
+    expectStatus: 200,
+    expectRun: true,
+  },
+  {
+    what: 'Stripe event, forged (wrong secret)',
+    route: '/webhooks/stripe',
+    delivery: signStripe({ payload: { ...payment, id: 'evt_forged' }, secret: 'whsec_attacker', timestamp: now }),
+    expectStatus: 401,
+    expectRun: false,
+  },
+  {
+    what: 'GitHub event, forged (body changed)',
+    route: '/webhooks/github',
+    delivery: (() => {
+      const signed = signGitHub({ event: 'issues', payload: { action: 'opened', issue: { number: 2, title: 'a' } }, secret: GITHUB_SECRET })
+      return { ...signed, body: signed.body.replace('"a"', '"b"') }
+    })(),
+    expectStatus: 401,
+    expectRun: false,
+  },
+  {
+    what: 'Stripe event, stale (signed 10 min ago)',
+    route: '/webhooks/stripe',
+    delivery: signStripe({ payload: { ...payment, id: 'evt_stale' }, secret: STRIPE_SECRET, timestamp: now - 600 }),
+    expectStatus: 401,
+    expectRun: false,
+  },
+  { what: 'Stripe event, duplicate of the first', route: '/webhooks/stripe', delivery: validStripe, expectStatus: 200, expectRun: false },
+]
+
+const server = app.listen(0, '127.0.0.1')
+await new Promise<void>((resolve) => server.once('listening', () => resolve()))
+const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+
+const rows: string[][] = [['#', 'sent', 'status', 'code', 'handler ran', 'expected', '']]
+let failures = 0
+for (const [index, item] of cases.entries()) {
+  const before = handled.length
+  const response = await fetch(base + item.route, { method: 'POST', headers: item.delivery.headers, body: item.delivery.body })
+  const text = await response.text()
+  const code = response.ok ? (text.includes('"duplicate":true') ? 'duplicate' : '-') : (JSON.parse(text) as { code: string }).code
+  const ran = handled.length > before
+  const ok = response.status === item.expectStatus && ran === item.expectRun
+  if (!ok) failures++
+  rows.push([
+    String(index + 1),
+    item.what,
+    String(response.status),
+    code,
+    ran ? 'yes' : 'no',
+    `${item.expectStatus}, ${item.expectRun ? 'runs' : 'no run'}`,
+    ok ? 'ok' : 'UNEXPECTED',
+  ])
+}
+server.close()
+
+const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)))
+const line = (row: string[]) => row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ')
+console.log(`\nwebhook-receiver demo: an Express app on ${base}, receiving real signed deliveries\n`)
+console.log(line(rows[0]!))
+console.log(widths.map((width) => '-'.repeat(width)).join('  '))
+for (const row of rows.slice(1)) console.log(line(row))
+console.log(failures === 0 ? '\nEvery outcome was the expected one.' : `\n${failures} outcome(s) were not the expected one.`)
+process.exitCode = failures === 0 ? 0 : 1
