@@ -35,7 +35,6 @@ export interface PipelineConfig {
   onStoreError: 'reject' | 'process'
 }
 
-type Outcome = 'handled' | 'duplicate' | 'pending'
 const TIMED_OUT = Symbol('timed out')
 
 /** A delivery that passed steps 1–5: its bytes, headers, signed timestamp and parsed events. */
@@ -92,24 +91,24 @@ export async function handleDelivery(config: PipelineConfig, request: WebhookReq
   try {
     const delivery = verifyAndParse(config, request)
     const { parsed } = delivery
-    if (parsed.length === 1) return respond(await processEvent(config, delivery, parsed[0] as ParsedEvent))
-    return respond(await processBatch(config, delivery))
+    if (parsed.length === 1) return await processEvent(config, delivery, parsed[0] as ParsedEvent)
+    return await processBatch(config, delivery)
   } catch (error) {
     return refuse(config, error)
   }
 }
 
 /** Several events in one delivery: each is deduplicated and dispatched on its own; the worst outcome answers. */
-async function processBatch(config: PipelineConfig, delivery: VerifiedDelivery): Promise<Outcome> {
+async function processBatch(config: PipelineConfig, delivery: VerifiedDelivery): Promise<WebhookResponse> {
   const settled = await Promise.allSettled(delivery.parsed.map((parsed) => processEvent(config, delivery, parsed)))
   let worst: WebhookError | undefined
   let pending = false
   for (const result of settled) {
-    if (result.status === 'fulfilled') pending ||= result.value === 'pending'
+    if (result.status === 'fulfilled') pending ||= result.value === ACCEPTED
     else if (worst === undefined || severity(result.reason) > severity(worst)) worst = result.reason
   }
   if (worst !== undefined) throw worst
-  return pending ? 'pending' : 'handled'
+  return pending ? ACCEPTED : RECEIVED
 }
 
 /** A failed item makes the sender retry the batch; the items already handled are then skipped by dedup. */
@@ -117,11 +116,17 @@ function severity(error: WebhookError): number {
   return error.status === 503 ? 3 : error.status === 500 ? 2 : 1
 }
 
-/** Steps 6–8 for one event: reserve, run the handlers up to the deadline, then complete or release. */
-async function processEvent(config: PipelineConfig, delivery: VerifiedDelivery, parsed: ParsedEvent): Promise<Outcome> {
+/**
+ * Steps 6–8 for one event: reserve, run the handlers up to the deadline, then complete or release. The answer is
+ * the provider's own reply where its sender reads one (a Slack challenge, Twilio TwiML), else the standard JSON.
+ */
+async function processEvent(config: PipelineConfig, delivery: VerifiedDelivery, parsed: ParsedEvent): Promise<WebhookResponse> {
+  // A protocol message (Slack's url_verification) is answered by the provider itself: no dedup, no handlers.
+  if (parsed.reply !== undefined) return parsed.reply
+  const { provider } = config
   const handlers = config.dispatcher.handlersFor(parsed)
   // Nothing would run, so there is nothing to protect: skip the store round trips.
-  if (handlers.length === 0) return 'handled'
+  if (handlers.length === 0) return provider.reply?.([]) ?? RECEIVED
   const event = toEvent(config, delivery, parsed)
 
   const key = `${config.namespace}:${config.provider.name}:${parsed.id}`
@@ -129,7 +134,7 @@ async function processEvent(config: PipelineConfig, delivery: VerifiedDelivery, 
   let reservation: Reservation | undefined = { key, token }
   try {
     const outcome = await config.store.reserve(key, token, config.leaseMs)
-    if (outcome === 'done') return 'duplicate'
+    if (outcome === 'done') return provider.reply?.([]) ?? DUPLICATE
     if (outcome === 'in-flight') throw new DuplicateInFlightError(retryAfterSeconds(config))
   } catch (error) {
     if (isWebhookError(error)) throw error
@@ -137,7 +142,9 @@ async function processEvent(config: PipelineConfig, delivery: VerifiedDelivery, 
     config.logger.warn('[webhook-receiver] dedup store failed; processing without dedup (onStoreError: "process")', error)
     reservation = undefined
   }
-  return runUntilDeadline(config, handlers, event, reservation)
+  const results = await runUntilDeadline(config, handlers, event, reservation)
+  if (results === TIMED_OUT) return ACCEPTED // the handlers go on; their failure reaches onError
+  return provider.reply?.(results) ?? RECEIVED
 }
 
 interface Reservation {
@@ -150,12 +157,12 @@ async function runUntilDeadline(
   handlers: readonly Handler<any>[],
   event: WebhookEvent,
   reservation: Reservation | undefined,
-): Promise<Outcome> {
+): Promise<unknown[] | typeof TIMED_OUT> {
   // Settles after the store has recorded the outcome, so a retry right after our answer sees the right state.
   const settled = config.dispatcher.run(handlers, event).then(
-    async () => {
+    async (results) => {
       if (reservation !== undefined) await storeQuietly(config, () => config.store.complete(reservation.key, reservation.token, config.dedupTtlMs))
-      return 'handled' as const
+      return results
     },
     async (error: unknown) => {
       if (reservation !== undefined) await storeQuietly(config, () => config.store.release(reservation.key, reservation.token))
@@ -171,7 +178,6 @@ async function runUntilDeadline(
   })
   const result = await Promise.race([settled, deadline])
   clearTimeout(timer)
-  if (result === TIMED_OUT) return 'pending' // the handlers go on; their failure reaches onError
   if (result instanceof HandlerFailedError) throw result
   return result
 }
@@ -187,10 +193,6 @@ async function storeQuietly(config: PipelineConfig, write: () => Promise<void> |
 
 function retryAfterSeconds(config: PipelineConfig): number {
   return Math.max(1, Math.ceil(config.deadlineMs / 1000))
-}
-
-function respond(outcome: Outcome): WebhookResponse {
-  return outcome === 'handled' ? RECEIVED : outcome === 'duplicate' ? DUPLICATE : ACCEPTED
 }
 
 const loggedOnce = new WeakMap<Logger, Set<string>>()

@@ -64,6 +64,8 @@ export interface ParsedEvent {
   /** Extra names handlers may be registered under, e.g. GitHub's `issues` for `issues.opened`. */
   aliases?: readonly string[]
   attempt?: number
+  /** A protocol message the provider answers itself (Slack's `url_verification`): no dedup, no handlers. */
+  reply?: WebhookResponse
 }
 
 /**
@@ -87,6 +89,11 @@ export interface Provider<TEvents extends EventMap = EventMap, TAliases extends 
   verify(request: SignedRequest): number | undefined
   /** Parses the verified body once into its events. Throws `BodyMalformedError`/`PayloadInvalidError`. */
   parse(request: SignedRequest): ParsedEvent[]
+  /**
+   * For senders that read the answer (Slack, Twilio): turns what the handlers returned (in registration order;
+   * empty for a duplicate or when no handler ran) into the response. Undefined means the standard JSON answer.
+   */
+  reply?(results: readonly unknown[]): WebhookResponse | undefined
   /** Phantom field carrying the event map; never set at run time. */
   readonly __events?: TEvents
   /** Phantom field: extra handler names that match a family of events (GitHub's `issues`); never set. */

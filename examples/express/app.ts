@@ -1,16 +1,21 @@
 /**
- * A small Express app receiving Stripe and GitHub webhooks with typed handlers: the shape of a real app, where the
- * webhook routes are mounted before `express.json()` serves the app's own API.
+ * A small Express app receiving Stripe, GitHub, Twilio and SendGrid webhooks with typed handlers: the shape of a
+ * real app, where the webhook routes are mounted before `express.json()` serves the app's own API.
  */
 import express from 'express'
 import { createReceiver, type Logger } from 'webhook-receiver'
 import { expressMiddleware } from 'webhook-receiver/express'
 import { github } from 'webhook-receiver/providers/github'
+import { sendgrid } from 'webhook-receiver/providers/sendgrid'
 import { stripe } from 'webhook-receiver/providers/stripe'
+import { twilio } from 'webhook-receiver/providers/twilio'
 
 export interface ExampleOptions {
   stripeSecret: string
   githubSecret: string
+  twilioAuthToken: string
+  /** The SendGrid Event Webhook verification key (base64 DER). */
+  sendgridPublicKey: string
   /** Called after each handler ran, so a demo or a test can observe what was handled. */
   onHandled?: (provider: string, type: string, id: string) => void
   logger?: Logger
@@ -30,9 +35,25 @@ export function createApp(options: ExampleOptions): express.Express {
     return event.payload.issue.title // typed from @octokit/openapi-webhooks-types
   })
 
+  // The seed's "Twilio → your support tool": an SMS comes in, the handler answers it with TwiML.
+  const sms = createReceiver({ provider: twilio({ authToken: options.twilioAuthToken }), logger: options.logger })
+  sms.on('message.received', (event) => {
+    options.onHandled?.('twilio', event.type, event.id)
+    const ticket = `T-${String(event.payload.MessageSid).slice(-4)}`
+    return `<?xml version="1.0" encoding="UTF-8"?><Response><Message>Thanks! Ticket ${ticket} is open.</Message></Response>`
+  })
+
+  // SendGrid batches events: each item is deduplicated and dispatched on its own.
+  const email = createReceiver({ provider: sendgrid({ publicKey: options.sendgridPublicKey }), logger: options.logger })
+  email.onAny((event) => {
+    options.onHandled?.('sendgrid', event.type, event.id)
+  })
+
   const app = express()
   app.post('/webhooks/stripe', expressMiddleware(payments))
   app.post('/webhooks/github', expressMiddleware(repository))
+  app.post('/webhooks/twilio', expressMiddleware(sms))
+  app.post('/webhooks/sendgrid', expressMiddleware(email))
   app.use(express.json()) // the app's own JSON routes come after the webhook routes
   app.get('/health', (_req, res) => {
     res.json({ ok: true })

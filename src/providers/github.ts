@@ -1,8 +1,6 @@
 import type { operations } from '@octokit/openapi-webhooks-types'
 import { bytesToText, isJsonObject, parseJsonBody, parseJsonText } from '../body.js'
-import { decodeSignature } from '../crypto/encoding.js'
-import { hmac, importHmacKey } from '../crypto/hmac.js'
-import { signatureMatches } from '../crypto/signature-matches.js'
+import { createHmacVerifier } from '../crypto/hmac-verifier.js'
 import { BodyMalformedError, HeaderMissingError, SignatureInvalidError, SignatureMissingError } from '../errors.js'
 import type { Provider } from '../types.js'
 import { secretList } from './secrets.js'
@@ -42,7 +40,7 @@ const SIGNATURE_PREFIX = 'sha256='
  * ```
  */
 export function github(options: GitHubOptions): Provider<GitHubEventMap, GitHubEventAlias> {
-  const keys = secretList(options?.secret, 'github', 'secret').map((secret) => importHmacKey(secret))
+  const verifier = createHmacVerifier('sha256', 'hex', secretList(options?.secret, 'github', 'secret'))
   return {
     name: 'github',
     // GitHub terminates the connection after 10 seconds (docs: "Handling webhook deliveries").
@@ -55,13 +53,10 @@ export function github(options: GitHubOptions): Provider<GitHubEventMap, GitHubE
     verify({ headers, body }) {
       const header = headers['x-hub-signature-256']
       if (header === undefined || header === '') throw new SignatureMissingError('X-Hub-Signature-256')
-      const candidate = header.startsWith(SIGNATURE_PREFIX)
-        ? decodeSignature(header.slice(SIGNATURE_PREFIX.length), 'hex')
-        : undefined
-      if (candidate === undefined) {
+      if (!header.startsWith(SIGNATURE_PREFIX)) {
         throw new SignatureInvalidError('The X-Hub-Signature-256 header is not of the form sha256=<hex>.')
       }
-      if (!signatureMatches(keys, [candidate], (key) => hmac('sha256', key, body))) throw new SignatureInvalidError()
+      if (!verifier.matches([header.slice(SIGNATURE_PREFIX.length)], body)) throw new SignatureInvalidError()
       return undefined
     },
     parse({ headers, body }) {

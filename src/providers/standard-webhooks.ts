@@ -1,25 +1,28 @@
+import type { KeyObject } from 'node:crypto'
 import { isJsonObject, parseJsonBody } from '../body.js'
 import { decodeSignature } from '../crypto/encoding.js'
-import { hmac, importHmacKey, type HmacKey } from '../crypto/hmac.js'
-import { signatureMatches } from '../crypto/signature-matches.js'
+import { createHmacVerifier, type HmacVerifier } from '../crypto/hmac-verifier.js'
+import { importEd25519PublicKey, verifySignature } from '../crypto/public-key.js'
 import { HeaderMissingError, SignatureInvalidError, SignatureMissingError, TimestampInvalidError } from '../errors.js'
 import type { EventMap, Provider, SignedRequest } from '../types.js'
 import { secretList } from './secrets.js'
 import { readSignedTimestamp } from './timestamp.js'
 
 export interface StandardWebhooksOptions {
-  /** The endpoint's signing secret, `whsec_<base64>` (the prefix is optional), or several while rotating. */
-  secret: string | readonly string[]
+  /** The endpoint's symmetric signing secret, `whsec_<base64>` (the prefix is optional), or several while rotating. */
+  secret?: string | readonly string[]
+  /** For asymmetric (`v1a`, Ed25519) signatures: the public key `whpk_<base64>`, or several while rotating. */
+  publicKey?: string | readonly string[]
 }
 
 const SECRET_PREFIX = 'whsec_'
-/** At most this many signatures are read from the header (bounded work on hostile input). */
-const MAX_SIGNATURES = 16
+const PUBLIC_KEY_PREFIX = 'whpk_'
 const DAY_MS = 24 * 60 * 60 * 1000
 
 /**
  * Standard Webhooks (Svix, Clerk, Resend, …): `webhook-signature: v1,<base64 HMAC-SHA256 of "<id>.<timestamp>.<body>">`
- * (space-separated list), keyed with the base64-decoded secret after `whsec_`. The `svix-*` header names are
+ * (space-separated list), keyed with the base64-decoded secret after `whsec_`; or `v1a,<base64 Ed25519 signature>`
+ * of the same content, checked with the `whpk_` public key. The `svix-*` header names are
  * accepted as aliases. Dedup id is `webhook-id`; the event type is the payload's `type` field.
  * Pass your own event map to type the handlers.
  *
@@ -32,7 +35,17 @@ const DAY_MS = 24 * 60 * 60 * 1000
  * ```
  */
 export function standardWebhooks<TEvents extends EventMap = EventMap>(options: StandardWebhooksOptions): Provider<TEvents> {
-  const keys = secretList(options?.secret, 'standardWebhooks', 'secret').map(importStandardSecret)
+  if (options?.secret === undefined && options?.publicKey === undefined) {
+    throw new TypeError('standardWebhooks({ secret }): pass the signing secret (whsec_…), or publicKey (whpk_…) for v1a signatures.')
+  }
+  const verifier: HmacVerifier | undefined =
+    options.secret === undefined
+      ? undefined
+      : createHmacVerifier('sha256', 'base64', secretList(options.secret, 'standardWebhooks', 'secret').map((secret, index) => decodeKey(secret, SECRET_PREFIX, 'secret', index)))
+  const publicKeys =
+    options.publicKey === undefined
+      ? []
+      : secretList(options.publicKey, 'standardWebhooks', 'publicKey').map((key, index) => importEd25519PublicKey(decodeKey(key, PUBLIC_KEY_PREFIX, 'publicKey', index)))
   return {
     name: 'standard-webhooks',
     // Svix waits 15 seconds for a response before it counts the attempt as failed (Svix docs, "Retries").
@@ -48,16 +61,20 @@ export function standardWebhooks<TEvents extends EventMap = EventMap>(options: S
       if (id === undefined) throw new HeaderMissingError('webhook-id')
       const timestampText = read(request, 'timestamp')
       if (timestampText === undefined) throw new HeaderMissingError('webhook-timestamp')
-      const candidates: Buffer[] = []
+      const symmetric: string[] = []
+      const asymmetric: Buffer[] = []
       for (const entry of header.split(' ', 64)) {
-        if (candidates.length === MAX_SIGNATURES) break
-        if (!entry.startsWith('v1,')) continue // other schemes (v1a) are not this verifier's
-        const decoded = decodeSignature(entry.slice(3), 'base64')
-        if (decoded !== undefined) candidates.push(decoded)
+        if (entry.startsWith('v1,')) symmetric.push(entry.slice(3))
+        else if (entry.startsWith('v1a,') && asymmetric.length < 16) {
+          const decoded = decodeSignature(entry.slice(4), 'base64')
+          if (decoded !== undefined) asymmetric.push(decoded)
+        }
       }
-      if (!signatureMatches(keys, candidates, (key) => hmac('sha256', key, `${id}.${timestampText}.`, request.body))) {
-        throw new SignatureInvalidError()
-      }
+      const prefix = `${id}.${timestampText}.`
+      const valid =
+        (verifier !== undefined && verifier.matches(symmetric, prefix, request.body)) ||
+        (asymmetric.length > 0 && publicKeys.length > 0 && ed25519Matches(publicKeys, asymmetric, Buffer.concat([Buffer.from(prefix), request.body])))
+      if (!valid) throw new SignatureInvalidError()
       const timestamp = readSignedTimestamp(timestampText)
       if (timestamp === undefined) throw new TimestampInvalidError('webhook-timestamp')
       return timestamp
@@ -79,11 +96,15 @@ function read(request: SignedRequest, name: 'id' | 'timestamp' | 'signature'): s
   return value === '' ? undefined : value
 }
 
-function importStandardSecret(secret: string, index: number): HmacKey {
-  const base64 = secret.startsWith(SECRET_PREFIX) ? secret.slice(SECRET_PREFIX.length) : secret
+function ed25519Matches(keys: readonly KeyObject[], signatures: readonly Buffer[], content: Buffer): boolean {
+  return keys.some((key) => signatures.some((signature) => verifySignature(key, content, signature)))
+}
+
+function decodeKey(text: string, prefix: string, option: string, index: number): Uint8Array {
+  const base64 = text.startsWith(prefix) ? text.slice(prefix.length) : text
   const bytes = decodeSignature(base64, 'base64')
   if (bytes === undefined || bytes.byteLength === 0) {
-    throw new TypeError(`standardWebhooks({ secret }): secret #${index + 1} is not "whsec_" followed by base64. Copy the whole signing secret from the sender's dashboard.`)
+    throw new TypeError(`standardWebhooks({ ${option} }): key #${index + 1} is not "${prefix}" followed by base64. Copy it whole from the sender's dashboard.`)
   }
-  return importHmacKey(bytes)
+  return bytes
 }

@@ -1,0 +1,63 @@
+import { createHash } from 'node:crypto'
+import { contentId } from '../crypto/content-id.js'
+import { isJsonObject, parseJsonBody } from '../body.js'
+import { timingSafeEqual } from '../crypto/timing-safe-equal.js'
+import { BodyMalformedError, HeaderMissingError, SignatureInvalidError, SignatureMissingError } from '../errors.js'
+import type { EventMap, Provider } from '../types.js'
+import { secretList } from './secrets.js'
+
+export interface GitLabOptions {
+  /** The webhook's secret token, or several while rotating. */
+  secretToken: string | readonly string[]
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000
+
+/**
+ * GitLab: the webhook's secret token is sent as it is in `X-Gitlab-Token` (GitLab signs nothing), compared
+ * timing-safe against every configured token. The event type is `X-Gitlab-Event` (`Push Hook`, `Merge Request
+ * Hook`); the dedup id is `Idempotency-Key` (the same on every retry of one event), then `X-Gitlab-Event-UUID`,
+ * then a hash of the body (GitLab before 17.4).
+ *
+ * @example
+ * ```ts
+ * import { gitlab } from 'webhook-receiver/providers/gitlab'
+ * const receiver = createReceiver({ provider: gitlab({ secretToken: process.env.GITLAB_WEBHOOK_TOKEN! }) })
+ * receiver.on('Push Hook', (event) => event.payload)
+ * ```
+ */
+export function gitlab<TEvents extends EventMap = EventMap>(options: GitLabOptions): Provider<TEvents> {
+  // Hashing both sides gives equal-length inputs, so the comparison never leaks the token's length.
+  const tokens = secretList(options?.secretToken, 'gitlab', 'secretToken').map(digest)
+  return {
+    name: 'gitlab',
+    // GitLab times a webhook out after 10 seconds by default (docs: "Webhook events", timeouts).
+    deadlineMs: 10_000,
+    bodyLimit: 25 * 1024 * 1024,
+    // GitLab does not retry failed deliveries by itself; a day covers manual re-sends from the webhook log.
+    retryWindowMs: DAY_MS,
+    signsTimestamp: false,
+    verify({ headers }) {
+      const token = headers['x-gitlab-token']
+      if (token === undefined || token === '') throw new SignatureMissingError('X-Gitlab-Token')
+      const given = digest(token)
+      if (!tokens.some((expected) => timingSafeEqual(expected, given))) {
+        throw new SignatureInvalidError('The X-Gitlab-Token header does not match the configured secret token(s).')
+      }
+      return undefined
+    },
+    parse({ headers, body }) {
+      const type = headers['x-gitlab-event']
+      if (type === undefined || type === '') throw new HeaderMissingError('X-Gitlab-Event')
+      const payload = parseJsonBody(body)
+      if (!isJsonObject(payload)) throw new BodyMalformedError('a GitLab event object')
+      // GitLab before 17.4 sends neither header; the body is then the identity (a retry repeats it exactly).
+      const id = headers['idempotency-key'] || headers['x-gitlab-event-uuid'] || contentId(body)
+      return [{ id, type, payload }]
+    },
+  }
+}
+
+function digest(token: string): Buffer {
+  return createHash('sha256').update(token).digest()
+}

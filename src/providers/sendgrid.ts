@@ -1,0 +1,96 @@
+import { isJsonObject, parseJsonBody } from '../body.js'
+import { contentId } from '../crypto/content-id.js'
+import { decodeSignature } from '../crypto/encoding.js'
+import { importSpkiPublicKey, verifySignature } from '../crypto/public-key.js'
+import { BodyMalformedError, HeaderMissingError, SignatureInvalidError, SignatureMissingError, TimestampInvalidError } from '../errors.js'
+import type { Provider } from '../types.js'
+import { readSignedTimestamp } from './timestamp.js'
+
+/** One item of a SendGrid Event Webhook batch (fields vary by event; these are always present). */
+export interface SendGridEvent {
+  email: string
+  timestamp: number
+  event: string
+  sg_event_id: string
+  sg_message_id?: string
+  [field: string]: unknown
+}
+
+/** SendGrid event names (`delivered`, `bounce`, …) mapped to the item type. */
+export type SendGridEventMap = Record<
+  | 'processed'
+  | 'dropped'
+  | 'delivered'
+  | 'deferred'
+  | 'bounce'
+  | 'open'
+  | 'click'
+  | 'spamreport'
+  | 'unsubscribe'
+  | 'group_unsubscribe'
+  | 'group_resubscribe',
+  SendGridEvent
+>
+
+export interface SendGridOptions {
+  /** The Event Webhook's verification key (base64 DER or PEM), or several while rotating. */
+  publicKey: string | readonly string[]
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000
+const SIGNATURE_HEADER = 'x-twilio-email-event-webhook-signature'
+const TIMESTAMP_HEADER = 'x-twilio-email-event-webhook-timestamp'
+
+/**
+ * SendGrid Event Webhook: `X-Twilio-Email-Event-Webhook-Signature` is a base64 DER ECDSA P-256/SHA-256 signature of
+ * `<X-Twilio-Email-Event-Webhook-Timestamp><raw body>`. A delivery is a JSON array: every item is its own event
+ * (type `item.event`, dedup id `item.sg_event_id`), deduplicated and dispatched on its own, so a retried batch runs
+ * only the items that were not handled yet.
+ *
+ * @example
+ * ```ts
+ * import { sendgrid } from 'webhook-receiver/providers/sendgrid'
+ * const receiver = createReceiver({ provider: sendgrid({ publicKey: process.env.SENDGRID_WEBHOOK_PUBLIC_KEY! }) })
+ * receiver.on(['bounce', 'dropped'], (event) => suppress(event.payload.email))
+ * ```
+ */
+export function sendgrid(options: SendGridOptions): Provider<SendGridEventMap> {
+  const given = options?.publicKey
+  const texts = typeof given === 'string' ? [given] : Array.isArray(given) ? given : []
+  if (texts.length === 0 || texts.some((text) => typeof text !== 'string' || text.trim() === '')) {
+    throw new TypeError('sendgrid({ publicKey }): pass the Event Webhook verification key (Settings → Mail Settings → Event Webhook).')
+  }
+  const keys = texts.map((text) => importSpkiPublicKey(text, 'sendgrid({ publicKey })'))
+  return {
+    name: 'sendgrid',
+    // SendGrid documents no exact timeout; answering within 10 s keeps a batch from being retried.
+    deadlineMs: 10_000,
+    bodyLimit: 5 * 1024 * 1024,
+    // SendGrid retries failed POSTs for up to 24 hours; two days of cover.
+    retryWindowMs: 2 * DAY_MS,
+    signsTimestamp: true,
+    verify({ headers, body }) {
+      const signatureText = headers[SIGNATURE_HEADER]
+      if (signatureText === undefined || signatureText === '') throw new SignatureMissingError('X-Twilio-Email-Event-Webhook-Signature')
+      const timestampText = headers[TIMESTAMP_HEADER]
+      if (timestampText === undefined || timestampText === '') throw new HeaderMissingError('X-Twilio-Email-Event-Webhook-Timestamp')
+      const signature = decodeSignature(signatureText, 'base64')
+      // ECDSA verifies one buffer: the timestamp and the body are joined once, for this check only.
+      const signed = Buffer.concat([Buffer.from(timestampText, 'utf8'), body])
+      if (signature === undefined || !keys.some((key) => verifySignature(key, signed, signature))) throw new SignatureInvalidError()
+      const timestamp = readSignedTimestamp(timestampText)
+      if (timestamp === undefined) throw new TimestampInvalidError('X-Twilio-Email-Event-Webhook-Timestamp')
+      return timestamp
+    },
+    parse({ body }) {
+      const batch = parseJsonBody(body)
+      if (!Array.isArray(batch)) throw new BodyMalformedError('a SendGrid event batch (a JSON array)')
+      // One malformed item must not drop the others: it is still dispatched (to onAny) under a stable fallback id.
+      return batch.map((item: unknown, index) => {
+        const id = isJsonObject(item) && typeof item.sg_event_id === 'string' ? item.sg_event_id : contentId(String(index), body)
+        const type = isJsonObject(item) && typeof item.event === 'string' ? item.event : ''
+        return { id, type, payload: item }
+      })
+    },
+  }
+}

@@ -1,0 +1,155 @@
+import type { SlackEvent } from '@slack/types'
+import { bytesToText, isJsonObject, parseJsonBody, parseJsonText } from '../body.js'
+import { contentId } from '../crypto/content-id.js'
+import { createHmacVerifier } from '../crypto/hmac-verifier.js'
+import {
+  BodyMalformedError,
+  HeaderMissingError,
+  SignatureInvalidError,
+  SignatureMissingError,
+  TimestampInvalidError,
+} from '../errors.js'
+import type { ParsedEvent, Provider, WebhookResponse } from '../types.js'
+import { secretList } from './secrets.js'
+import { readSignedTimestamp } from './timestamp.js'
+
+/** The Events API envelope around one event (`type: 'event_callback'`). */
+export interface SlackEventEnvelope<E = SlackEvent> {
+  type: 'event_callback'
+  token?: string
+  team_id: string
+  api_app_id: string
+  event: E
+  event_id: string
+  event_time: number
+  [field: string]: unknown
+}
+
+/** A slash command, as Slack posts it (form fields). */
+export interface SlackSlashCommand {
+  command: string
+  text: string
+  trigger_id: string
+  user_id: string
+  user_name?: string
+  team_id: string
+  channel_id: string
+  response_url: string
+  [field: string]: string | undefined
+}
+
+/** An interactivity payload (`payload=` form field): buttons, modals, shortcuts. */
+export interface SlackInteraction {
+  type: string
+  trigger_id?: string
+  [field: string]: unknown
+}
+
+/** Events API types (from `@slack/types`), slash commands by name (`/deploy`), and interactivity types. */
+export type SlackEventMap = { [E in SlackEvent as E['type']]: SlackEventEnvelope<E> } & {
+  [command: `/${string}`]: SlackSlashCommand
+} & {
+  block_actions: SlackInteraction
+  block_suggestion: SlackInteraction
+  view_submission: SlackInteraction
+  view_closed: SlackInteraction
+  shortcut: SlackInteraction
+  message_action: SlackInteraction
+  interactive_message: SlackInteraction
+}
+
+export interface SlackOptions {
+  /** The app's signing secret (Basic Information page), or several while rotating. */
+  signingSecret: string | readonly string[]
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000
+const EMPTY_OK: WebhookResponse = Object.freeze({ status: 200, headers: {}, body: '' }) as WebhookResponse
+
+/**
+ * Slack: `X-Slack-Signature: v0=<hex HMAC-SHA256 of "v0:<X-Slack-Request-Timestamp>:<raw body>">`, 5-minute
+ * tolerance. Events API bodies dispatch on the inner `event.type` (dedup id `event_id`, `X-Slack-Retry-Num` as
+ * `attempt`); slash commands on the command (`/deploy`); interactivity on the payload `type`. `url_verification`
+ * is answered with its challenge without any handler. A handler may return the reply: a string (sent as text) or
+ * an object (sent as JSON), e.g. a slash command's message.
+ *
+ * @example
+ * ```ts
+ * import { slack } from 'webhook-receiver/providers/slack'
+ * const receiver = createReceiver({ provider: slack({ signingSecret: process.env.SLACK_SIGNING_SECRET! }) })
+ * receiver.on('app_mention', (event) => event.payload.event.text)
+ * receiver.on('/deploy', (event) => ({ response_type: 'ephemeral', text: `Deploying ${event.payload.text}` }))
+ * ```
+ */
+export function slack(options: SlackOptions): Provider<SlackEventMap> {
+  const verifier = createHmacVerifier('sha256', 'hex', secretList(options?.signingSecret, 'slack', 'signingSecret'))
+  return {
+    name: 'slack',
+    // Slack gives up after 3 seconds (Events API, slash commands and interactivity alike).
+    deadlineMs: 3_000,
+    bodyLimit: 1024 * 1024,
+    // Slack retries an event 3 times over about an hour (immediately, 1 min, 5 min).
+    retryWindowMs: DAY_MS,
+    signsTimestamp: true,
+    verify({ headers, body }) {
+      const signature = headers['x-slack-signature']
+      if (signature === undefined || signature === '') throw new SignatureMissingError('X-Slack-Signature')
+      const timestampText = headers['x-slack-request-timestamp']
+      if (timestampText === undefined || timestampText === '') throw new HeaderMissingError('X-Slack-Request-Timestamp')
+      if (!signature.startsWith('v0=')) throw new SignatureInvalidError('The X-Slack-Signature header is not of the form v0=<hex>.')
+      if (!verifier.matches([signature.slice(3)], `v0:${timestampText}:`, body)) throw new SignatureInvalidError()
+      const timestamp = readSignedTimestamp(timestampText)
+      if (timestamp === undefined) throw new TimestampInvalidError('X-Slack-Request-Timestamp')
+      return timestamp
+    },
+    parse({ headers, body }) {
+      const retries = Number(headers['x-slack-retry-num'] ?? 0)
+      const attempt = Number.isInteger(retries) && retries >= 0 ? retries + 1 : 1
+      const contentType = headers['content-type'] ?? ''
+      const event = contentType.startsWith('application/x-www-form-urlencoded')
+        ? parseForm(bytesToText(body), () => contentId(body))
+        : parseEventsApi(parseJsonBody(body), () => contentId(body))
+      event.attempt = attempt
+      return [event]
+    },
+    reply(results) {
+      const reply = results.find((result) => result !== undefined)
+      if (reply === undefined) return EMPTY_OK
+      if (typeof reply === 'string') return { status: 200, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: reply }
+      return { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(reply) }
+    },
+  }
+}
+
+function parseEventsApi(payload: unknown, fallbackId: () => string): ParsedEvent {
+  if (!isJsonObject(payload) || typeof payload.type !== 'string') throw new BodyMalformedError('a Slack Events API body')
+  if (payload.type === 'url_verification') {
+    // Slack's handshake when the request URL is saved: answer the challenge (Events API docs, url_verification).
+    const challenge = typeof payload.challenge === 'string' ? payload.challenge : ''
+    return {
+      id: fallbackId(),
+      type: 'url_verification',
+      payload,
+      reply: { status: 200, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: challenge },
+    }
+  }
+  const id = typeof payload.event_id === 'string' ? payload.event_id : fallbackId()
+  if (payload.type === 'event_callback' && isJsonObject(payload.event) && typeof payload.event.type === 'string') {
+    return { id, type: payload.event.type, payload }
+  }
+  return { id, type: payload.type, payload }
+}
+
+function parseForm(text: string, fallbackId: () => string): ParsedEvent {
+  const form = new URLSearchParams(text)
+  const interaction = form.get('payload')
+  if (interaction !== null) {
+    const payload = parseJsonText(interaction)
+    if (!isJsonObject(payload) || typeof payload.type !== 'string') throw new BodyMalformedError('a Slack interactivity payload')
+    const id = typeof payload.trigger_id === 'string' ? payload.trigger_id : fallbackId()
+    return { id, type: payload.type, payload }
+  }
+  const command = form.get('command')
+  if (command === null) throw new BodyMalformedError('a Slack slash command or interactivity form')
+  return { id: form.get('trigger_id') || fallbackId(), type: command, payload: Object.fromEntries(form) }
+}

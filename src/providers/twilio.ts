@@ -1,0 +1,173 @@
+import { createHash } from 'node:crypto'
+import { bytesToText, isJsonObject, parseJsonBody } from '../body.js'
+import { contentId } from '../crypto/content-id.js'
+import { createHmacVerifier } from '../crypto/hmac-verifier.js'
+import { timingSafeEqual } from '../crypto/timing-safe-equal.js'
+import { SignatureInvalidError, SignatureMissingError } from '../errors.js'
+import type { EventMap, Provider, SignedRequest, WebhookResponse } from '../types.js'
+import { secretList } from './secrets.js'
+
+/** Form fields as Twilio posts them; a repeated field is an array. */
+export type TwilioParams = Record<string, string | string[]>
+
+/** Twilio requests by kind: an incoming message, a message status callback, a voice call, anything else. */
+export type TwilioEventMap = {
+  'message.received': TwilioParams
+  'message.status': TwilioParams
+  call: TwilioParams
+  twilio: unknown
+}
+
+export interface TwilioOptions {
+  /** The account's auth token (primary, and the secondary while rotating). */
+  authToken: string | readonly string[]
+  /**
+   * The public URL Twilio calls, exactly as configured in the console (`https://example.com/sms`), or a function of
+   * the request that returns it. Without it, the URL is rebuilt from the request: see `trustProxy`.
+   */
+  url?: string | ((request: SignedRequest) => string)
+  /**
+   * Trust `X-Forwarded-Proto` and `X-Forwarded-Host` to rebuild the public URL (only behind a proxy that sets them).
+   * Default false: the URL is `http://<Host><path>` unless the adapter passed an absolute URL (fetch runtimes).
+   */
+  trustProxy?: boolean
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000
+const EMPTY_TWIML: WebhookResponse = Object.freeze({
+  status: 200,
+  headers: { 'content-type': 'text/xml' },
+  body: '<?xml version="1.0" encoding="UTF-8"?><Response></Response>',
+}) as WebhookResponse
+
+/**
+ * Twilio: `X-Twilio-Signature: <base64 HMAC-SHA1 of the public URL followed by every form field, sorted, as
+ * name+value>`; for JSON bodies the URL carries `bodySHA256` and the body's SHA-256 must match it. The URL with and
+ * without the default port are both accepted, as Twilio's own validator does. A handler may return TwiML (a string,
+ * or an object whose `toString()` gives it, like `twilio.twiml.MessagingResponse`), sent as `text/xml`.
+ *
+ * @example
+ * ```ts
+ * import { twilio } from 'webhook-receiver/providers/twilio'
+ * const receiver = createReceiver({ provider: twilio({ authToken: process.env.TWILIO_AUTH_TOKEN!, url: 'https://example.com/sms' }) })
+ * receiver.on('message.received', (event) => `<Response><Message>Got: ${escapeXml(String(event.payload.Body))}</Message></Response>`)
+ * ```
+ */
+export function twilio(options: TwilioOptions): Provider<TwilioEventMap> {
+  const verifier = createHmacVerifier('sha1', 'base64', secretList(options?.authToken, 'twilio', 'authToken'))
+  const trustProxy = options?.trustProxy === true
+
+  function publicUrl(request: SignedRequest): { url: string; fromRequest: boolean } {
+    const configured = options.url
+    if (typeof configured === 'function') return { url: configured(request), fromRequest: false }
+    const query = request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : ''
+    if (typeof configured === 'string') return { url: configured.includes('?') ? configured : configured + query, fromRequest: false }
+    if (/^https?:\/\//i.test(request.url)) return { url: request.url, fromRequest: true }
+    const { headers } = request
+    const proto = (trustProxy && firstValue(headers['x-forwarded-proto'])) || 'http'
+    const host = (trustProxy && firstValue(headers['x-forwarded-host'])) || headers.host || 'localhost'
+    return { url: `${proto}://${host}${request.url}`, fromRequest: true }
+  }
+
+  return {
+    name: 'twilio',
+    // Twilio waits 15 seconds for a webhook response by default (docs: "Webhooks connection overrides").
+    deadlineMs: 15_000,
+    bodyLimit: 1024 * 1024,
+    retryWindowMs: DAY_MS,
+    signsTimestamp: false,
+    verify(request) {
+      const signature = request.headers['x-twilio-signature']
+      if (signature === undefined || signature === '') throw new SignatureMissingError('X-Twilio-Signature')
+      const { url, fromRequest } = publicUrl(request)
+      const json = !isForm(request.headers['content-type'])
+      const signed = json ? '' : sortedParams(new URLSearchParams(bytesToText(request.body)))
+      const valid =
+        urlVariants(url).some((candidate) => verifier.matches([signature], candidate, signed)) &&
+        (!json || bodyHashMatches(url, request.body))
+      if (valid) return undefined
+      throw new SignatureInvalidError(
+        fromRequest
+          ? `The X-Twilio-Signature does not match for the URL ${url}, rebuilt from the request. Twilio signs the public URL it calls: if a proxy or tunnel changes it, pass twilio({ authToken, url: '<the URL set in the Twilio console>' }), or trustProxy: true behind a proxy that sets X-Forwarded-Proto/Host.`
+          : 'The X-Twilio-Signature does not match the configured URL and auth token(s).',
+      )
+    },
+    parse({ headers, body }) {
+      const id = headers['i-twilio-idempotency-token'] || contentId(body)
+      if (!isForm(headers['content-type'])) {
+        const payload = parseJsonBody(body)
+        const type = isJsonObject(payload) && typeof payload.type === 'string' ? payload.type : 'twilio'
+        return [{ id, type, payload }]
+      }
+      const payload = formToParams(new URLSearchParams(bytesToText(body)))
+      return [{ id, type: kindOf(payload), payload }]
+    },
+    reply(results) {
+      const twiml = results.find((result) => result !== undefined && result !== null)
+      if (twiml === undefined) return EMPTY_TWIML
+      return { status: 200, headers: { 'content-type': 'text/xml' }, body: String(twiml) }
+    },
+  }
+}
+
+function isForm(contentType: string | undefined): boolean {
+  return contentType === undefined || contentType.toLowerCase().startsWith('application/x-www-form-urlencoded')
+}
+
+function firstValue(header: string | undefined): string | undefined {
+  return header?.split(',')[0]?.trim() || undefined
+}
+
+/**
+ * Twilio's validator tries the URL as received with the default port removed and added (`:443`/`:80`), because
+ * some Twilio products sign one and some the other.
+ */
+function urlVariants(url: string): string[] {
+  const match = /^(https?:\/\/)([^/?#]*)(.*)$/i.exec(url)
+  if (match === null) return [url]
+  const [, scheme, authority, rest] = match as unknown as [string, string, string, string]
+  const at = authority.lastIndexOf('@')
+  const userInfo = authority.slice(0, at + 1)
+  const hostPort = authority.slice(at + 1)
+  const host = hostPort.replace(/:\d+$/, '')
+  const defaultPort = scheme.toLowerCase() === 'https://' ? ':443' : ':80'
+  const withoutPort = scheme + userInfo + host + rest
+  const withPort = hostPort === host ? scheme + userInfo + host + defaultPort + rest : url
+  return withoutPort === withPort ? [url] : [withoutPort, withPort]
+}
+
+/** Every field sorted by name, a repeated field's distinct values sorted, each written as name+value (twilio-node). */
+function sortedParams(form: URLSearchParams): string {
+  const names = [...new Set(form.keys())].sort()
+  let data = ''
+  for (const name of names) {
+    for (const value of [...new Set(form.getAll(name))].sort()) data += name + value
+  }
+  return data
+}
+
+function formToParams(form: URLSearchParams): TwilioParams {
+  const params: TwilioParams = {}
+  for (const name of new Set(form.keys())) {
+    const values = form.getAll(name)
+    params[name] = values.length === 1 ? (values[0] as string) : values
+  }
+  return params
+}
+
+/** JSON bodies are signed through the URL: its `bodySHA256` must be the hex SHA-256 of the body. */
+function bodyHashMatches(url: string, body: Uint8Array): boolean {
+  const query = url.indexOf('?')
+  const expected = query < 0 ? null : new URLSearchParams(url.slice(query + 1)).get('bodySHA256')
+  if (expected === null) return false
+  const actual = createHash('sha256').update(body).digest('hex')
+  return timingSafeEqual(Buffer.from(actual), Buffer.from(expected.toLowerCase()))
+}
+
+function kindOf(params: TwilioParams): string {
+  if (params.CallSid !== undefined) return 'call'
+  if (params.MessageSid !== undefined || params.SmsSid !== undefined) {
+    return params.Body !== undefined ? 'message.received' : 'message.status'
+  }
+  return 'twilio'
+}
