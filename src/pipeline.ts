@@ -45,7 +45,7 @@ interface VerifiedDelivery {
 }
 
 /** Steps 1–5: method, body, signature, timestamp, parse. Throws a `WebhookError` for every refusal. */
-function verifyAndParse(config: PipelineConfig, request: WebhookRequest): VerifiedDelivery {
+async function verifyAndParse(config: PipelineConfig, request: WebhookRequest): Promise<VerifiedDelivery> {
   if (request.method.toUpperCase() !== 'POST') throw new MethodNotAllowedError(request.method)
   const raw: unknown = request.body
   if (typeof raw !== 'string' && !(raw instanceof Uint8Array)) {
@@ -57,7 +57,9 @@ function verifyAndParse(config: PipelineConfig, request: WebhookRequest): Verifi
   if (body.byteLength > config.bodyLimit) throw new BodyTooLargeError(config.bodyLimit)
   const signed: SignedRequest = { method: 'POST', url: request.url, headers: normalizeHeaders(request.headers), body }
 
-  const timestamp = config.provider.verify(signed)
+  // Web Crypto providers verify asynchronously; node:crypto ones synchronously (no extra tick on the hot path).
+  const verified = config.provider.verify(signed)
+  const timestamp = verified instanceof Promise ? await verified : verified
   // Both directions: a timestamp from the future is as suspect as an old one (replay with a forged clock).
   if (timestamp !== undefined && Math.abs(config.now() / 1000 - timestamp) > config.toleranceSeconds) {
     throw new TimestampOutOfToleranceError(config.toleranceSeconds)
@@ -70,11 +72,11 @@ function verifyAndParse(config: PipelineConfig, request: WebhookRequest): Verifi
  *
  * @example
  * ```ts
- * const [event] = verifyDelivery(config, { method: 'POST', url: '/hook', headers, body })
+ * const [event] = await verifyDelivery(config, { method: 'POST', url: '/hook', headers, body })
  * ```
  */
-export function verifyDelivery(config: PipelineConfig, request: WebhookRequest): WebhookEvent[] {
-  const delivery = verifyAndParse(config, request)
+export async function verifyDelivery(config: PipelineConfig, request: WebhookRequest): Promise<WebhookEvent[]> {
+  const delivery = await verifyAndParse(config, request)
   return delivery.parsed.map((parsed) => toEvent(config, delivery, parsed))
 }
 
@@ -89,7 +91,7 @@ export function verifyDelivery(config: PipelineConfig, request: WebhookRequest):
  */
 export async function handleDelivery(config: PipelineConfig, request: WebhookRequest): Promise<WebhookResponse> {
   try {
-    const delivery = verifyAndParse(config, request)
+    const delivery = await verifyAndParse(config, request)
     const { parsed } = delivery
     if (parsed.length === 1) return await processEvent(config, delivery, parsed[0] as ParsedEvent)
     return await processBatch(config, delivery)

@@ -35,15 +35,20 @@ type AliasesOf<P> = P extends Provider<any, infer TAliases> ? TAliases : never
 /** The handler names a provider accepts: its event types and their families (GitHub's `issues`). */
 export type EventName<P extends Provider<any, any>> = (keyof EventsOf<P> & string) | AliasesOf<P>
 
-/** The event a handler registered under `K` receives: every event type `K` names, with its payload. */
+/**
+ * The event a handler registered under `K` receives: every event type `K` names, with its payload. A name that
+ * matches an index signature of the map (`string`, Slack's `/${string}` commands) keeps its own literal type.
+ */
 export type EventFor<P extends Provider<any, any>, K extends string> = {
   [T in keyof EventsOf<P> & string]: T extends K
     ? WebhookEvent<T, EventsOf<P>[T]>
-    : K extends AliasesOf<P>
-      ? T extends `${K}.${string}`
-        ? WebhookEvent<T, EventsOf<P>[T]>
+    : K extends T
+      ? WebhookEvent<K, EventsOf<P>[T]>
+      : K extends AliasesOf<P>
+        ? T extends `${K}.${string}`
+          ? WebhookEvent<T, EventsOf<P>[T]>
+          : never
         : never
-      : never
 }[keyof EventsOf<P> & string]
 
 /** A configured receiver: register handlers, then mount it with an adapter or call `handle` yourself. */
@@ -105,7 +110,7 @@ export function createReceiver<P extends Provider<any, any>>(options: ReceiverOp
     },
     handle: (request) => handleDelivery(config, request),
     reject: (error) => refuse(config, error),
-    verify: async (request) => verifyDelivery(config, request) as never,
+    verify: (request) => verifyDelivery(config, request) as never,
   }
   return receiver
 }

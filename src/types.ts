@@ -84,9 +84,10 @@ export interface Provider<TEvents extends EventMap = EventMap, TAliases extends 
   readonly signsTimestamp: boolean
   /**
    * Checks the signature on the raw bytes and returns the signed timestamp in seconds (or undefined when the
-   * provider signs none). Throws a `WebhookError` (401/400) when the request is not authentic.
+   * provider signs none). Throws (or rejects with) a `WebhookError` (401/400) when the request is not authentic.
+   * May be async, for Web Crypto implementations.
    */
-  verify(request: SignedRequest): number | undefined
+  verify(request: SignedRequest): number | undefined | Promise<number | undefined>
   /** Parses the verified body once into its events. Throws `BodyMalformedError`/`PayloadInvalidError`. */
   parse(request: SignedRequest): ParsedEvent[]
   /**

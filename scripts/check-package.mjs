@@ -1,0 +1,116 @@
+#!/usr/bin/env node
+/**
+ * Checks the package as users receive it, after `npm run build`:
+ * 1. the `exports` map and the tsup entries have not drifted apart, and every exported file exists in dist/;
+ * 2. `publint --strict` and `attw` (node16 profile: ESM + CJS resolution) pass on the packed tarball;
+ * 3. every subpath loads from the packed tarball with both `import()` and `require()`, with its named exports.
+ * Exits non-zero on the first failed check.
+ */
+import { execFileSync } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+
+const root = resolve(import.meta.dirname, '..')
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
+const failures = []
+const check = (ok, message) => {
+  console.log(`${ok ? 'ok  ' : 'FAIL'} ${message}`)
+  if (!ok) failures.push(message)
+}
+
+// 1. exports ↔ tsup entries ↔ dist
+const tsupConfig = readFileSync(join(root, 'tsup.config.ts'), 'utf8')
+const entryBlock = /export const entries = \{([\s\S]*?)\n\}/.exec(tsupConfig)?.[1] ?? ''
+const entries = new Map([...entryBlock.matchAll(/(?:'([^']+)'|(\w+)): '([^']+)'/g)].map((m) => [m[1] ?? m[2], m[3]]))
+check(entries.size > 0, `tsup.config.ts declares ${entries.size} entries`)
+const exported = new Set()
+for (const [subpath, conditions] of Object.entries(pkg.exports)) {
+  if (typeof conditions === 'string') continue // ./package.json
+  for (const condition of ['import', 'require']) {
+    for (const file of Object.values(conditions[condition] ?? {})) {
+      const entry = file.replace(/^\.\/dist\//, '').replace(/\.(d\.ts|d\.cts|js|cjs)$/, '')
+      exported.add(entry)
+      check(entries.has(entry), `${subpath} (${condition}) → ${file} has a tsup entry "${entry}"`)
+      check(existsSync(join(root, file)), `${file} exists`)
+    }
+  }
+}
+for (const entry of entries.keys()) check(exported.has(entry), `tsup entry "${entry}" is exported in package.json`)
+
+// 2. publint + attw on the packed tarball
+const work = mkdtempSync(join(tmpdir(), 'webhook-receiver-pack-'))
+try {
+  const tarballName = execFileSync('npm', ['pack', '--silent', '--pack-destination', work], { cwd: root, encoding: 'utf8' }).trim().split('\n').pop()
+  const tarball = join(work, tarballName)
+  const run = (command, args) => {
+    try {
+      execFileSync(command, args, { cwd: root, encoding: 'utf8', stdio: 'pipe' })
+      return ''
+    } catch (error) {
+      return `${error.stdout ?? ''}${error.stderr ?? ''}`
+    }
+  }
+  const publint = run('npx', ['--no', 'publint', 'run', tarball, '--strict'])
+  check(publint === '', `publint --strict ${tarballName}${publint ? `\n${publint}` : ''}`)
+  const attw = run('npx', ['--no', 'attw', tarball, '--profile', 'node16', '--format', 'table-flipped'])
+  check(attw === '', `attw --profile node16 ${tarballName}${attw ? `\n${attw}` : ''}`)
+
+  // 3. every subpath loads from the tarball, ESM and CJS, with its named exports
+  const app = join(work, 'app')
+  mkdirSync(join(app, 'node_modules'), { recursive: true })
+  execFileSync('tar', ['-xzf', tarball, '-C', join(app, 'node_modules')])
+  execFileSync('mv', [join(app, 'node_modules', 'package'), join(app, 'node_modules', 'webhook-receiver')])
+  // The one runtime dependency (raw-body) and optional peers come from the repo's own install.
+  symlinkSync(join(root, 'node_modules'), join(work, 'node_modules'))
+  const expected = {
+    'webhook-receiver': ['createReceiver', 'memoryStore', 'WebhookError', 'isWebhookError', 'SignatureInvalidError'],
+    'webhook-receiver/providers/stripe': ['stripe'],
+    'webhook-receiver/providers/github': ['github'],
+    'webhook-receiver/providers/standard-webhooks': ['standardWebhooks'],
+    'webhook-receiver/providers/shopify': ['shopify'],
+    'webhook-receiver/providers/slack': ['slack'],
+    'webhook-receiver/providers/twilio': ['twilio'],
+    'webhook-receiver/providers/sendgrid': ['sendgrid'],
+    'webhook-receiver/providers/gitlab': ['gitlab'],
+    'webhook-receiver/providers/hmac': ['hmac'],
+    'webhook-receiver/express': ['expressMiddleware'],
+    'webhook-receiver/fetch': ['fetchHandler'],
+    'webhook-receiver/node': ['nodeHandler'],
+    'webhook-receiver/testing': ['signStripe', 'signGitHub', 'signStandardWebhooks', 'toRequest'],
+  }
+  for (const subpath of Object.keys(pkg.exports)) {
+    if (subpath === './package.json') continue
+    const specifier = subpath === '.' ? 'webhook-receiver' : `webhook-receiver/${subpath.slice(2)}`
+    check(specifier in expected, `${specifier} has its expected exports listed in this script`)
+  }
+  const probe = `
+    const expected = ${JSON.stringify(expected)};
+    const { createRequire } = await import('node:module');
+    const require = createRequire(import.meta.url);
+    const problems = [];
+    for (const [specifier, names] of Object.entries(expected)) {
+      const esm = await import(specifier);
+      const cjs = require(specifier);
+      for (const name of names) {
+        if (typeof esm[name] !== 'function') problems.push('import ' + specifier + ' lacks ' + name);
+        if (typeof cjs[name] !== 'function') problems.push('require ' + specifier + ' lacks ' + name);
+      }
+    }
+    const esmRoot = await import('webhook-receiver');
+    const cjsRoot = require('webhook-receiver');
+    if (!cjsRoot.isWebhookError(new esmRoot.SignatureInvalidError())) problems.push('isWebhookError (CJS) rejects an ESM WebhookError');
+    console.log(JSON.stringify(problems));
+  `
+  writeFileSync(join(app, 'probe.mjs'), probe)
+  const problems = JSON.parse(execFileSync(process.execPath, ['probe.mjs'], { cwd: app, encoding: 'utf8' }).trim())
+  check(problems.length === 0, `every subpath loads with import() and require() from the tarball${problems.length ? `:\n  ${problems.join('\n  ')}` : ''}`)
+} finally {
+  rmSync(work, { recursive: true, force: true })
+}
+
+if (failures.length > 0) {
+  console.error(`\n${failures.length} package check(s) failed.`)
+  process.exit(1)
+}
+console.log('\nThe package checks passed.')

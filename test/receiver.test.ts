@@ -1,0 +1,160 @@
+import { describe, expect, it } from 'vitest'
+import {
+  createReceiver,
+  isWebhookError,
+  SignatureInvalidError,
+  WebhookError,
+  type DedupStore,
+  type Provider,
+} from '../src/index.js'
+import { stripe } from '../src/providers/stripe.js'
+import { signStripe } from '../src/testing/index.js'
+import { deferred, silentLogger } from './support/helpers.js'
+
+const SECRET = 'whsec_receiver'
+const event = (id: string, type = 'customer.created') => ({ id, type, object: 'event', data: { object: {} } })
+const delivery = (id = 'evt_1', type?: string) => ({ ...signStripe({ payload: event(id, type), secret: SECRET }), url: '/hook' })
+const make = (options: Partial<Parameters<typeof createReceiver>[0]> = {}) =>
+  createReceiver({ provider: stripe({ secret: SECRET }), logger: silentLogger(), ...options })
+
+describe('dispatch', () => {
+  it('runs the handlers of one event concurrently', async () => {
+    const receiver = make()
+    const started: string[] = []
+    const gate = deferred()
+    const both = deferred()
+    for (const name of ['a', 'b']) {
+      receiver.on('customer.created', async () => {
+        started.push(name)
+        if (started.length === 2) both.resolve()
+        await gate.promise
+      })
+    }
+    const answer = receiver.handle(delivery())
+    await both.promise // both started before either was allowed to finish
+    gate.resolve()
+    expect((await answer).status).toBe(200)
+    expect(started.sort()).toEqual(['a', 'b'])
+  })
+
+  it('registers one handler under several names with on([...])', async () => {
+    const receiver = make()
+    const seen: string[] = []
+    receiver.on(['customer.created', 'customer.updated'], (e) => {
+      seen.push(e.type)
+    })
+    await receiver.handle(delivery('evt_1', 'customer.created'))
+    await receiver.handle(delivery('evt_2', 'customer.updated'))
+    await receiver.handle(delivery('evt_3', 'customer.deleted'))
+    expect(seen).toEqual(['customer.created', 'customer.updated'])
+  })
+
+  it('keeps answering when an onError handler throws', async () => {
+    const logger = silentLogger()
+    const receiver = make({ logger })
+    receiver.onError(() => {
+      throw new Error('onError broke')
+    })
+    receiver.onAny(() => {
+      throw new Error('handler broke')
+    })
+    expect((await receiver.handle(delivery())).status).toBe(500)
+    expect(logger.errors.some(([message]) => String(message).includes('onError handler threw'))).toBe(true)
+  })
+
+  it('refuses a handler that is not a function', () => {
+    expect(() => make().on('customer.created', 'nope' as never)).toThrow(TypeError)
+    expect(() => make().onAny(undefined as never)).toThrow(/expects a function/)
+  })
+})
+
+describe('receiver.verify', () => {
+  it('returns the events without running handlers or touching the store', async () => {
+    const touched: string[] = []
+    const store: DedupStore = {
+      reserve: () => {
+        touched.push('reserve')
+        return 'reserved'
+      },
+      complete: () => void touched.push('complete'),
+      release: () => void touched.push('release'),
+    }
+    const receiver = make({ store })
+    let runs = 0
+    receiver.onAny(() => {
+      runs++
+    })
+    const [verified] = await receiver.verify(delivery('evt_v'))
+    expect(verified).toMatchObject({ id: 'evt_v', type: 'customer.created', provider: 'stripe' })
+    expect(typeof verified!.timestamp).toBe('number')
+    expect(runs).toBe(0)
+    expect(touched).toEqual([])
+  })
+
+  it('throws a WebhookError with status and code for a forged delivery', async () => {
+    const forged = { ...delivery(), body: delivery().body.replace('evt_1', 'evt_2') }
+    const error = await make().verify(forged).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(SignatureInvalidError)
+    expect(error).toMatchObject({ status: 401, code: 'signature_invalid' })
+  })
+})
+
+describe('createReceiver options', () => {
+  it('throws a clear TypeError without a provider', () => {
+    expect(() => createReceiver({} as never)).toThrow(/pass a provider/)
+  })
+
+  it.each(['tolerance', 'deadlineMs', 'bodyLimit', 'leaseMs', 'dedupTtlMs'])('throws when %s is not a positive number', (option) => {
+    expect(() => make({ [option]: 0 })).toThrow(new RegExp(option))
+  })
+
+  it('applies a custom tolerance', async () => {
+    const receiver = make({ tolerance: 10, now: () => Date.now() + 11_000 })
+    const response = await receiver.handle(delivery())
+    expect(JSON.parse(response.body).code).toBe('timestamp_out_of_tolerance')
+  })
+})
+
+describe('errors', () => {
+  it('recognises library errors, and only them', () => {
+    expect(isWebhookError(new SignatureInvalidError())).toBe(true)
+    expect(isWebhookError(new WebhookError(400, 'body_malformed', 'x'))).toBe(true)
+    expect(isWebhookError(new Error('plain'))).toBe(false)
+    expect(isWebhookError({ status: 401, code: 'x' })).toBe(false)
+  })
+
+  it('answers 500 internal_error, never throwing, when a provider fails unexpectedly', async () => {
+    const logger = silentLogger()
+    const broken: Provider = {
+      name: 'broken',
+      deadlineMs: 1000,
+      bodyLimit: 1000,
+      retryWindowMs: 1000,
+      signsTimestamp: false,
+      verify: () => undefined,
+      parse: () => {
+        throw new TypeError('bug')
+      },
+    }
+    const receiver = createReceiver({ provider: broken, logger })
+    const response = await receiver.handle({ method: 'POST', url: '/', headers: {}, body: '{}' })
+    expect(response.status).toBe(500)
+    expect(JSON.parse(response.body).code).toBe('internal_error')
+    expect(response.body).not.toContain('bug')
+    expect(logger.errors).toHaveLength(1)
+  })
+
+  it('accepts headers as a Web Headers object and as a mixed-case record', async () => {
+    const receiver = make()
+    const d = delivery('evt_h')
+    const mixed = { 'Stripe-Signature': d.headers['stripe-signature']!, 'Content-Type': 'application/json' }
+    expect((await receiver.handle({ ...d, headers: mixed })).status).toBe(200)
+    expect((await receiver.handle({ ...delivery('evt_h2'), headers: new Headers(delivery('evt_h2').headers) })).status).toBe(200)
+  })
+
+  it('answers 500 raw_body_unavailable when handed a parsed object instead of bytes', async () => {
+    const response = await make().handle({ method: 'POST', url: '/', headers: {}, body: { id: 1 } as never })
+    expect(response.status).toBe(500)
+    expect(JSON.parse(response.body).code).toBe('raw_body_unavailable')
+  })
+})

@@ -1,0 +1,115 @@
+/**
+ * Compile-only tests: event names narrow the payload type, and misspelled names do not compile.
+ * Run by vitest's typecheck mode (and `tsc --noEmit`); nothing here executes.
+ */
+import type { Stripe } from 'stripe'
+import { describe, expectTypeOf, it } from 'vitest'
+import { createReceiver, type WebhookResponse } from '../src/index.js'
+import { github } from '../src/providers/github.js'
+import { sendgrid, type SendGridEvent } from '../src/providers/sendgrid.js'
+import { slack, type SlackSlashCommand } from '../src/providers/slack.js'
+import { standardWebhooks } from '../src/providers/standard-webhooks.js'
+import { stripe } from '../src/providers/stripe.js'
+
+describe('Stripe event types', () => {
+  const receiver = createReceiver({ provider: stripe({ secret: 'whsec_x' }) })
+
+  it('types the payload of payment_intent.succeeded from Stripe.Event', () => {
+    receiver.on('payment_intent.succeeded', (event) => {
+      expectTypeOf(event.type).toEqualTypeOf<'payment_intent.succeeded'>()
+      expectTypeOf(event.payload.data.object.amount).toEqualTypeOf<number>()
+      expectTypeOf(event.payload.data.object).toEqualTypeOf<Stripe.PaymentIntent>()
+    })
+  })
+
+  it('rejects a misspelled event name', () => {
+    // @ts-expect-error 'payment_intent.succeded' is not a Stripe event type
+    receiver.on('payment_intent.succeded', () => undefined)
+  })
+
+  it('gives a handler for several names the union of their events', () => {
+    receiver.on(['customer.created', 'customer.updated'], (event) => {
+      expectTypeOf(event.type).toEqualTypeOf<'customer.created' | 'customer.updated'>()
+      expectTypeOf(event.payload.data.object).toEqualTypeOf<Stripe.Customer>()
+    })
+  })
+
+  it('gives onAny every Stripe event', () => {
+    receiver.onAny((event) => {
+      expectTypeOf(event.payload).toEqualTypeOf<Stripe.Event>()
+    })
+  })
+})
+
+describe('GitHub event types', () => {
+  const receiver = createReceiver({ provider: github({ secret: 'x' }) })
+
+  it('types issues.opened from @octokit/openapi-webhooks-types', () => {
+    receiver.on('issues.opened', (event) => {
+      expectTypeOf(event.payload.issue.title).toEqualTypeOf<string>()
+      expectTypeOf(event.payload.action).toEqualTypeOf<'opened'>()
+    })
+  })
+
+  it('gives a handler on a family every action of it', () => {
+    receiver.on('issues', (event) => {
+      expectTypeOf<'issues.opened'>().toMatchTypeOf<typeof event.type>()
+      expectTypeOf<'issues.closed'>().toMatchTypeOf<typeof event.type>()
+      expectTypeOf<'push'>().not.toMatchTypeOf<typeof event.type>()
+    })
+  })
+
+  it('types events without an action by their name', () => {
+    receiver.on('push', (event) => {
+      expectTypeOf(event.payload.ref).toEqualTypeOf<string>()
+    })
+  })
+
+  it('rejects a misspelled event name', () => {
+    // @ts-expect-error 'isues.opened' is not a GitHub event
+    receiver.on('isues.opened', () => undefined)
+  })
+})
+
+describe('provider event maps', () => {
+  it('types Standard Webhooks handlers from the user event map', () => {
+    const receiver = createReceiver({ provider: standardWebhooks<{ 'user.created': { type: 'user.created'; data: { id: string } } }>({ secret: 'whsec_eA==' }) })
+    receiver.on('user.created', (event) => {
+      expectTypeOf(event.payload.data.id).toEqualTypeOf<string>()
+    })
+    // @ts-expect-error not in the map
+    receiver.on('user.deleted', () => undefined)
+  })
+
+  it('accepts any name, with an unknown payload, when no map is given', () => {
+    const receiver = createReceiver({ provider: standardWebhooks({ secret: 'whsec_eA==' }) })
+    receiver.on('anything.at.all', (event) => {
+      expectTypeOf(event.payload).toEqualTypeOf<unknown>()
+    })
+  })
+
+  it('types Slack slash commands and SendGrid items', () => {
+    createReceiver({ provider: slack({ signingSecret: 's' }) }).on('/deploy', (event) => {
+      expectTypeOf(event.payload).toEqualTypeOf<SlackSlashCommand>()
+    })
+    createReceiver({ provider: sendgrid({ publicKey: 'unused-in-typecheck' }) }).on('bounce', (event) => {
+      expectTypeOf(event.payload).toEqualTypeOf<SendGridEvent>()
+    })
+  })
+})
+
+describe('envelope and core', () => {
+  it('exposes the envelope fields with their types', () => {
+    createReceiver({ provider: stripe({ secret: 'whsec_x' }) }).on('charge.refunded', (event) => {
+      expectTypeOf(event.id).toEqualTypeOf<string>()
+      expectTypeOf(event.rawBody).toEqualTypeOf<Uint8Array>()
+      expectTypeOf(event.headers).toEqualTypeOf<Readonly<Record<string, string>>>()
+      expectTypeOf(event.timestamp).toEqualTypeOf<number | undefined>()
+    })
+  })
+
+  it('returns a WebhookResponse from handle', () => {
+    const receiver = createReceiver({ provider: stripe({ secret: 'whsec_x' }) })
+    expectTypeOf(receiver.handle).returns.toEqualTypeOf<Promise<WebhookResponse>>()
+  })
+})
