@@ -50,7 +50,12 @@ function handleOnce(receiver: Receiver<any>, deliveries: SignedDelivery[]): () =
   let next = 0
   return () => {
     const delivery = deliveries[next++ % deliveries.length] as SignedDelivery
-    return receiver.handle({ method: 'POST', url: '/hook', headers: delivery.headers, body: Buffer.from(delivery.body) })
+    return receiver.handle({
+      method: 'POST',
+      url: '/hook',
+      headers: delivery.headers,
+      body: Buffer.from(delivery.body),
+    })
   }
 }
 
@@ -66,7 +71,11 @@ for (const size of SIZES) {
   // Stripe
   {
     const deliveries = Array.from({ length: DISTINCT }, (_, i) =>
-      signStripe({ payload: payload(size, `evt_${i}`, { type: 'payment_intent.succeeded' }), secret: STRIPE_SECRET, timestamp: NOW }),
+      signStripe({
+        payload: payload(size, `evt_${i}`, { type: 'payment_intent.succeeded' }),
+        secret: STRIPE_SECRET,
+        timestamp: NOW,
+      }),
     )
     const one = deliveries[0] as SignedDelivery
     const bytes = Buffer.from(one.body)
@@ -78,8 +87,18 @@ for (const size of SIZES) {
       const mac = createHmac('sha256', STRIPE_SECRET).update(`${NOW}.`).update(bytes).digest()
       do_not_optimize(timingSafeEqual(mac, expected) && JSON.parse(bytes.toString('utf8')))
     })
-    await time('stripe', size, 'receiver.verify', () => receiver.verify({ method: 'POST', url: '/hook', headers: one.headers, body: bytes }))
-    await time('stripe', size, 'receiver.handle', handleOnce(receiver, buffers.map((d) => ({ ...d, body: d.bytes as never }))))
+    await time('stripe', size, 'receiver.verify', () =>
+      receiver.verify({ method: 'POST', url: '/hook', headers: one.headers, body: bytes }),
+    )
+    await time(
+      'stripe',
+      size,
+      'receiver.handle',
+      handleOnce(
+        receiver,
+        buffers.map((d) => ({ ...d, body: d.bytes as never })),
+      ),
+    )
     await time('stripe', size, 'stripe.webhooks.constructEvent', () =>
       do_not_optimize(stripeSdk.webhooks.constructEvent(bytes, header, STRIPE_SECRET, 10 ** 10)),
     )
@@ -87,7 +106,12 @@ for (const size of SIZES) {
   // GitHub
   {
     const deliveries = Array.from({ length: DISTINCT }, (_, i) =>
-      signGitHub({ event: 'issues', payload: payload(size, `i_${i}`, { action: 'opened' }), secret: GITHUB_SECRET, deliveryId: `d-${i}` }),
+      signGitHub({
+        event: 'issues',
+        payload: payload(size, `i_${i}`, { action: 'opened' }),
+        secret: GITHUB_SECRET,
+        deliveryId: `d-${i}`,
+      }),
     )
     const one = deliveries[0] as SignedDelivery
     const bytes = Buffer.from(one.body)
@@ -100,8 +124,18 @@ for (const size of SIZES) {
       const mac = createHmac('sha256', GITHUB_SECRET).update(bytes).digest()
       do_not_optimize(timingSafeEqual(mac, expected) && JSON.parse(bytes.toString('utf8')))
     })
-    await time('github', size, 'receiver.verify', () => receiver.verify({ method: 'POST', url: '/hook', headers: one.headers, body: bytes }))
-    await time('github', size, 'receiver.handle', handleOnce(receiver, deliveries.map((d) => ({ ...d, body: Buffer.from(d.body) as never }))))
+    await time('github', size, 'receiver.verify', () =>
+      receiver.verify({ method: 'POST', url: '/hook', headers: one.headers, body: bytes }),
+    )
+    await time(
+      'github',
+      size,
+      'receiver.handle',
+      handleOnce(
+        receiver,
+        deliveries.map((d) => ({ ...d, body: Buffer.from(d.body) as never })),
+      ),
+    )
     await time('github', size, '@octokit/webhooks verifyAndReceive', () =>
       octokit.verifyAndReceive({ id: 'd-0', name: 'issues', payload: one.body, signature }),
     )
@@ -109,7 +143,12 @@ for (const size of SIZES) {
   // Standard Webhooks
   {
     const deliveries = Array.from({ length: DISTINCT }, (_, i) =>
-      signStandardWebhooks({ payload: payload(size, `m_${i}`, { type: 'user.created' }), secret: SW_SECRET, id: `msg_${i}`, timestamp: NOW }),
+      signStandardWebhooks({
+        payload: payload(size, `m_${i}`, { type: 'user.created' }),
+        secret: SW_SECRET,
+        id: `msg_${i}`,
+        timestamp: NOW,
+      }),
     )
     const one = deliveries[0] as SignedDelivery
     const bytes = Buffer.from(one.body)
@@ -118,30 +157,59 @@ for (const size of SIZES) {
     const receiver = receiverFor(standardWebhooks({ secret: SW_SECRET }))
     const standard = new StandardWebhook(SW_SECRET)
     const svix = new SvixWebhook(SW_SECRET)
-    const svixHeaders = { 'svix-id': one.headers['webhook-id'], 'svix-timestamp': one.headers['webhook-timestamp'], 'svix-signature': one.headers['webhook-signature'] }
+    const svixHeaders = {
+      'svix-id': one.headers['webhook-id'],
+      'svix-timestamp': one.headers['webhook-timestamp'],
+      'svix-signature': one.headers['webhook-signature'],
+    }
     await time('standard-webhooks', size, 'floor', () => {
       const mac = createHmac('sha256', key).update(`msg_0.${NOW}.`).update(bytes).digest()
       do_not_optimize(timingSafeEqual(mac, expected) && JSON.parse(bytes.toString('utf8')))
     })
-    await time('standard-webhooks', size, 'receiver.verify', () => receiver.verify({ method: 'POST', url: '/hook', headers: one.headers, body: bytes }))
-    await time('standard-webhooks', size, 'receiver.handle', handleOnce(receiver, deliveries.map((d) => ({ ...d, body: Buffer.from(d.body) as never }))))
+    await time('standard-webhooks', size, 'receiver.verify', () =>
+      receiver.verify({ method: 'POST', url: '/hook', headers: one.headers, body: bytes }),
+    )
+    await time(
+      'standard-webhooks',
+      size,
+      'receiver.handle',
+      handleOnce(
+        receiver,
+        deliveries.map((d) => ({ ...d, body: Buffer.from(d.body) as never })),
+      ),
+    )
     // Both SDKs check the timestamp against the real clock: sign "now" for them.
-    const fresh = signStandardWebhooks({ payload: payload(size, 'm_now', { type: 'user.created' }), secret: SW_SECRET, id: 'msg_now' })
-    const freshSvix = { 'svix-id': fresh.headers['webhook-id'], 'svix-timestamp': fresh.headers['webhook-timestamp'], 'svix-signature': fresh.headers['webhook-signature'] }
-    await time('standard-webhooks', size, 'standardwebhooks Webhook.verify', () => do_not_optimize(standard.verify(fresh.body, fresh.headers)))
-    await time('standard-webhooks', size, 'svix Webhook.verify', () => do_not_optimize(svix.verify(fresh.body, freshSvix as Record<string, string>)))
+    const fresh = signStandardWebhooks({
+      payload: payload(size, 'm_now', { type: 'user.created' }),
+      secret: SW_SECRET,
+      id: 'msg_now',
+    })
+    const freshSvix = {
+      'svix-id': fresh.headers['webhook-id'],
+      'svix-timestamp': fresh.headers['webhook-timestamp'],
+      'svix-signature': fresh.headers['webhook-signature'],
+    }
+    await time('standard-webhooks', size, 'standardwebhooks Webhook.verify', () =>
+      do_not_optimize(standard.verify(fresh.body, fresh.headers)),
+    )
+    await time('standard-webhooks', size, 'svix Webhook.verify', () =>
+      do_not_optimize(svix.verify(fresh.body, freshSvix as Record<string, string>)),
+    )
     void svixHeaders
   }
 }
 
 // Report: ratio to the floor, and the targets of the performance issue.
-const floorOf = (provider: string, size: number) => rows.find((r) => r.provider === provider && r.size === size && r.name === 'floor')!.nsPerOp
+const floorOf = (provider: string, size: number) =>
+  rows.find((r) => r.provider === provider && r.size === size && r.name === 'floor')!.nsPerOp
 const report = rows.map((row) => ({ ...row, ratioToFloor: row.nsPerOp / floorOf(row.provider, row.size) }))
 const kib = (size: number) => `${size / 1024} KiB`
 console.log(`\nmicro benchmark: Node ${process.version}, ${new Date().toISOString().slice(0, 10)}\n`)
 console.log(['provider', 'size', 'what', 'ns/op', '÷ floor'].join('\t'))
 for (const row of report) {
-  console.log([row.provider, kib(row.size), row.name, row.nsPerOp.toFixed(0), row.ratioToFloor.toFixed(2)].join('\t'))
+  console.log(
+    [row.provider, kib(row.size), row.name, row.nsPerOp.toFixed(0), row.ratioToFloor.toFixed(2)].join('\t'),
+  )
 }
 const targets = report
   .filter((row) => row.name === 'receiver.handle' || row.name === 'receiver.verify')
@@ -150,7 +218,10 @@ const targets = report
     return { ...row, limit, holds: row.ratioToFloor <= limit }
   })
 console.log('\ntargets (handle ≤ 1.10× floor, verify ≤ 1.05× floor):')
-for (const t of targets) console.log(`${t.holds ? 'holds ' : 'MISSED'}\t${t.provider}\t${kib(t.size)}\t${t.name}\t${t.ratioToFloor.toFixed(2)}×`)
+for (const t of targets)
+  console.log(
+    `${t.holds ? 'holds ' : 'MISSED'}\t${t.provider}\t${kib(t.size)}\t${t.name}\t${t.ratioToFloor.toFixed(2)}×`,
+  )
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true })
 writeFileSync(
   new URL('./results/micro.json', import.meta.url),

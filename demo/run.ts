@@ -52,18 +52,40 @@ const payment = {
   data: { object: { id: 'pi_demo_1', object: 'payment_intent', amount: 4200, currency: 'eur' } },
 }
 const validStripe = signStripe({ payload: payment, secret: STRIPE_SECRET, timestamp: now })
-const emailEvent = (id: string, event: string) => ({ email: 'ada@example.com', timestamp: now, event, sg_event_id: id })
-const firstBatch = signSendGrid({ payload: [emailEvent('sg_1', 'processed'), emailEvent('sg_2', 'delivered')], privateKey: SENDGRID_KEYS.privateKey })
+const emailEvent = (id: string, event: string) => ({
+  email: 'ada@example.com',
+  timestamp: now,
+  event,
+  sg_event_id: id,
+})
+const firstBatch = signSendGrid({
+  payload: [emailEvent('sg_1', 'processed'), emailEvent('sg_2', 'delivered')],
+  privateKey: SENDGRID_KEYS.privateKey,
+})
 // SendGrid retried a batch that overlaps the first: sg_2 was already handled, sg_3 is new.
-const overlappingBatch = signSendGrid({ payload: [emailEvent('sg_2', 'delivered'), emailEvent('sg_3', 'open')], privateKey: SENDGRID_KEYS.privateKey })
+const overlappingBatch = signSendGrid({
+  payload: [emailEvent('sg_2', 'delivered'), emailEvent('sg_3', 'open')],
+  privateKey: SENDGRID_KEYS.privateKey,
+})
 const { url: _twilioUrl, ...sms } = signTwilio({
   url: `${base}/webhooks/twilio`,
-  params: { MessageSid: 'SM00000000000000000000000000001234', From: '+15551230000', To: '+15559870000', Body: 'My order has not arrived' },
+  params: {
+    MessageSid: 'SM00000000000000000000000000001234',
+    From: '+15551230000',
+    To: '+15559870000',
+    Body: 'My order has not arrived',
+  },
   authToken: TWILIO_AUTH_TOKEN,
 })
 
 const cases: Case[] = [
-  { what: 'Stripe payment_intent.succeeded', route: '/webhooks/stripe', delivery: validStripe, expectStatus: 200, expectRuns: 1 },
+  {
+    what: 'Stripe payment_intent.succeeded',
+    route: '/webhooks/stripe',
+    delivery: validStripe,
+    expectStatus: 200,
+    expectRuns: 1,
+  },
   {
     what: 'GitHub issues.opened',
     route: '/webhooks/github',
@@ -79,7 +101,11 @@ const cases: Case[] = [
   {
     what: 'Stripe event, forged (wrong secret)',
     route: '/webhooks/stripe',
-    delivery: signStripe({ payload: { ...payment, id: 'evt_forged' }, secret: 'whsec_attacker', timestamp: now }),
+    delivery: signStripe({
+      payload: { ...payment, id: 'evt_forged' },
+      secret: 'whsec_attacker',
+      timestamp: now,
+    }),
     expectStatus: 401,
     expectRuns: 0,
   },
@@ -87,7 +113,11 @@ const cases: Case[] = [
     what: 'GitHub event, forged (body changed)',
     route: '/webhooks/github',
     delivery: (() => {
-      const signed = signGitHub({ event: 'issues', payload: { action: 'opened', issue: { number: 2, title: 'a' } }, secret: GITHUB_SECRET })
+      const signed = signGitHub({
+        event: 'issues',
+        payload: { action: 'opened', issue: { number: 2, title: 'a' } },
+        secret: GITHUB_SECRET,
+      })
       return { ...signed, body: signed.body.replace('"a"', '"b"') }
     })(),
     expectStatus: 401,
@@ -96,14 +126,43 @@ const cases: Case[] = [
   {
     what: 'Stripe event, stale (signed 10 min ago)',
     route: '/webhooks/stripe',
-    delivery: signStripe({ payload: { ...payment, id: 'evt_stale' }, secret: STRIPE_SECRET, timestamp: now - 600 }),
+    delivery: signStripe({
+      payload: { ...payment, id: 'evt_stale' },
+      secret: STRIPE_SECRET,
+      timestamp: now - 600,
+    }),
     expectStatus: 401,
     expectRuns: 0,
   },
-  { what: 'Stripe event, duplicate of the first', route: '/webhooks/stripe', delivery: validStripe, expectStatus: 200, expectRuns: 0 },
-  { what: 'Twilio SMS, answered with TwiML', route: '/webhooks/twilio', delivery: sms, expectStatus: 200, expectRuns: 1, expectReply: 'Ticket T-1234' },
-  { what: 'SendGrid batch of 2 events', route: '/webhooks/sendgrid', delivery: firstBatch, expectStatus: 200, expectRuns: 2 },
-  { what: 'SendGrid batch, 1 duplicate + 1 new', route: '/webhooks/sendgrid', delivery: overlappingBatch, expectStatus: 200, expectRuns: 1 },
+  {
+    what: 'Stripe event, duplicate of the first',
+    route: '/webhooks/stripe',
+    delivery: validStripe,
+    expectStatus: 200,
+    expectRuns: 0,
+  },
+  {
+    what: 'Twilio SMS, answered with TwiML',
+    route: '/webhooks/twilio',
+    delivery: sms,
+    expectStatus: 200,
+    expectRuns: 1,
+    expectReply: 'Ticket T-1234',
+  },
+  {
+    what: 'SendGrid batch of 2 events',
+    route: '/webhooks/sendgrid',
+    delivery: firstBatch,
+    expectStatus: 200,
+    expectRuns: 2,
+  },
+  {
+    what: 'SendGrid batch, 1 duplicate + 1 new',
+    route: '/webhooks/sendgrid',
+    delivery: overlappingBatch,
+    expectStatus: 200,
+    expectRuns: 1,
+  },
 ]
 
 const rows: string[][] = [['#', 'sent', 'status', 'code', 'handler runs', 'expected', '']]
@@ -111,12 +170,24 @@ const replies: string[] = []
 let failures = 0
 for (const [index, item] of cases.entries()) {
   const before = handled.length
-  const response = await fetch(base + item.route, { method: 'POST', headers: item.delivery.headers, body: item.delivery.body })
+  const response = await fetch(base + item.route, {
+    method: 'POST',
+    headers: item.delivery.headers,
+    body: item.delivery.body,
+  })
   const text = await response.text()
-  const code = response.ok ? (text.includes('"duplicate":true') ? 'duplicate' : '-') : (JSON.parse(text) as { code: string }).code
+  const code = response.ok
+    ? text.includes('"duplicate":true')
+      ? 'duplicate'
+      : '-'
+    : (JSON.parse(text) as { code: string }).code
   const runs = handled.length - before
-  const ok = response.status === item.expectStatus && runs === item.expectRuns && (item.expectReply === undefined || text.includes(item.expectReply))
-  if (item.expectReply !== undefined) replies.push(`${item.what}: ${response.headers.get('content-type')} ${text}`)
+  const ok =
+    response.status === item.expectStatus &&
+    runs === item.expectRuns &&
+    (item.expectReply === undefined || text.includes(item.expectReply))
+  if (item.expectReply !== undefined)
+    replies.push(`${item.what}: ${response.headers.get('content-type')} ${text}`)
   if (!ok) failures++
   rows.push([
     String(index + 1),
@@ -137,5 +208,9 @@ console.log(line(rows[0]!))
 console.log(widths.map((width) => '-'.repeat(width)).join('  '))
 for (const row of rows.slice(1)) console.log(line(row))
 for (const reply of replies) console.log(`\n${reply}`)
-console.log(failures === 0 ? '\nEvery outcome was the expected one.' : `\n${failures} outcome(s) were not the expected one.`)
+console.log(
+  failures === 0
+    ? '\nEvery outcome was the expected one.'
+    : `\n${failures} outcome(s) were not the expected one.`,
+)
 process.exitCode = failures === 0 ? 0 : 1

@@ -22,7 +22,9 @@ const check = (ok, message) => {
 // 1. exports ↔ tsup entries ↔ dist
 const tsupConfig = readFileSync(join(root, 'tsup.config.ts'), 'utf8')
 const entryBlock = /export const entries = \{([\s\S]*?)\n\}/.exec(tsupConfig)?.[1] ?? ''
-const entries = new Map([...entryBlock.matchAll(/(?:'([^']+)'|(\w+)): '([^']+)'/g)].map((m) => [m[1] ?? m[2], m[3]]))
+const entries = new Map(
+  [...entryBlock.matchAll(/(?:'([^']+)'|(\w+)): '([^']+)'/g)].map((m) => [m[1] ?? m[2], m[3]]),
+)
 check(entries.size > 0, `tsup.config.ts declares ${entries.size} entries`)
 const exported = new Set()
 for (const [subpath, conditions] of Object.entries(pkg.exports)) {
@@ -36,12 +38,19 @@ for (const [subpath, conditions] of Object.entries(pkg.exports)) {
     }
   }
 }
-for (const entry of entries.keys()) check(exported.has(entry), `tsup entry "${entry}" is exported in package.json`)
+for (const entry of entries.keys())
+  check(exported.has(entry), `tsup entry "${entry}" is exported in package.json`)
 
 // 2. publint + attw on the packed tarball
 const work = mkdtempSync(join(tmpdir(), 'webhook-receiver-pack-'))
 try {
-  const tarballName = execFileSync('npm', ['pack', '--silent', '--pack-destination', work], { cwd: root, encoding: 'utf8' }).trim().split('\n').pop()
+  const tarballName = execFileSync('npm', ['pack', '--silent', '--pack-destination', work], {
+    cwd: root,
+    encoding: 'utf8',
+  })
+    .trim()
+    .split('\n')
+    .pop()
   const tarball = join(work, tarballName)
   const run = (command, args) => {
     try {
@@ -64,7 +73,13 @@ try {
   // The one runtime dependency (raw-body) and optional peers come from the repo's own install.
   symlinkSync(join(root, 'node_modules'), join(work, 'node_modules'))
   const expected = {
-    'webhook-receiver': ['createReceiver', 'memoryStore', 'WebhookError', 'isWebhookError', 'SignatureInvalidError'],
+    'webhook-receiver': [
+      'createReceiver',
+      'memoryStore',
+      'WebhookError',
+      'isWebhookError',
+      'SignatureInvalidError',
+    ],
     'webhook-receiver/providers/stripe': ['stripe'],
     'webhook-receiver/providers/github': ['github'],
     'webhook-receiver/providers/standard-webhooks': ['standardWebhooks'],
@@ -103,8 +118,13 @@ try {
     console.log(JSON.stringify(problems));
   `
   writeFileSync(join(app, 'probe.mjs'), probe)
-  const problems = JSON.parse(execFileSync(process.execPath, ['probe.mjs'], { cwd: app, encoding: 'utf8' }).trim())
-  check(problems.length === 0, `every subpath loads with import() and require() from the tarball${problems.length ? `:\n  ${problems.join('\n  ')}` : ''}`)
+  const problems = JSON.parse(
+    execFileSync(process.execPath, ['probe.mjs'], { cwd: app, encoding: 'utf8' }).trim(),
+  )
+  check(
+    problems.length === 0,
+    `every subpath loads with import() and require() from the tarball${problems.length ? `:\n  ${problems.join('\n  ')}` : ''}`,
+  )
 } finally {
   rmSync(work, { recursive: true, force: true })
 }

@@ -37,7 +37,8 @@ export function createDispatcher(logger: Logger): Dispatcher {
   const errorHandlers: ErrorHandler[] = []
 
   function assertFunction(value: unknown, method: string): void {
-    if (typeof value !== 'function') throw new TypeError(`receiver.${method}() expects a function as its handler.`)
+    if (typeof value !== 'function')
+      throw new TypeError(`receiver.${method}() expects a function as its handler.`)
   }
 
   return {
@@ -76,18 +77,24 @@ export function createDispatcher(logger: Logger): Dispatcher {
         else failures.push(outcome.reason)
       }
       if (failures.length === 1) throw failures[0]
-      if (failures.length > 1) throw new AggregateError(failures, `${failures.length} handlers failed for ${event.type} ${event.id}`)
+      if (failures.length > 1)
+        throw new AggregateError(failures, `${failures.length} handlers failed for ${event.type} ${event.id}`)
       return results
     },
     reportError(error, event) {
       if (errorHandlers.length === 0) {
-        logger.error(`[webhook-receiver] handler failed for ${event?.type ?? 'a delivery'} ${event?.id ?? ''}`.trimEnd(), error)
+        logger.error(
+          `[webhook-receiver] handler failed for ${event?.type ?? 'a delivery'} ${event?.id ?? ''}`.trimEnd(),
+          error,
+        )
         return
       }
       for (const handler of errorHandlers) {
         // onError must never break the response or raise an unhandled rejection.
         try {
-          Promise.resolve(handler(error, event)).catch((thrown) => logger.error('[webhook-receiver] onError handler threw', thrown))
+          Promise.resolve(handler(error, event)).catch((thrown) =>
+            logger.error('[webhook-receiver] onError handler threw', thrown),
+          )
         } catch (thrown) {
           logger.error('[webhook-receiver] onError handler threw', thrown)
         }

@@ -41,7 +41,12 @@ export class WebhookError extends Error {
   /** Seconds before the sender should try again, sent as `Retry-After` (409 and 503 only). */
   readonly retryAfter: number | undefined
 
-  constructor(status: number, code: WebhookErrorCode, message: string, options?: { cause?: unknown; retryAfter?: number }) {
+  constructor(
+    status: number,
+    code: WebhookErrorCode,
+    message: string,
+    options?: { cause?: unknown; retryAfter?: number },
+  ) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause })
     this.status = status
     this.code = code
@@ -61,7 +66,11 @@ export class MethodNotAllowedError extends WebhookError {
 export class BodyTooLargeError extends WebhookError {
   override readonly name = 'BodyTooLargeError'
   constructor(limit: number) {
-    super(413, 'body_too_large', `The request body is larger than the bodyLimit of ${limit} bytes. Raise bodyLimit if this sender really sends bodies this large.`)
+    super(
+      413,
+      'body_too_large',
+      `The request body is larger than the bodyLimit of ${limit} bytes. Raise bodyLimit if this sender really sends bodies this large.`,
+    )
   }
 }
 
@@ -72,7 +81,11 @@ export class BodyTooLargeError extends WebhookError {
 export class RawBodyUnavailableError extends WebhookError {
   override readonly name = 'RawBodyUnavailableError'
   constructor(fix: string) {
-    super(500, 'raw_body_unavailable', `The raw request body is not available, so the signature cannot be verified: ${fix}`)
+    super(
+      500,
+      'raw_body_unavailable',
+      `The raw request body is not available, so the signature cannot be verified: ${fix}`,
+    )
   }
 }
 
@@ -80,14 +93,20 @@ export class RawBodyUnavailableError extends WebhookError {
 export class SignatureMissingError extends WebhookError {
   override readonly name = 'SignatureMissingError'
   constructor(header: string) {
-    super(401, 'signature_missing', `The ${header} header is missing: this request was not signed by the sender.`)
+    super(
+      401,
+      'signature_missing',
+      `The ${header} header is missing: this request was not signed by the sender.`,
+    )
   }
 }
 
 /** 401: no signature in the header matches any configured secret, or the header cannot be read. */
 export class SignatureInvalidError extends WebhookError {
   override readonly name = 'SignatureInvalidError'
-  constructor(reason = 'No signature matches the configured secret(s). Check that the secret is the one for this endpoint and that nothing re-encodes the body before it reaches the receiver.') {
+  constructor(
+    reason = 'No signature matches the configured secret(s). Check that the secret is the one for this endpoint and that nothing re-encodes the body before it reaches the receiver.',
+  ) {
     super(401, 'signature_invalid', reason)
   }
 }
@@ -104,7 +123,11 @@ export class TimestampInvalidError extends WebhookError {
 export class TimestampOutOfToleranceError extends WebhookError {
   override readonly name = 'TimestampOutOfToleranceError'
   constructor(toleranceSeconds: number) {
-    super(401, 'timestamp_out_of_tolerance', `The signed timestamp is more than ${toleranceSeconds} seconds away from the receiver's clock: a replayed delivery, or a clock that needs syncing.`)
+    super(
+      401,
+      'timestamp_out_of_tolerance',
+      `The signed timestamp is more than ${toleranceSeconds} seconds away from the receiver's clock: a replayed delivery, or a clock that needs syncing.`,
+    )
   }
 }
 
@@ -136,7 +159,12 @@ export class PayloadInvalidError extends WebhookError {
 export class DuplicateInFlightError extends WebhookError {
   override readonly name = 'DuplicateInFlightError'
   constructor(retryAfter: number) {
-    super(409, 'duplicate_in_flight', 'This event is already being handled by another request; retry later.', { retryAfter })
+    super(
+      409,
+      'duplicate_in_flight',
+      'This event is already being handled by another request; retry later.',
+      { retryAfter },
+    )
   }
 }
 
@@ -144,7 +172,12 @@ export class DuplicateInFlightError extends WebhookError {
 export class HandlerFailedError extends WebhookError {
   override readonly name = 'HandlerFailedError'
   constructor(cause: unknown) {
-    super(500, 'handler_failed', 'A handler failed; the event was not marked as handled, so a retry will run it again.', { cause })
+    super(
+      500,
+      'handler_failed',
+      'A handler failed; the event was not marked as handled, so a retry will run it again.',
+      { cause },
+    )
   }
 }
 
@@ -152,7 +185,12 @@ export class HandlerFailedError extends WebhookError {
 export class StoreUnavailableError extends WebhookError {
   override readonly name = 'StoreUnavailableError'
   constructor(cause: unknown, retryAfter: number) {
-    super(503, 'store_unavailable', 'The deduplication store is unavailable; the event was not processed and should be retried.', { cause, retryAfter })
+    super(
+      503,
+      'store_unavailable',
+      'The deduplication store is unavailable; the event was not processed and should be retried.',
+      { cause, retryAfter },
+    )
   }
 }
 
@@ -160,7 +198,12 @@ export class StoreUnavailableError extends WebhookError {
 export class InternalError extends WebhookError {
   override readonly name = 'InternalError'
   constructor(cause: unknown) {
-    super(500, 'internal_error', 'The webhook receiver failed unexpectedly; the delivery was not processed.', { cause })
+    super(
+      500,
+      'internal_error',
+      'The webhook receiver failed unexpectedly; the delivery was not processed.',
+      { cause },
+    )
   }
 }
 

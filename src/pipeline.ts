@@ -17,7 +17,16 @@ import {
 } from './errors.js'
 import { normalizeHeaders } from './headers.js'
 import { ACCEPTED, DUPLICATE, RECEIVED, problemResponse } from './responses.js'
-import type { DedupStore, Handler, ParsedEvent, Provider, SignedRequest, WebhookEvent, WebhookRequest, WebhookResponse } from './types.js'
+import type {
+  DedupStore,
+  Handler,
+  ParsedEvent,
+  Provider,
+  SignedRequest,
+  WebhookEvent,
+  WebhookRequest,
+  WebhookResponse,
+} from './types.js'
 
 /** Everything `createReceiver` resolved from its options; read-only for the life of the receiver. */
 export interface PipelineConfig {
@@ -55,7 +64,12 @@ async function verifyAndParse(config: PipelineConfig, request: WebhookRequest): 
   }
   const body = toBytes(raw)
   if (body.byteLength > config.bodyLimit) throw new BodyTooLargeError(config.bodyLimit)
-  const signed: SignedRequest = { method: 'POST', url: request.url, headers: normalizeHeaders(request.headers), body }
+  const signed: SignedRequest = {
+    method: 'POST',
+    url: request.url,
+    headers: normalizeHeaders(request.headers),
+    body,
+  }
 
   // Web Crypto providers verify asynchronously; node:crypto ones synchronously (no extra tick on the hot path).
   const verified = config.provider.verify(signed)
@@ -75,7 +89,10 @@ async function verifyAndParse(config: PipelineConfig, request: WebhookRequest): 
  * const [event] = await verifyDelivery(config, { method: 'POST', url: '/hook', headers, body })
  * ```
  */
-export async function verifyDelivery(config: PipelineConfig, request: WebhookRequest): Promise<WebhookEvent[]> {
+export async function verifyDelivery(
+  config: PipelineConfig,
+  request: WebhookRequest,
+): Promise<WebhookEvent[]> {
   const delivery = await verifyAndParse(config, request)
   return delivery.parsed.map((parsed) => toEvent(config, delivery, parsed))
 }
@@ -89,7 +106,10 @@ export async function verifyDelivery(config: PipelineConfig, request: WebhookReq
  * const response = await handleDelivery(config, request) // { status, headers, body }
  * ```
  */
-export async function handleDelivery(config: PipelineConfig, request: WebhookRequest): Promise<WebhookResponse> {
+export async function handleDelivery(
+  config: PipelineConfig,
+  request: WebhookRequest,
+): Promise<WebhookResponse> {
   try {
     const delivery = await verifyAndParse(config, request)
     const { parsed } = delivery
@@ -102,7 +122,9 @@ export async function handleDelivery(config: PipelineConfig, request: WebhookReq
 
 /** Several events in one delivery: each is deduplicated and dispatched on its own; the worst outcome answers. */
 async function processBatch(config: PipelineConfig, delivery: VerifiedDelivery): Promise<WebhookResponse> {
-  const settled = await Promise.allSettled(delivery.parsed.map((parsed) => processEvent(config, delivery, parsed)))
+  const settled = await Promise.allSettled(
+    delivery.parsed.map((parsed) => processEvent(config, delivery, parsed)),
+  )
   let worst: WebhookError | undefined
   let pending = false
   for (const result of settled) {
@@ -122,7 +144,11 @@ function severity(error: WebhookError): number {
  * Steps 6–8 for one event: reserve, run the handlers up to the deadline, then complete or release. The answer is
  * the provider's own reply where its sender reads one (a Slack challenge, Twilio TwiML), else the standard JSON.
  */
-async function processEvent(config: PipelineConfig, delivery: VerifiedDelivery, parsed: ParsedEvent): Promise<WebhookResponse> {
+async function processEvent(
+  config: PipelineConfig,
+  delivery: VerifiedDelivery,
+  parsed: ParsedEvent,
+): Promise<WebhookResponse> {
   // A protocol message (Slack's url_verification) is answered by the provider itself: no dedup, no handlers.
   if (parsed.reply !== undefined) return parsed.reply
   const { provider } = config
@@ -141,7 +167,10 @@ async function processEvent(config: PipelineConfig, delivery: VerifiedDelivery, 
   } catch (error) {
     if (isWebhookError(error)) throw error
     if (config.onStoreError === 'reject') throw new StoreUnavailableError(error, retryAfterSeconds(config))
-    config.logger.warn('[webhook-receiver] dedup store failed; processing without dedup (onStoreError: "process")', error)
+    config.logger.warn(
+      '[webhook-receiver] dedup store failed; processing without dedup (onStoreError: "process")',
+      error,
+    )
     reservation = undefined
   }
   const results = await runUntilDeadline(config, handlers, event, reservation)
@@ -163,11 +192,15 @@ async function runUntilDeadline(
   // Settles after the store has recorded the outcome, so a retry right after our answer sees the right state.
   const settled = config.dispatcher.run(handlers, event).then(
     async (results) => {
-      if (reservation !== undefined) await storeQuietly(config, () => config.store.complete(reservation.key, reservation.token, config.dedupTtlMs))
+      if (reservation !== undefined)
+        await storeQuietly(config, () =>
+          config.store.complete(reservation.key, reservation.token, config.dedupTtlMs),
+        )
       return results
     },
     async (error: unknown) => {
-      if (reservation !== undefined) await storeQuietly(config, () => config.store.release(reservation.key, reservation.token))
+      if (reservation !== undefined)
+        await storeQuietly(config, () => config.store.release(reservation.key, reservation.token))
       config.dispatcher.reportError(error, event)
       return new HandlerFailedError(error)
     },
@@ -211,7 +244,10 @@ export function refuse(config: PipelineConfig, error: unknown): WebhookResponse 
     const code = isWebhookError(error) ? error.code : 'internal_error'
     if (!seen.has(code)) {
       seen.add(code)
-      config.logger.error(`[webhook-receiver] ${code}: ${isWebhookError(error) ? error.message : 'unexpected failure'}`, error)
+      config.logger.error(
+        `[webhook-receiver] ${code}: ${isWebhookError(error) ? error.message : 'unexpected failure'}`,
+        error,
+      )
     }
   }
   return response

@@ -2,7 +2,16 @@ import { createDispatcher, type Logger } from './dispatch.js'
 import { handleDelivery, refuse, verifyDelivery, type PipelineConfig } from './pipeline.js'
 import { memoryStore } from './stores/memory.js'
 import type { WebhookError } from './errors.js'
-import type { DedupStore, ErrorHandler, EventMap, Handler, Provider, WebhookEvent, WebhookRequest, WebhookResponse } from './types.js'
+import type {
+  DedupStore,
+  ErrorHandler,
+  EventMap,
+  Handler,
+  Provider,
+  WebhookEvent,
+  WebhookRequest,
+  WebhookResponse,
+} from './types.js'
 
 export interface ReceiverOptions<TProvider extends Provider<any, any>> {
   /** Who sends the webhooks, e.g. `stripe({ secret })`. */
@@ -117,8 +126,14 @@ export function createReceiver<P extends Provider<any, any>>(options: ReceiverOp
 
 function resolveConfig(options: ReceiverOptions<Provider<any, any>>): PipelineConfig {
   const provider = options?.provider
-  if (provider === undefined || typeof provider.verify !== 'function' || typeof provider.parse !== 'function') {
-    throw new TypeError('createReceiver({ provider }): pass a provider, e.g. stripe({ secret }) from "webhook-receiver/providers/stripe".')
+  if (
+    provider === undefined ||
+    typeof provider.verify !== 'function' ||
+    typeof provider.parse !== 'function'
+  ) {
+    throw new TypeError(
+      'createReceiver({ provider }): pass a provider, e.g. stripe({ secret }) from "webhook-receiver/providers/stripe".',
+    )
   }
   const deadlineMs = positive(options.deadlineMs ?? provider.deadlineMs, 'deadlineMs')
   const logger = options.logger ?? console

@@ -1,12 +1,27 @@
 import { InternalError, isWebhookError, type WebhookError } from './errors.js'
 import type { WebhookResponse } from './types.js'
 
-const JSON_TYPE: Record<string, string> = Object.freeze({ 'content-type': 'application/json' }) as Record<string, string>
+const JSON_TYPE: Record<string, string> = Object.freeze({ 'content-type': 'application/json' }) as Record<
+  string,
+  string
+>
 
 /** The bodies of the 2xx answers; constant strings, so answering allocates nothing. */
-export const RECEIVED: WebhookResponse = Object.freeze({ status: 200, headers: JSON_TYPE, body: '{"received":true}' })
-export const DUPLICATE: WebhookResponse = Object.freeze({ status: 200, headers: JSON_TYPE, body: '{"received":true,"duplicate":true}' })
-export const ACCEPTED: WebhookResponse = Object.freeze({ status: 202, headers: JSON_TYPE, body: '{"received":true,"pending":true}' })
+export const RECEIVED: WebhookResponse = Object.freeze({
+  status: 200,
+  headers: JSON_TYPE,
+  body: '{"received":true}',
+})
+export const DUPLICATE: WebhookResponse = Object.freeze({
+  status: 200,
+  headers: JSON_TYPE,
+  body: '{"received":true,"duplicate":true}',
+})
+export const ACCEPTED: WebhookResponse = Object.freeze({
+  status: 202,
+  headers: JSON_TYPE,
+  body: '{"received":true,"pending":true}',
+})
 
 const TITLES: Record<number, string> = {
   400: 'Bad Request',

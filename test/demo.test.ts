@@ -21,7 +21,11 @@ describe('npm run demo', () => {
     expect(rows['GitHub issues.opened']).toEqual({ status: '200', runs: '1', verdict: 'ok' })
     expect(rows['Stripe event, forged (wrong secret)']).toEqual({ status: '401', runs: '0', verdict: 'ok' })
     expect(rows['GitHub event, forged (body changed)']).toEqual({ status: '401', runs: '0', verdict: 'ok' })
-    expect(rows['Stripe event, stale (signed 10 min ago)']).toEqual({ status: '401', runs: '0', verdict: 'ok' })
+    expect(rows['Stripe event, stale (signed 10 min ago)']).toEqual({
+      status: '401',
+      runs: '0',
+      verdict: 'ok',
+    })
     expect(rows['Stripe event, duplicate of the first']).toEqual({ status: '200', runs: '0', verdict: 'ok' })
     expect(rows['Twilio SMS, answered with TwiML']).toEqual({ status: '200', runs: '1', verdict: 'ok' })
     expect(rows['SendGrid batch of 2 events']).toEqual({ status: '200', runs: '2', verdict: 'ok' })

@@ -95,7 +95,10 @@ describe('fetchHandler', () => {
     const d = signStripe({ payload: BODY, secret: SECRET })
     const first = await handle(toRequest('http://localhost/hook', d))
     expect(first.status).toBe(200)
-    expect(await (await handle(toRequest('http://localhost/hook', d))).json()).toEqual({ received: true, duplicate: true })
+    expect(await (await handle(toRequest('http://localhost/hook', d))).json()).toEqual({
+      received: true,
+      duplicate: true,
+    })
     expect(seen).toHaveLength(1)
   })
 
@@ -121,7 +124,14 @@ describe('fetchHandler', () => {
       },
     })
     const d = signStripe({ payload: BODY, secret: SECRET })
-    const response = await handle(new Request('http://localhost/hook', { method: 'POST', headers: d.headers, body: stream, duplex: 'half' } as RequestInit))
+    const response = await handle(
+      new Request('http://localhost/hook', {
+        method: 'POST',
+        headers: d.headers,
+        body: stream,
+        duplex: 'half',
+      } as RequestInit),
+    )
     expect(response.status).toBe(413)
     expect(pulled).toBeLessThan(10)
     expect(seen).toHaveLength(0)
@@ -155,7 +165,13 @@ describe('nodeHandler on a real server', () => {
     const url = new URL(await listen(nodeHandler(receiver)))
     const d = signStripe({ payload: BODY, secret: SECRET })
     const closed = deferred()
-    const partial = httpRequest({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { ...d.headers, 'content-length': String(d.body.length) } })
+    const partial = httpRequest({
+      host: url.hostname,
+      port: url.port,
+      path: url.pathname,
+      method: 'POST',
+      headers: { ...d.headers, 'content-length': String(d.body.length) },
+    })
     partial.on('error', () => undefined)
     partial.on('close', () => closed.resolve())
     partial.write(d.body.slice(0, 10))

@@ -13,7 +13,10 @@ import { deferred, silentLogger } from './support/helpers.js'
 
 const SECRET = 'whsec_receiver'
 const event = (id: string, type = 'customer.created') => ({ id, type, object: 'event', data: { object: {} } })
-const delivery = (id = 'evt_1', type?: string) => ({ ...signStripe({ payload: event(id, type), secret: SECRET }), url: '/hook' })
+const delivery = (id = 'evt_1', type?: string) => ({
+  ...signStripe({ payload: event(id, type), secret: SECRET }),
+  url: '/hook',
+})
 const make = (options: Partial<Parameters<typeof createReceiver>[0]> = {}) =>
   createReceiver({ provider: stripe({ secret: SECRET }), logger: silentLogger(), ...options })
 
@@ -93,7 +96,9 @@ describe('receiver.verify', () => {
 
   it('throws a WebhookError with status and code for a forged delivery', async () => {
     const forged = { ...delivery(), body: delivery().body.replace('evt_1', 'evt_2') }
-    const error = await make().verify(forged).catch((e: unknown) => e)
+    const error = await make()
+      .verify(forged)
+      .catch((e: unknown) => e)
     expect(error).toBeInstanceOf(SignatureInvalidError)
     expect(error).toMatchObject({ status: 401, code: 'signature_invalid' })
   })
@@ -104,9 +109,12 @@ describe('createReceiver options', () => {
     expect(() => createReceiver({} as never)).toThrow(/pass a provider/)
   })
 
-  it.each(['tolerance', 'deadlineMs', 'bodyLimit', 'leaseMs', 'dedupTtlMs'])('throws when %s is not a positive number', (option) => {
-    expect(() => make({ [option]: 0 })).toThrow(new RegExp(option))
-  })
+  it.each(['tolerance', 'deadlineMs', 'bodyLimit', 'leaseMs', 'dedupTtlMs'])(
+    'throws when %s is not a positive number',
+    (option) => {
+      expect(() => make({ [option]: 0 })).toThrow(new RegExp(option))
+    },
+  )
 
   it('applies a custom tolerance', async () => {
     const receiver = make({ tolerance: 10, now: () => Date.now() + 11_000 })
@@ -149,7 +157,10 @@ describe('errors', () => {
     const d = delivery('evt_h')
     const mixed = { 'Stripe-Signature': d.headers['stripe-signature']!, 'Content-Type': 'application/json' }
     expect((await receiver.handle({ ...d, headers: mixed })).status).toBe(200)
-    expect((await receiver.handle({ ...delivery('evt_h2'), headers: new Headers(delivery('evt_h2').headers) })).status).toBe(200)
+    expect(
+      (await receiver.handle({ ...delivery('evt_h2'), headers: new Headers(delivery('evt_h2').headers) }))
+        .status,
+    ).toBe(200)
   })
 
   it('answers 500 raw_body_unavailable when handed a parsed object instead of bytes', async () => {

@@ -29,7 +29,12 @@ function counted(provider: Provider<any, any>, nowSeconds = NOW) {
 
 describe('Stripe', () => {
   const secret = 'whsec_conformance'
-  const body = JSON.stringify({ id: 'evt_sdk', object: 'event', type: 'customer.created', data: { object: {} } })
+  const body = JSON.stringify({
+    id: 'evt_sdk',
+    object: 'event',
+    type: 'customer.created',
+    data: { object: {} },
+  })
 
   it("accepts a signature produced by stripe's generateTestHeaderString", async () => {
     const { post, runs } = counted(stripe({ secret }))
@@ -40,7 +45,9 @@ describe('Stripe', () => {
 
   it("produces deliveries that stripe's constructEvent accepts", () => {
     const delivery = signStripe({ payload: body, secret })
-    expect(stripeSdk.webhooks.constructEvent(delivery.body, delivery.headers['stripe-signature']!, secret).id).toBe('evt_sdk')
+    expect(
+      stripeSdk.webhooks.constructEvent(delivery.body, delivery.headers['stripe-signature']!, secret).id,
+    ).toBe('evt_sdk')
   })
 
   it('accepts either secret while rotating, and a header whose second v1 entry is the valid one', async () => {
@@ -49,7 +56,11 @@ describe('Stripe', () => {
     const valid = old.headers['stripe-signature']!.split('v1=')[1]
     const header = `t=${NOW},v1=${'0'.repeat(64)},v1=${valid}`
     expect((await post({ 'stripe-signature': header }, body)).status).toBe(200)
-    const fresh = signStripe({ payload: body.replace('evt_sdk', 'evt_new'), secret: 'whsec_new', timestamp: NOW })
+    const fresh = signStripe({
+      payload: body.replace('evt_sdk', 'evt_new'),
+      secret: 'whsec_new',
+      timestamp: NOW,
+    })
     expect((await post(fresh.headers, fresh.body)).status).toBe(200)
     expect(runs).toHaveLength(2)
   })
@@ -82,8 +93,13 @@ describe('GitHub', () => {
     const response = await post(headers, 'Hello, World!')
     expect(response.status).toBe(400)
     expect(JSON.parse(response.body).code).toBe('body_malformed')
-    await expect(receiver.verify({ method: 'POST', url: '/', headers, body: 'Hello, World!' })).rejects.toMatchObject({ code: 'body_malformed' })
-    const wrong = { ...headers, 'x-hub-signature-256': headers['x-hub-signature-256'].replace('757107', '757108') }
+    await expect(
+      receiver.verify({ method: 'POST', url: '/', headers, body: 'Hello, World!' }),
+    ).rejects.toMatchObject({ code: 'body_malformed' })
+    const wrong = {
+      ...headers,
+      'x-hub-signature-256': headers['x-hub-signature-256'].replace('757107', '757108'),
+    }
     expect((await post(wrong, 'Hello, World!')).status).toBe(401)
   })
 
@@ -91,23 +107,33 @@ describe('GitHub', () => {
     const { post, runs } = counted(github({ secret: 'gh secret' }))
     const body = JSON.stringify({ action: 'opened', issue: { number: 1 } })
     const signature = await octokitSign('gh secret', body)
-    const headers = { 'x-hub-signature-256': signature, 'x-github-event': 'issues', 'x-github-delivery': 'd1' }
+    const headers = {
+      'x-hub-signature-256': signature,
+      'x-github-event': 'issues',
+      'x-github-delivery': 'd1',
+    }
     expect((await post(headers, body)).status).toBe(200)
     expect(runs).toEqual(['issues.opened'])
   })
 
   it("produces deliveries that @octokit/webhooks-methods' verify accepts", async () => {
     const delivery = signGitHub({ event: 'push', payload: { ref: 'refs/heads/main' }, secret: 'gh secret' })
-    expect(await octokitVerify('gh secret', delivery.body, delivery.headers['x-hub-signature-256']!)).toBe(true)
+    expect(await octokitVerify('gh secret', delivery.body, delivery.headers['x-hub-signature-256']!)).toBe(
+      true,
+    )
   })
 
   it('refuses one byte changed anywhere in the body or the signature', async () => {
     const { post, runs } = counted(github({ secret: 'gh secret' }))
     const delivery = signGitHub({ event: 'push', payload: { ref: 'main' }, secret: 'gh secret' })
-    for (const mutated of flips(Buffer.from(delivery.body))) expect((await post(delivery.headers, mutated)).status).toBe(401)
+    for (const mutated of flips(Buffer.from(delivery.body)))
+      expect((await post(delivery.headers, mutated)).status).toBe(401)
     const header = delivery.headers['x-hub-signature-256']!
     for (const index of positionsOf(header, /[0-9a-f]/).filter((i) => i >= 7)) {
-      expect((await post({ ...delivery.headers, 'x-hub-signature-256': flipChar(header, index) }, delivery.body)).status).toBe(401)
+      expect(
+        (await post({ ...delivery.headers, 'x-hub-signature-256': flipChar(header, index) }, delivery.body))
+          .status,
+      ).toBe(401)
     }
     expect(runs).toHaveLength(0)
   })
@@ -122,7 +148,11 @@ describe('Standard Webhooks', () => {
     body: '{"test": 2432232314}',
     signature: 'v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=',
   }
-  const headers = { 'webhook-id': vector.id, 'webhook-timestamp': String(vector.timestamp), 'webhook-signature': vector.signature }
+  const headers = {
+    'webhook-id': vector.id,
+    'webhook-timestamp': String(vector.timestamp),
+    'webhook-signature': vector.signature,
+  }
 
   it("accepts the specification's published vector", async () => {
     const { post, runs } = counted(standardWebhooks({ secret: vector.secret }), vector.timestamp)
@@ -132,7 +162,11 @@ describe('Standard Webhooks', () => {
 
   it('accepts the svix-* header aliases', async () => {
     const { post } = counted(standardWebhooks({ secret: vector.secret }), vector.timestamp)
-    const svix = { 'svix-id': vector.id, 'svix-timestamp': String(vector.timestamp), 'svix-signature': vector.signature }
+    const svix = {
+      'svix-id': vector.id,
+      'svix-timestamp': String(vector.timestamp),
+      'svix-signature': vector.signature,
+    }
     expect((await post(svix, vector.body)).status).toBe(200)
   })
 
@@ -141,14 +175,25 @@ describe('Standard Webhooks', () => {
     const { post } = counted(standardWebhooks({ secret }))
     const body = JSON.stringify({ type: 'user.created', data: { id: 'u1' } })
     const signature = new Webhook(secret).sign('msg_1', new Date(NOW * 1000), body)
-    expect((await post({ 'webhook-id': 'msg_1', 'webhook-timestamp': String(NOW), 'webhook-signature': signature }, body)).status).toBe(200)
+    expect(
+      (
+        await post(
+          { 'webhook-id': 'msg_1', 'webhook-timestamp': String(NOW), 'webhook-signature': signature },
+          body,
+        )
+      ).status,
+    ).toBe(200)
     const ours = signStandardWebhooks({ payload: body, secret })
-    expect(new Webhook(secret).verify(ours.body, ours.headers)).toEqual({ type: 'user.created', data: { id: 'u1' } })
+    expect(new Webhook(secret).verify(ours.body, ours.headers)).toEqual({
+      type: 'user.created',
+      data: { id: 'u1' },
+    })
   })
 
   it('refuses one byte changed anywhere in the body, the signature, the timestamp or the id', async () => {
     const { post, runs } = counted(standardWebhooks({ secret: vector.secret }), vector.timestamp)
-    for (const mutated of flips(Buffer.from(vector.body))) expect((await post(headers, mutated)).status).toBe(401)
+    for (const mutated of flips(Buffer.from(vector.body)))
+      expect((await post(headers, mutated)).status).toBe(401)
     for (const name of ['webhook-id', 'webhook-timestamp', 'webhook-signature'] as const) {
       const value = headers[name]
       const start = name === 'webhook-signature' ? 3 : 0
@@ -173,10 +218,20 @@ function* flips(bytes: Buffer): Generator<Buffer> {
 /** One character replaced by another of the same class (digit, letter, symbol), so only the value changes. */
 function flipChar(text: string, index: number): string {
   const char = text[index] as string
-  const replacement = /[0-9]/.test(char) ? String((Number(char) + 1) % 10) : /[a-z]/i.test(char) ? (char === 'a' ? 'b' : 'a') : char === '+' ? '/' : '+'
+  const replacement = /[0-9]/.test(char)
+    ? String((Number(char) + 1) % 10)
+    : /[a-z]/i.test(char)
+      ? char === 'a'
+        ? 'b'
+        : 'a'
+      : char === '+'
+        ? '/'
+        : '+'
   return text.slice(0, index) + replacement + text.slice(index + 1)
 }
 
 function positionsOf(text: string, pattern: RegExp): number[] {
-  return [...text].flatMap((char, index) => (pattern.test(char) && text.indexOf('v1=') < index ? [index] : []))
+  return [...text].flatMap((char, index) =>
+    pattern.test(char) && text.indexOf('v1=') < index ? [index] : [],
+  )
 }

@@ -15,17 +15,30 @@ const SECRET = 'whsec_status_table'
 const NOW = 1_750_000_000
 
 function stripeEvent(id = 'evt_1', extra: Record<string, unknown> = {}) {
-  return { id, object: 'event', type: 'payment_intent.succeeded', data: { object: { id: 'pi_1', amount: 100 } }, ...extra }
+  return {
+    id,
+    object: 'event',
+    type: 'payment_intent.succeeded',
+    data: { object: { id: 'pi_1', amount: 100 } },
+    ...extra,
+  }
 }
-const signed = (id = 'evt_1', timestamp = NOW) => signStripe({ payload: stripeEvent(id), secret: SECRET, timestamp })
+const signed = (id = 'evt_1', timestamp = NOW) =>
+  signStripe({ payload: stripeEvent(id), secret: SECRET, timestamp })
 
 function setup(options: Partial<ReceiverOptions<ReturnType<typeof stripe>>> = {}) {
   const logger = silentLogger()
-  const receiver = createReceiver({ provider: stripe({ secret: SECRET }), now: () => NOW * 1000, logger, ...options })
+  const receiver = createReceiver({
+    provider: stripe({ secret: SECRET }),
+    now: () => NOW * 1000,
+    logger,
+    ...options,
+  })
   const app = express()
   app.post('/hook', expressMiddleware(receiver))
   app.get('/hook', expressMiddleware(receiver))
-  const send = (delivery: SignedDelivery) => request(app).post('/hook').set(delivery.headers).send(delivery.body)
+  const send = (delivery: SignedDelivery) =>
+    request(app).post('/hook').set(delivery.headers).send(delivery.body)
   return { receiver, app, send, logger }
 }
 

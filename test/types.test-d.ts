@@ -73,7 +73,11 @@ describe('GitHub event types', () => {
 
 describe('provider event maps', () => {
   it('types Standard Webhooks handlers from the user event map', () => {
-    const receiver = createReceiver({ provider: standardWebhooks<{ 'user.created': { type: 'user.created'; data: { id: string } } }>({ secret: 'whsec_eA==' }) })
+    const receiver = createReceiver({
+      provider: standardWebhooks<{ 'user.created': { type: 'user.created'; data: { id: string } } }>({
+        secret: 'whsec_eA==',
+      }),
+    })
     receiver.on('user.created', (event) => {
       expectTypeOf(event.payload.data.id).toEqualTypeOf<string>()
     })

@@ -22,21 +22,30 @@ export interface ExampleOptions {
 }
 
 export function createApp(options: ExampleOptions): express.Express {
-  const payments = createReceiver({ provider: stripe({ secret: options.stripeSecret }), logger: options.logger })
+  const payments = createReceiver({
+    provider: stripe({ secret: options.stripeSecret }),
+    logger: options.logger,
+  })
   payments.on('payment_intent.succeeded', (event) => {
     const intent = event.payload.data.object // typed: Stripe.PaymentIntent
     options.onHandled?.('stripe', event.type, event.id)
     return intent.amount
   })
 
-  const repository = createReceiver({ provider: github({ secret: options.githubSecret }), logger: options.logger })
+  const repository = createReceiver({
+    provider: github({ secret: options.githubSecret }),
+    logger: options.logger,
+  })
   repository.on('issues.opened', (event) => {
     options.onHandled?.('github', event.type, event.id)
     return event.payload.issue.title // typed from @octokit/openapi-webhooks-types
   })
 
   // The seed's "Twilio → your support tool": an SMS comes in, the handler answers it with TwiML.
-  const sms = createReceiver({ provider: twilio({ authToken: options.twilioAuthToken }), logger: options.logger })
+  const sms = createReceiver({
+    provider: twilio({ authToken: options.twilioAuthToken }),
+    logger: options.logger,
+  })
   sms.on('message.received', (event) => {
     options.onHandled?.('twilio', event.type, event.id)
     const ticket = `T-${String(event.payload.MessageSid).slice(-4)}`
@@ -44,7 +53,10 @@ export function createApp(options: ExampleOptions): express.Express {
   })
 
   // SendGrid batches events: each item is deduplicated and dispatched on its own.
-  const email = createReceiver({ provider: sendgrid({ publicKey: options.sendgridPublicKey }), logger: options.logger })
+  const email = createReceiver({
+    provider: sendgrid({ publicKey: options.sendgridPublicKey }),
+    logger: options.logger,
+  })
   email.onAny((event) => {
     options.onHandled?.('sendgrid', event.type, event.id)
   })

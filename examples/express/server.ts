@@ -11,7 +11,9 @@ const {
   SENDGRID_WEBHOOK_PUBLIC_KEY: sendgridPublicKey,
 } = process.env
 if (!stripeSecret || !githubSecret || !twilioAuthToken || !sendgridPublicKey) {
-  console.error('Set STRIPE_WEBHOOK_SECRET, GITHUB_WEBHOOK_SECRET, TWILIO_AUTH_TOKEN and SENDGRID_WEBHOOK_PUBLIC_KEY.')
+  console.error(
+    'Set STRIPE_WEBHOOK_SECRET, GITHUB_WEBHOOK_SECRET, TWILIO_AUTH_TOKEN and SENDGRID_WEBHOOK_PUBLIC_KEY.',
+  )
   process.exit(1)
 }
 const port = Number(process.env.PORT ?? 3000)

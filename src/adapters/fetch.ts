@@ -15,9 +15,12 @@ import type { WebhookResponse } from '../types.js'
  */
 export function fetchHandler(receiver: Receiver<any>): (request: Request) => Promise<Response> {
   return async (request) => {
-    const body = request.method === 'POST' ? await readWebBody(request, receiver.bodyLimit) : new Uint8Array(0)
+    const body =
+      request.method === 'POST' ? await readWebBody(request, receiver.bodyLimit) : new Uint8Array(0)
     if (body instanceof BodyTooLargeError) return toResponse(receiver.reject(body))
-    return toResponse(await receiver.handle({ method: request.method, url: request.url, headers: request.headers, body }))
+    return toResponse(
+      await receiver.handle({ method: request.method, url: request.url, headers: request.headers, body }),
+    )
   }
 }
 

@@ -34,7 +34,8 @@ export async function readNodeBody(
     // raw-body refuses up front when Content-Length is over the limit, and stops reading as soon as it is passed.
     return await getRawBody(req, { limit: receiver.bodyLimit, length: req.headers['content-length'] })
   } catch (error) {
-    if ((error as { type?: string }).type === 'entity.too.large') return new BodyTooLargeError(receiver.bodyLimit)
+    if ((error as { type?: string }).type === 'entity.too.large')
+      return new BodyTooLargeError(receiver.bodyLimit)
     throw error
   }
 }
@@ -62,7 +63,12 @@ export function writeNodeResponse(res: ServerResponse, response: WebhookResponse
  * http.createServer((req, res) => handleNodeRequest(receiver, req, res, fixMessage))
  * ```
  */
-export async function handleNodeRequest(receiver: Receiver<any>, req: NodeRequest, res: ServerResponse, fix: string): Promise<void> {
+export async function handleNodeRequest(
+  receiver: Receiver<any>,
+  req: NodeRequest,
+  res: ServerResponse,
+  fix: string,
+): Promise<void> {
   let body: Uint8Array | string | WebhookError
   try {
     body = await readNodeBody(req, receiver, fix)
@@ -73,5 +79,8 @@ export async function handleNodeRequest(receiver: Receiver<any>, req: NodeReques
   }
   if (body instanceof Error) return writeNodeResponse(res, receiver.reject(body))
   const url = req.originalUrl ?? req.url ?? '/'
-  writeNodeResponse(res, await receiver.handle({ method: req.method ?? 'GET', url, headers: req.headers, body }))
+  writeNodeResponse(
+    res,
+    await receiver.handle({ method: req.method ?? 'GET', url, headers: req.headers, body }),
+  )
 }

@@ -14,6 +14,8 @@ const FIX = 'something read the request stream before nodeHandler() did; pass th
  * createServer(nodeHandler(receiver)).listen(3000)
  * ```
  */
-export function nodeHandler(receiver: Receiver<any>): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+export function nodeHandler(
+  receiver: Receiver<any>,
+): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   return (req, res) => handleNodeRequest(receiver, req, res, FIX)
 }

@@ -18,7 +18,10 @@ export function importSpkiPublicKey(text: string, where: string): KeyObject {
       ? createPublicKey(text)
       : createPublicKey({ key: Buffer.from(text.trim(), 'base64'), format: 'der', type: 'spki' })
   } catch (error) {
-    throw new TypeError(`${where}: the public key is neither PEM nor base64 DER (SPKI). Copy it whole from the sender's settings.`, { cause: error })
+    throw new TypeError(
+      `${where}: the public key is neither PEM nor base64 DER (SPKI). Copy it whole from the sender's settings.`,
+      { cause: error },
+    )
   }
 }
 

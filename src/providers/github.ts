@@ -1,11 +1,18 @@
 import type { operations } from '@octokit/openapi-webhooks-types'
 import { bytesToText, isJsonObject, parseJsonBody, parseJsonText } from '../body.js'
 import { createHmacVerifier } from '../crypto/hmac-verifier.js'
-import { BodyMalformedError, HeaderMissingError, SignatureInvalidError, SignatureMissingError } from '../errors.js'
+import {
+  BodyMalformedError,
+  HeaderMissingError,
+  SignatureInvalidError,
+  SignatureMissingError,
+} from '../errors.js'
 import type { Provider } from '../types.js'
 import { secretList } from './secrets.js'
 
-type Underscored<S extends string> = S extends `${infer Head}-${infer Tail}` ? `${Head}_${Underscored<Tail>}` : S
+type Underscored<S extends string> = S extends `${infer Head}-${infer Tail}`
+  ? `${Head}_${Underscored<Tail>}`
+  : S
 /** `pull-request/ready-for-review` (the OpenAPI operation) → `pull_request.ready_for_review` (what GitHub sends). */
 type EventName<S extends string> = S extends `${infer Event}/${infer Action}`
   ? `${Underscored<Event>}.${Underscored<Action>}`
@@ -75,7 +82,9 @@ export function github(options: GitHubOptions): Provider<GitHubEventMap, GitHubE
 }
 
 function isFormEncoded(contentType: string | undefined): boolean {
-  return contentType !== undefined && contentType.toLowerCase().startsWith('application/x-www-form-urlencoded')
+  return (
+    contentType !== undefined && contentType.toLowerCase().startsWith('application/x-www-form-urlencoded')
+  )
 }
 
 /** GitHub's form content type sends the JSON in a `payload` field (docs: "Creating webhooks", content type). */

@@ -2,7 +2,12 @@ import { createHash } from 'node:crypto'
 import { contentId } from '../crypto/content-id.js'
 import { isJsonObject, parseJsonBody } from '../body.js'
 import { timingSafeEqual } from '../crypto/timing-safe-equal.js'
-import { BodyMalformedError, HeaderMissingError, SignatureInvalidError, SignatureMissingError } from '../errors.js'
+import {
+  BodyMalformedError,
+  HeaderMissingError,
+  SignatureInvalidError,
+  SignatureMissingError,
+} from '../errors.js'
 import type { EventMap, Provider } from '../types.js'
 import { secretList } from './secrets.js'
 
@@ -42,7 +47,9 @@ export function gitlab<TEvents extends EventMap = EventMap>(options: GitLabOptio
       if (token === undefined || token === '') throw new SignatureMissingError('X-Gitlab-Token')
       const given = digest(token)
       if (!tokens.some((expected) => timingSafeEqual(expected, given))) {
-        throw new SignatureInvalidError('The X-Gitlab-Token header does not match the configured secret token(s).')
+        throw new SignatureInvalidError(
+          'The X-Gitlab-Token header does not match the configured secret token(s).',
+        )
       }
       return undefined
     },

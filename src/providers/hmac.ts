@@ -14,7 +14,8 @@ import { secretList } from './secrets.js'
 import { readSignedTimestamp } from './timestamp.js'
 
 /** Where a value comes from: a header name, or a function of the parsed payload and the headers. */
-export type ValueSource = string | ((payload: unknown, headers: Readonly<Record<string, string>>) => string | undefined)
+export type ValueSource =
+  string | ((payload: unknown, headers: Readonly<Record<string, string>>) => string | undefined)
 
 export interface HmacOptions {
   /** Name used in dedup keys and on events. Default `'hmac'`. */
@@ -40,7 +41,11 @@ export interface HmacOptions {
    */
   timestampFrom?: string | ((headers: Readonly<Record<string, string>>) => string | undefined)
   /** What is signed, in order. Default: the raw body alone. */
-  signedPayload?: (parts: { body: Uint8Array; timestamp: string | undefined; headers: Readonly<Record<string, string>> }) => (string | Uint8Array)[]
+  signedPayload?: (parts: {
+    body: Uint8Array
+    timestamp: string | undefined
+    headers: Readonly<Record<string, string>>
+  }) => (string | Uint8Array)[]
   /** The dedup id. Default: a hash of the body. */
   idFrom?: ValueSource
   /** The event type. Default: the payload's `type` field. */
@@ -80,17 +85,25 @@ export function hmac<TEvents extends EventMap = EventMap>(options: HmacOptions):
     throw new TypeError(`hmac({ header }): name the header that carries the signature, e.g. 'x-signature'.`)
   }
   const header = options.header.toLowerCase()
-  const verifier = createHmacVerifier(options.algorithm ?? 'sha256', options.encoding ?? 'hex', secretList(options.secret, 'hmac', 'secret'))
+  const verifier = createHmacVerifier(
+    options.algorithm ?? 'sha256',
+    options.encoding ?? 'hex',
+    secretList(options.secret, 'hmac', 'secret'),
+  )
   const signedPayload = options.signedPayload ?? (({ body }) => [body])
   const readTimestamp =
     typeof options.timestampFrom === 'string'
-      ? ((headerName: string) => (headers: Readonly<Record<string, string>>) => headers[headerName])(options.timestampFrom.toLowerCase())
+      ? (
+          (headerName: string) => (headers: Readonly<Record<string, string>>) =>
+            headers[headerName]
+        )(options.timestampFrom.toLowerCase())
       : options.timestampFrom
 
   function signaturesIn(value: string): string[] {
     if (options.signaturesFrom !== undefined) return options.signaturesFrom(value)
     const prefix = options.prefix ?? ''
-    if (!value.startsWith(prefix)) throw new SignatureInvalidError(`The ${options.header} header does not start with ${prefix}.`)
+    if (!value.startsWith(prefix))
+      throw new SignatureInvalidError(`The ${options.header} header does not start with ${prefix}.`)
     return [value.slice(prefix.length)]
   }
 
@@ -105,9 +118,13 @@ export function hmac<TEvents extends EventMap = EventMap>(options: HmacOptions):
       if (value === undefined || value === '') throw new SignatureMissingError(options.header)
       const timestampText = readTimestamp?.(headers)
       if (readTimestamp !== undefined && (timestampText === undefined || timestampText === '')) {
-        throw new HeaderMissingError(typeof options.timestampFrom === 'string' ? options.timestampFrom : 'the signed timestamp')
+        throw new HeaderMissingError(
+          typeof options.timestampFrom === 'string' ? options.timestampFrom : 'the signed timestamp',
+        )
       }
-      if (!verifier.matches(signaturesIn(value), ...signedPayload({ body, timestamp: timestampText, headers }))) {
+      if (
+        !verifier.matches(signaturesIn(value), ...signedPayload({ body, timestamp: timestampText, headers }))
+      ) {
         throw new SignatureInvalidError()
       }
       if (timestampText === undefined) return undefined
@@ -117,11 +134,15 @@ export function hmac<TEvents extends EventMap = EventMap>(options: HmacOptions):
     },
     parse(request) {
       const payload = parseJsonBody(request.body)
-      const type = pick(options.typeFrom, payload, request) ?? (isJsonObject(payload) && typeof payload.type === 'string' ? payload.type : undefined)
+      const type =
+        pick(options.typeFrom, payload, request) ??
+        (isJsonObject(payload) && typeof payload.type === 'string' ? payload.type : undefined)
       if (type === undefined) throw new PayloadInvalidError(`${name}: no event type found; set typeFrom.`)
       // The body is the same on every retry (a re-signed timestamp is not), so it identifies the event.
-      const id = options.idFrom === undefined ? contentId(request.body) : pick(options.idFrom, payload, request)
-      if (id === undefined || id === '') throw new PayloadInvalidError(`${name}: no event id found where idFrom points.`)
+      const id =
+        options.idFrom === undefined ? contentId(request.body) : pick(options.idFrom, payload, request)
+      if (id === undefined || id === '')
+        throw new PayloadInvalidError(`${name}: no event id found where idFrom points.`)
       return [{ id, type, payload }]
     },
   }
@@ -129,6 +150,7 @@ export function hmac<TEvents extends EventMap = EventMap>(options: HmacOptions):
 
 function pick(source: ValueSource | undefined, payload: unknown, request: SignedRequest): string | undefined {
   if (source === undefined) return undefined
-  const value = typeof source === 'string' ? request.headers[source.toLowerCase()] : source(payload, request.headers)
+  const value =
+    typeof source === 'string' ? request.headers[source.toLowerCase()] : source(payload, request.headers)
   return value === '' ? undefined : value
 }

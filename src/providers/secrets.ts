@@ -7,17 +7,27 @@
  * const secrets = secretList(options.secret, 'stripe', 'secret') // ['whsec_…']
  * ```
  */
-export function secretList(secret: string | readonly string[] | undefined, provider: string, option: string): string[] {
+export function secretList(
+  secret: string | readonly string[] | undefined,
+  provider: string,
+  option: string,
+): string[] {
   const list = typeof secret === 'string' ? [secret] : Array.isArray(secret) ? [...secret] : []
   if (list.length === 0) {
-    throw new TypeError(`${provider}({ ${option} }): no secret given. Pass the endpoint's signing secret (a string, or an array of strings while rotating).`)
+    throw new TypeError(
+      `${provider}({ ${option} }): no secret given. Pass the endpoint's signing secret (a string, or an array of strings while rotating).`,
+    )
   }
   list.forEach((value, index) => {
     if (typeof value !== 'string' || value.trim() === '') {
-      throw new TypeError(`${provider}({ ${option} }): secret #${index + 1} is empty. Is the environment variable set?`)
+      throw new TypeError(
+        `${provider}({ ${option} }): secret #${index + 1} is empty. Is the environment variable set?`,
+      )
     }
     if (value !== value.trim()) {
-      throw new TypeError(`${provider}({ ${option} }): secret #${index + 1} has leading or trailing white space; remove it (a copy-paste artefact).`)
+      throw new TypeError(
+        `${provider}({ ${option} }): secret #${index + 1} has leading or trailing white space; remove it (a copy-paste artefact).`,
+      )
     }
   })
   return list

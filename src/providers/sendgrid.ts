@@ -2,7 +2,13 @@ import { isJsonObject, parseJsonBody } from '../body.js'
 import { contentId } from '../crypto/content-id.js'
 import { decodeSignature } from '../crypto/encoding.js'
 import { importSpkiPublicKey, verifySignature } from '../crypto/public-key.js'
-import { BodyMalformedError, HeaderMissingError, SignatureInvalidError, SignatureMissingError, TimestampInvalidError } from '../errors.js'
+import {
+  BodyMalformedError,
+  HeaderMissingError,
+  SignatureInvalidError,
+  SignatureMissingError,
+  TimestampInvalidError,
+} from '../errors.js'
 import type { Provider } from '../types.js'
 import { readSignedTimestamp } from './timestamp.js'
 
@@ -58,7 +64,9 @@ export function sendgrid(options: SendGridOptions): Provider<SendGridEventMap> {
   const given = options?.publicKey
   const texts = typeof given === 'string' ? [given] : Array.isArray(given) ? given : []
   if (texts.length === 0 || texts.some((text) => typeof text !== 'string' || text.trim() === '')) {
-    throw new TypeError('sendgrid({ publicKey }): pass the Event Webhook verification key (Settings → Mail Settings → Event Webhook).')
+    throw new TypeError(
+      'sendgrid({ publicKey }): pass the Event Webhook verification key (Settings → Mail Settings → Event Webhook).',
+    )
   }
   const keys = texts.map((text) => importSpkiPublicKey(text, 'sendgrid({ publicKey })'))
   return {
@@ -71,13 +79,16 @@ export function sendgrid(options: SendGridOptions): Provider<SendGridEventMap> {
     signsTimestamp: true,
     verify({ headers, body }) {
       const signatureText = headers[SIGNATURE_HEADER]
-      if (signatureText === undefined || signatureText === '') throw new SignatureMissingError('X-Twilio-Email-Event-Webhook-Signature')
+      if (signatureText === undefined || signatureText === '')
+        throw new SignatureMissingError('X-Twilio-Email-Event-Webhook-Signature')
       const timestampText = headers[TIMESTAMP_HEADER]
-      if (timestampText === undefined || timestampText === '') throw new HeaderMissingError('X-Twilio-Email-Event-Webhook-Timestamp')
+      if (timestampText === undefined || timestampText === '')
+        throw new HeaderMissingError('X-Twilio-Email-Event-Webhook-Timestamp')
       const signature = decodeSignature(signatureText, 'base64')
       // ECDSA verifies one buffer: the timestamp and the body are joined once, for this check only.
       const signed = Buffer.concat([Buffer.from(timestampText, 'utf8'), body])
-      if (signature === undefined || !keys.some((key) => verifySignature(key, signed, signature))) throw new SignatureInvalidError()
+      if (signature === undefined || !keys.some((key) => verifySignature(key, signed, signature)))
+        throw new SignatureInvalidError()
       const timestamp = readSignedTimestamp(timestampText)
       if (timestamp === undefined) throw new TimestampInvalidError('X-Twilio-Email-Event-Webhook-Timestamp')
       return timestamp
@@ -87,7 +98,10 @@ export function sendgrid(options: SendGridOptions): Provider<SendGridEventMap> {
       if (!Array.isArray(batch)) throw new BodyMalformedError('a SendGrid event batch (a JSON array)')
       // One malformed item must not drop the others: it is still dispatched (to onAny) under a stable fallback id.
       return batch.map((item: unknown, index) => {
-        const id = isJsonObject(item) && typeof item.sg_event_id === 'string' ? item.sg_event_id : contentId(String(index), body)
+        const id =
+          isJsonObject(item) && typeof item.sg_event_id === 'string'
+            ? item.sg_event_id
+            : contentId(String(index), body)
         const type = isJsonObject(item) && typeof item.event === 'string' ? item.event : ''
         return { id, type, payload: item }
       })

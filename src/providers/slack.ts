@@ -82,7 +82,11 @@ const EMPTY_OK: WebhookResponse = Object.freeze({ status: 200, headers: {}, body
  * ```
  */
 export function slack(options: SlackOptions): Provider<SlackEventMap> {
-  const verifier = createHmacVerifier('sha256', 'hex', secretList(options?.signingSecret, 'slack', 'signingSecret'))
+  const verifier = createHmacVerifier(
+    'sha256',
+    'hex',
+    secretList(options?.signingSecret, 'slack', 'signingSecret'),
+  )
   return {
     name: 'slack',
     // Slack gives up after 3 seconds (Events API, slash commands and interactivity alike).
@@ -95,9 +99,12 @@ export function slack(options: SlackOptions): Provider<SlackEventMap> {
       const signature = headers['x-slack-signature']
       if (signature === undefined || signature === '') throw new SignatureMissingError('X-Slack-Signature')
       const timestampText = headers['x-slack-request-timestamp']
-      if (timestampText === undefined || timestampText === '') throw new HeaderMissingError('X-Slack-Request-Timestamp')
-      if (!signature.startsWith('v0=')) throw new SignatureInvalidError('The X-Slack-Signature header is not of the form v0=<hex>.')
-      if (!verifier.matches([signature.slice(3)], `v0:${timestampText}:`, body)) throw new SignatureInvalidError()
+      if (timestampText === undefined || timestampText === '')
+        throw new HeaderMissingError('X-Slack-Request-Timestamp')
+      if (!signature.startsWith('v0='))
+        throw new SignatureInvalidError('The X-Slack-Signature header is not of the form v0=<hex>.')
+      if (!verifier.matches([signature.slice(3)], `v0:${timestampText}:`, body))
+        throw new SignatureInvalidError()
       const timestamp = readSignedTimestamp(timestampText)
       if (timestamp === undefined) throw new TimestampInvalidError('X-Slack-Request-Timestamp')
       return timestamp
@@ -115,14 +122,16 @@ export function slack(options: SlackOptions): Provider<SlackEventMap> {
     reply(results) {
       const reply = results.find((result) => result !== undefined)
       if (reply === undefined) return EMPTY_OK
-      if (typeof reply === 'string') return { status: 200, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: reply }
+      if (typeof reply === 'string')
+        return { status: 200, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: reply }
       return { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(reply) }
     },
   }
 }
 
 function parseEventsApi(payload: unknown, fallbackId: () => string): ParsedEvent {
-  if (!isJsonObject(payload) || typeof payload.type !== 'string') throw new BodyMalformedError('a Slack Events API body')
+  if (!isJsonObject(payload) || typeof payload.type !== 'string')
+    throw new BodyMalformedError('a Slack Events API body')
   if (payload.type === 'url_verification') {
     // Slack's handshake when the request URL is saved: answer the challenge (Events API docs, url_verification).
     const challenge = typeof payload.challenge === 'string' ? payload.challenge : ''
@@ -134,7 +143,11 @@ function parseEventsApi(payload: unknown, fallbackId: () => string): ParsedEvent
     }
   }
   const id = typeof payload.event_id === 'string' ? payload.event_id : fallbackId()
-  if (payload.type === 'event_callback' && isJsonObject(payload.event) && typeof payload.event.type === 'string') {
+  if (
+    payload.type === 'event_callback' &&
+    isJsonObject(payload.event) &&
+    typeof payload.event.type === 'string'
+  ) {
     return { id, type: payload.event.type, payload }
   }
   return { id, type: payload.type, payload }
@@ -145,7 +158,8 @@ function parseForm(text: string, fallbackId: () => string): ParsedEvent {
   const interaction = form.get('payload')
   if (interaction !== null) {
     const payload = parseJsonText(interaction)
-    if (!isJsonObject(payload) || typeof payload.type !== 'string') throw new BodyMalformedError('a Slack interactivity payload')
+    if (!isJsonObject(payload) || typeof payload.type !== 'string')
+      throw new BodyMalformedError('a Slack interactivity payload')
     const id = typeof payload.trigger_id === 'string' ? payload.trigger_id : fallbackId()
     return { id, type: payload.type, payload }
   }

@@ -3,7 +3,12 @@ import { isJsonObject, parseJsonBody } from '../body.js'
 import { decodeSignature } from '../crypto/encoding.js'
 import { createHmacVerifier, type HmacVerifier } from '../crypto/hmac-verifier.js'
 import { importEd25519PublicKey, verifySignature } from '../crypto/public-key.js'
-import { HeaderMissingError, SignatureInvalidError, SignatureMissingError, TimestampInvalidError } from '../errors.js'
+import {
+  HeaderMissingError,
+  SignatureInvalidError,
+  SignatureMissingError,
+  TimestampInvalidError,
+} from '../errors.js'
 import type { EventMap, Provider, SignedRequest } from '../types.js'
 import { secretList } from './secrets.js'
 import { readSignedTimestamp } from './timestamp.js'
@@ -34,18 +39,30 @@ const DAY_MS = 24 * 60 * 60 * 1000
  * receiver.on('user.created', (event) => event.payload.data.id)
  * ```
  */
-export function standardWebhooks<TEvents extends EventMap = EventMap>(options: StandardWebhooksOptions): Provider<TEvents> {
+export function standardWebhooks<TEvents extends EventMap = EventMap>(
+  options: StandardWebhooksOptions,
+): Provider<TEvents> {
   if (options?.secret === undefined && options?.publicKey === undefined) {
-    throw new TypeError('standardWebhooks({ secret }): pass the signing secret (whsec_…), or publicKey (whpk_…) for v1a signatures.')
+    throw new TypeError(
+      'standardWebhooks({ secret }): pass the signing secret (whsec_…), or publicKey (whpk_…) for v1a signatures.',
+    )
   }
   const verifier: HmacVerifier | undefined =
     options.secret === undefined
       ? undefined
-      : createHmacVerifier('sha256', 'base64', secretList(options.secret, 'standardWebhooks', 'secret').map((secret, index) => decodeKey(secret, SECRET_PREFIX, 'secret', index)))
+      : createHmacVerifier(
+          'sha256',
+          'base64',
+          secretList(options.secret, 'standardWebhooks', 'secret').map((secret, index) =>
+            decodeKey(secret, SECRET_PREFIX, 'secret', index),
+          ),
+        )
   const publicKeys =
     options.publicKey === undefined
       ? []
-      : secretList(options.publicKey, 'standardWebhooks', 'publicKey').map((key, index) => importEd25519PublicKey(decodeKey(key, PUBLIC_KEY_PREFIX, 'publicKey', index)))
+      : secretList(options.publicKey, 'standardWebhooks', 'publicKey').map((key, index) =>
+          importEd25519PublicKey(decodeKey(key, PUBLIC_KEY_PREFIX, 'publicKey', index)),
+        )
   return {
     name: 'standard-webhooks',
     // Svix waits 15 seconds for a response before it counts the attempt as failed (Svix docs, "Retries").
@@ -73,7 +90,9 @@ export function standardWebhooks<TEvents extends EventMap = EventMap>(options: S
       const prefix = `${id}.${timestampText}.`
       const valid =
         (verifier !== undefined && verifier.matches(symmetric, prefix, request.body)) ||
-        (asymmetric.length > 0 && publicKeys.length > 0 && ed25519Matches(publicKeys, asymmetric, Buffer.concat([Buffer.from(prefix), request.body])))
+        (asymmetric.length > 0 &&
+          publicKeys.length > 0 &&
+          ed25519Matches(publicKeys, asymmetric, Buffer.concat([Buffer.from(prefix), request.body])))
       if (!valid) throw new SignatureInvalidError()
       const timestamp = readSignedTimestamp(timestampText)
       if (timestamp === undefined) throw new TimestampInvalidError('webhook-timestamp')
@@ -104,7 +123,9 @@ function decodeKey(text: string, prefix: string, option: string, index: number):
   const base64 = text.startsWith(prefix) ? text.slice(prefix.length) : text
   const bytes = decodeSignature(base64, 'base64')
   if (bytes === undefined || bytes.byteLength === 0) {
-    throw new TypeError(`standardWebhooks({ ${option} }): key #${index + 1} is not "${prefix}" followed by base64. Copy it whole from the sender's dashboard.`)
+    throw new TypeError(
+      `standardWebhooks({ ${option} }): key #${index + 1} is not "${prefix}" followed by base64. Copy it whole from the sender's dashboard.`,
+    )
   }
   return bytes
 }

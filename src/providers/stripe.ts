@@ -1,7 +1,12 @@
 import type { Stripe } from 'stripe'
 import { isJsonObject, parseJsonBody } from '../body.js'
 import { createHmacVerifier } from '../crypto/hmac-verifier.js'
-import { PayloadInvalidError, SignatureInvalidError, SignatureMissingError, TimestampInvalidError } from '../errors.js'
+import {
+  PayloadInvalidError,
+  SignatureInvalidError,
+  SignatureMissingError,
+  TimestampInvalidError,
+} from '../errors.js'
 import type { Provider } from '../types.js'
 import { secretList } from './secrets.js'
 import { readSignedTimestamp } from './timestamp.js'
@@ -52,7 +57,9 @@ export function stripe(options: StripeOptions): Provider<StripeEventMap> {
         else if (name === 'v1') signatures.push(item.slice(eq + 1).trim())
       }
       if (timestampText === undefined || signatures.length === 0) {
-        throw new SignatureInvalidError('The Stripe-Signature header has no t= timestamp or no v1= signature.')
+        throw new SignatureInvalidError(
+          'The Stripe-Signature header has no t= timestamp or no v1= signature.',
+        )
       }
       if (!verifier.matches(signatures, `${timestampText}.`, body)) throw new SignatureInvalidError()
       const timestamp = readSignedTimestamp(timestampText)

@@ -61,7 +61,8 @@ export function twilio(options: TwilioOptions): Provider<TwilioEventMap> {
     const configured = options.url
     if (typeof configured === 'function') return { url: configured(request), fromRequest: false }
     const query = request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : ''
-    if (typeof configured === 'string') return { url: configured.includes('?') ? configured : configured + query, fromRequest: false }
+    if (typeof configured === 'string')
+      return { url: configured.includes('?') ? configured : configured + query, fromRequest: false }
     if (/^https?:\/\//i.test(request.url)) return { url: request.url, fromRequest: true }
     const { headers } = request
     const proto = (trustProxy && firstValue(headers['x-forwarded-proto'])) || 'http'
@@ -111,7 +112,9 @@ export function twilio(options: TwilioOptions): Provider<TwilioEventMap> {
 }
 
 function isForm(contentType: string | undefined): boolean {
-  return contentType === undefined || contentType.toLowerCase().startsWith('application/x-www-form-urlencoded')
+  return (
+    contentType === undefined || contentType.toLowerCase().startsWith('application/x-www-form-urlencoded')
+  )
 }
 
 function firstValue(header: string | undefined): string | undefined {

@@ -27,7 +27,9 @@ interface Entry {
 export function memoryStore(options: MemoryStoreOptions = {}): DedupStore {
   const maxEntries = options.maxEntries ?? 10_000
   if (!Number.isInteger(maxEntries) || maxEntries < 1) {
-    throw new TypeError(`memoryStore({ maxEntries }): expected a positive whole number, got ${String(maxEntries)}.`)
+    throw new TypeError(
+      `memoryStore({ maxEntries }): expected a positive whole number, got ${String(maxEntries)}.`,
+    )
   }
   const now = options.now ?? Date.now
   // A Map iterates in insertion order: re-inserting on every write keeps the oldest entry first, which is the LRU.

@@ -14,7 +14,8 @@ export interface SignOptions {
 }
 
 export const nowSeconds = (): number => Math.floor(Date.now() / 1000)
-export const serialise = (payload: unknown): string => (typeof payload === 'string' ? payload : JSON.stringify(payload))
+export const serialise = (payload: unknown): string =>
+  typeof payload === 'string' ? payload : JSON.stringify(payload)
 
 /**
  * Turns a signed delivery into a Web `Request`, ready for `fetchHandler` or a Next.js route handler.

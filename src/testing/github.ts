@@ -9,7 +9,9 @@ import { serialise, type SignedDelivery, type SignOptions } from './delivery.js'
  * const delivery = signGitHub({ event: 'issues', payload: { action: 'opened', issue: { number: 1 } }, secret })
  * ```
  */
-export function signGitHub(options: Omit<SignOptions, 'timestamp'> & { secret: string; event: string; deliveryId?: string }): SignedDelivery {
+export function signGitHub(
+  options: Omit<SignOptions, 'timestamp'> & { secret: string; event: string; deliveryId?: string },
+): SignedDelivery {
   const body = serialise(options.payload)
   const signature = createHmac('sha256', options.secret).update(body).digest('hex')
   return {

@@ -14,8 +14,11 @@ import { nowSeconds, serialise, type SignedDelivery, type SignOptions } from './
 export function signSendGrid(options: SignOptions & { privateKey: KeyObject | string }): SignedDelivery {
   const body = serialise(options.payload)
   const timestamp = String(options.timestamp ?? nowSeconds())
-  const key = typeof options.privateKey === 'string' ? createPrivateKey(options.privateKey) : options.privateKey
-  const signature = sign('sha256', Buffer.from(timestamp + body), { key, dsaEncoding: 'der' }).toString('base64')
+  const key =
+    typeof options.privateKey === 'string' ? createPrivateKey(options.privateKey) : options.privateKey
+  const signature = sign('sha256', Buffer.from(timestamp + body), { key, dsaEncoding: 'der' }).toString(
+    'base64',
+  )
   return {
     method: 'POST',
     headers: {

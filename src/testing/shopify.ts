@@ -11,7 +11,13 @@ import { serialise, type SignedDelivery, type SignOptions } from './delivery.js'
  * ```
  */
 export function signShopify(
-  options: SignOptions & { secret: string; topic: string; eventId?: string; webhookId?: string; shop?: string },
+  options: SignOptions & {
+    secret: string
+    topic: string
+    eventId?: string
+    webhookId?: string
+    shop?: string
+  },
 ): SignedDelivery {
   const body = serialise(options.payload)
   const signature = createHmac('sha256', options.secret).update(body).digest('base64')

@@ -13,12 +13,18 @@ import { nowSeconds, serialise, type SignedDelivery, type SignOptions } from './
  * ```
  */
 export function signSlack(
-  options: Partial<SignOptions> & { signingSecret: string; form?: Record<string, string> | URLSearchParams; retryNum?: number },
+  options: Partial<SignOptions> & {
+    signingSecret: string
+    form?: Record<string, string> | URLSearchParams
+    retryNum?: number
+  },
 ): SignedDelivery {
   const form = options.form === undefined ? undefined : new URLSearchParams(options.form)
   const body = form === undefined ? serialise(options.payload) : form.toString()
   const timestamp = options.timestamp ?? nowSeconds()
-  const signature = createHmac('sha256', options.signingSecret).update(`v0:${timestamp}:${body}`).digest('hex')
+  const signature = createHmac('sha256', options.signingSecret)
+    .update(`v0:${timestamp}:${body}`)
+    .digest('hex')
   const headers: Record<string, string> = {
     'content-type': form === undefined ? 'application/json' : 'application/x-www-form-urlencoded',
     'x-slack-request-timestamp': String(timestamp),

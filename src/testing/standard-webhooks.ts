@@ -15,7 +15,9 @@ const ED25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'he
  * ```
  */
 export function signStandardWebhooks(
-  options: SignOptions & { id?: string } & ({ secret: string; privateKey?: undefined } | { privateKey: string; secret?: undefined }),
+  options: SignOptions & { id?: string } & (
+      { secret: string; privateKey?: undefined } | { privateKey: string; secret?: undefined }
+    ),
 ): SignedDelivery {
   const body = serialise(options.payload)
   const id = options.id ?? `msg_${randomUUID().replaceAll('-', '')}`
@@ -23,11 +25,18 @@ export function signStandardWebhooks(
   const content = `${id}.${timestamp}.${body}`
   const signature =
     options.secret !== undefined
-      ? `v1,${createHmac('sha256', Buffer.from(options.secret.replace(/^whsec_/, ''), 'base64')).update(content).digest('base64')}`
+      ? `v1,${createHmac('sha256', Buffer.from(options.secret.replace(/^whsec_/, ''), 'base64'))
+          .update(content)
+          .digest('base64')}`
       : `v1a,${sign(null, Buffer.from(content), ed25519PrivateKey(options.privateKey)).toString('base64')}`
   return {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'webhook-id': id, 'webhook-timestamp': String(timestamp), 'webhook-signature': signature },
+    headers: {
+      'content-type': 'application/json',
+      'webhook-id': id,
+      'webhook-timestamp': String(timestamp),
+      'webhook-signature': signature,
+    },
     body,
   }
 }

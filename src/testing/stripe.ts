@@ -16,7 +16,10 @@ export function signStripe(options: SignOptions & { secret: string }): SignedDel
   const signature = createHmac('sha256', options.secret).update(`${timestamp}.${body}`).digest('hex')
   return {
     method: 'POST',
-    headers: { 'content-type': 'application/json; charset=utf-8', 'stripe-signature': `t=${timestamp},v1=${signature}` },
+    headers: {
+      'content-type': 'application/json; charset=utf-8',
+      'stripe-signature': `t=${timestamp},v1=${signature}`,
+    },
     body,
   }
 }

@@ -87,7 +87,12 @@ const cases: Case[] = [
     name: 'slack',
     secrets: ['a', 'b', 'c'],
     provider: (signingSecret) => slack({ signingSecret }),
-    sign: (signingSecret, timestamp, n) => signSlack({ payload: { type: 'event_callback', event_id: `Ev${n}`, event: { type: 'team_join' } }, signingSecret, timestamp }),
+    sign: (signingSecret, timestamp, n) =>
+      signSlack({
+        payload: { type: 'event_callback', event_id: `Ev${n}`, event: { type: 'team_join' } },
+        signingSecret,
+        timestamp,
+      }),
     signatureHeader: 'x-slack-signature',
     malformed: 'v1=00',
     timestamped: true,
@@ -97,7 +102,11 @@ const cases: Case[] = [
     secrets: ['a', 'b', 'c'],
     provider: (authToken) => twilio({ authToken, url: URL }),
     sign: (authToken, _t, n) => {
-      const { url: _, ...delivery } = signTwilio({ url: URL, params: { MessageSid: `SM${n}`, Body: 'hi' }, authToken })
+      const { url: _, ...delivery } = signTwilio({
+        url: URL,
+        params: { MessageSid: `SM${n}`, Body: 'hi' },
+        authToken,
+      })
       return delivery
     },
     signatureHeader: 'x-twilio-signature',
@@ -110,7 +119,11 @@ const cases: Case[] = [
     provider: (publicKey) => sendgrid({ publicKey }),
     sign: (publicKey, timestamp, n) => {
       const privateKey = sendgridKeys.find((keys) => keys.publicKey === publicKey)!.privateKey
-      return signSendGrid({ payload: [{ event: 'delivered', sg_event_id: `e${n}`, email: 'a@b.c', timestamp }], privateKey, timestamp })
+      return signSendGrid({
+        payload: [{ event: 'delivered', sg_event_id: `e${n}`, email: 'a@b.c', timestamp }],
+        privateKey,
+        timestamp,
+      })
     },
     signatureHeader: 'x-twilio-email-event-webhook-signature',
     malformed: 'MEUC',
@@ -128,11 +141,22 @@ const cases: Case[] = [
   {
     name: 'hmac',
     secrets: ['a', 'b', 'c'],
-    provider: (secret) => hmac({ secret, header: 'x-signature', prefix: 'sha256=', timestampFrom: 'x-timestamp', signedPayload: ({ timestamp, body }) => [`${timestamp}.`, body] }),
+    provider: (secret) =>
+      hmac({
+        secret,
+        header: 'x-signature',
+        prefix: 'sha256=',
+        timestampFrom: 'x-timestamp',
+        signedPayload: ({ timestamp, body }) => [`${timestamp}.`, body],
+      }),
     sign: (secret, timestamp, n) => {
       const body = JSON.stringify({ type: 'thing', n })
       const signature = createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')
-      return { method: 'POST', headers: { 'x-signature': `sha256=${signature}`, 'x-timestamp': String(timestamp) }, body }
+      return {
+        method: 'POST',
+        headers: { 'x-signature': `sha256=${signature}`, 'x-timestamp': String(timestamp) },
+        body,
+      }
     },
     signatureHeader: 'x-signature',
     malformed: 'md5=00',
@@ -143,14 +167,26 @@ const cases: Case[] = [
 /** Posts a delivery and reduces the answer to its status and, for refusals, its code. */
 function sender(receiver: Receiver<any>) {
   return async (delivery: SignedDelivery) => {
-    const response = await receiver.handle({ method: 'POST', url: '/hook', headers: delivery.headers, body: delivery.body })
-    return { status: response.status, code: response.status >= 400 ? (JSON.parse(response.body) as { code: string }).code : undefined }
+    const response = await receiver.handle({
+      method: 'POST',
+      url: '/hook',
+      headers: delivery.headers,
+      body: delivery.body,
+    })
+    return {
+      status: response.status,
+      code: response.status >= 400 ? (JSON.parse(response.body) as { code: string }).code : undefined,
+    }
   }
 }
 
 describe.each(cases)('$name', (c) => {
   function setup() {
-    const receiver = createReceiver({ provider: c.provider([c.secrets[0], c.secrets[1]]), now: () => NOW * 1000, logger: silentLogger() })
+    const receiver = createReceiver({
+      provider: c.provider([c.secrets[0], c.secrets[1]]),
+      now: () => NOW * 1000,
+      logger: silentLogger(),
+    })
     let runs = 0
     receiver.onAny(() => {
       runs++
@@ -198,24 +234,36 @@ describe.each(cases)('$name', (c) => {
   it('refuses a malformed signature header with 401', async () => {
     const { send, runs } = setup()
     const delivery = c.sign(c.secrets[0], NOW, 6)
-    const { status, code } = await send({ ...delivery, headers: { ...delivery.headers, [c.signatureHeader]: c.malformed } })
+    const { status, code } = await send({
+      ...delivery,
+      headers: { ...delivery.headers, [c.signatureHeader]: c.malformed },
+    })
     expect(status).toBe(401)
     expect(['signature_invalid', 'signature_missing']).toContain(code)
     expect(runs()).toBe(0)
   })
-
 })
 
 describe.each(cases.filter((c) => c.timestamped))('$name signed timestamp', (c) => {
   it('refuses a timestamp just outside the tolerance, either way, with 401 timestamp_out_of_tolerance', async () => {
-    const receiver = createReceiver({ provider: c.provider([c.secrets[0]]), now: () => NOW * 1000, logger: silentLogger() })
+    const receiver = createReceiver({
+      provider: c.provider([c.secrets[0]]),
+      now: () => NOW * 1000,
+      logger: silentLogger(),
+    })
     let runs = 0
     receiver.onAny(() => {
       runs++
     })
     const send = sender(receiver)
-    expect(await send(c.sign(c.secrets[0], NOW - 301, 7))).toEqual({ status: 401, code: 'timestamp_out_of_tolerance' })
-    expect(await send(c.sign(c.secrets[0], NOW + 301, 8))).toEqual({ status: 401, code: 'timestamp_out_of_tolerance' })
+    expect(await send(c.sign(c.secrets[0], NOW - 301, 7))).toEqual({
+      status: 401,
+      code: 'timestamp_out_of_tolerance',
+    })
+    expect(await send(c.sign(c.secrets[0], NOW + 301, 8))).toEqual({
+      status: 401,
+      code: 'timestamp_out_of_tolerance',
+    })
     expect(await send(c.sign(c.secrets[0], NOW - 300, 9))).toMatchObject({ status: 200 })
     expect(await send(c.sign(c.secrets[0], NOW + 300, 10))).toMatchObject({ status: 200 })
     expect(runs).toBe(2)

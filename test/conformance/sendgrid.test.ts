@@ -7,8 +7,10 @@ import { silentLogger } from '../support/helpers.js'
 
 // sendgrid/sendgrid-nodejs, packages/eventwebhook/src/eventwebhook.spec.js: key, signature, timestamp and payload.
 const VECTOR = {
-  publicKey: 'MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE83T4O/n84iotIvIW4mdBgQ/7dAfSmpqIM8kF9mN1flpVKS3GRqe62gw+2fNNRaINXvVpiglSI8eNEc6wEA3F+g==',
-  signature: 'MEUCIGHQVtGj+Y3LkG9fLcxf3qfI10QysgDWmMOVmxG0u6ZUAiEAyBiXDWzM+uOe5W0JuG+luQAbPIqHh89M15TluLtEZtM=',
+  publicKey:
+    'MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE83T4O/n84iotIvIW4mdBgQ/7dAfSmpqIM8kF9mN1flpVKS3GRqe62gw+2fNNRaINXvVpiglSI8eNEc6wEA3F+g==',
+  signature:
+    'MEUCIGHQVtGj+Y3LkG9fLcxf3qfI10QysgDWmMOVmxG0u6ZUAiEAyBiXDWzM+uOe5W0JuG+luQAbPIqHh89M15TluLtEZtM=',
   timestamp: '1600112502',
   payload:
     JSON.stringify([
@@ -24,15 +26,28 @@ const VECTOR = {
     ]) + '\r\n',
 }
 const NOW = 1_700_000_000
-const item = (id: string, event = 'delivered') => ({ email: 'a@example.com', timestamp: NOW, event, sg_event_id: id })
+const item = (id: string, event = 'delivered') => ({
+  email: 'a@example.com',
+  timestamp: NOW,
+  event,
+  sg_event_id: id,
+})
 
 function setup(publicKey: string, nowSeconds = NOW) {
-  const receiver = createReceiver({ provider: sendgrid({ publicKey }), now: () => nowSeconds * 1000, logger: silentLogger() })
+  const receiver = createReceiver({
+    provider: sendgrid({ publicKey }),
+    now: () => nowSeconds * 1000,
+    logger: silentLogger(),
+  })
   const runs: string[] = []
   return { receiver, runs }
 }
 
-const post = (delivery: { headers: Record<string, string>; body: string }) => ({ method: 'POST', url: '/', ...delivery })
+const post = (delivery: { headers: Record<string, string>; body: string }) => ({
+  method: 'POST',
+  url: '/',
+  ...delivery,
+})
 
 describe('SendGrid', () => {
   it("accepts sendgrid-nodejs' published vector", async () => {
@@ -45,7 +60,9 @@ describe('SendGrid', () => {
       'x-twilio-email-event-webhook-signature': VECTOR.signature,
       'x-twilio-email-event-webhook-timestamp': VECTOR.timestamp,
     }
-    expect((await receiver.handle({ method: 'POST', url: '/', headers, body: VECTOR.payload })).status).toBe(200)
+    expect((await receiver.handle({ method: 'POST', url: '/', headers, body: VECTOR.payload })).status).toBe(
+      200,
+    )
     expect(seen).toEqual(['hello@world.com'])
   })
 
@@ -68,10 +85,18 @@ describe('SendGrid', () => {
     receiver.onAny((event) => {
       runs.push(`${event.type}:${event.id}`)
     })
-    const first = signSendGrid({ payload: [item('e1', 'processed'), item('e2'), item('e3', 'open')], privateKey: keys.privateKey, timestamp: NOW })
+    const first = signSendGrid({
+      payload: [item('e1', 'processed'), item('e2'), item('e3', 'open')],
+      privateKey: keys.privateKey,
+      timestamp: NOW,
+    })
     expect((await receiver.handle(post(first))).status).toBe(200)
     expect(runs).toEqual(['processed:e1', 'delivered:e2', 'open:e3'])
-    const retried = signSendGrid({ payload: [item('e2'), item('e4', 'click')], privateKey: keys.privateKey, timestamp: NOW })
+    const retried = signSendGrid({
+      payload: [item('e2'), item('e4', 'click')],
+      privateKey: keys.privateKey,
+      timestamp: NOW,
+    })
     expect((await receiver.handle(post(retried))).status).toBe(200)
     expect(runs.slice(3)).toEqual(['click:e4'])
   })
@@ -82,7 +107,11 @@ describe('SendGrid', () => {
     receiver.onAny((event) => {
       runs.push(event.type)
     })
-    const delivery = signSendGrid({ payload: [item('e1'), { email: 'x@example.com' }], privateKey: keys.privateKey, timestamp: NOW })
+    const delivery = signSendGrid({
+      payload: [item('e1'), { email: 'x@example.com' }],
+      privateKey: keys.privateKey,
+      timestamp: NOW,
+    })
     expect((await receiver.handle(post(delivery))).status).toBe(200)
     expect(runs).toEqual(['delivered', ''])
   })
@@ -98,7 +127,11 @@ describe('SendGrid', () => {
         throw new Error('temporary')
       }
     })
-    const batch = signSendGrid({ payload: [item('e1'), item('e2'), item('e3')], privateKey: keys.privateKey, timestamp: NOW })
+    const batch = signSendGrid({
+      payload: [item('e1'), item('e2'), item('e3')],
+      privateKey: keys.privateKey,
+      timestamp: NOW,
+    })
     expect((await receiver.handle(post(batch))).status).toBe(500)
     expect((await receiver.handle(post(batch))).status).toBe(200)
     expect(runs.sort()).toEqual(['e1', 'e2', 'e2', 'e3'])
@@ -107,7 +140,9 @@ describe('SendGrid', () => {
   it('rejects a body that is not a JSON array with 400', async () => {
     const keys = generateSendGridKeyPair()
     const { receiver } = setup(keys.publicKey)
-    const response = await receiver.handle(post(signSendGrid({ payload: { event: 'x' }, privateKey: keys.privateKey, timestamp: NOW })))
+    const response = await receiver.handle(
+      post(signSendGrid({ payload: { event: 'x' }, privateKey: keys.privateKey, timestamp: NOW })),
+    )
     expect(response.status).toBe(400)
     expect(JSON.parse(response.body).code).toBe('body_malformed')
   })
