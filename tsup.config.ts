@@ -15,6 +15,8 @@ export const entries = {
   'adapters/express': 'src/adapters/express.ts',
   'adapters/fetch': 'src/adapters/fetch.ts',
   'adapters/node': 'src/adapters/node.ts',
+  'stores/redis': 'src/stores/redis.ts',
+  'stores/postgres': 'src/stores/postgres.ts',
   'testing/index': 'src/testing/index.ts',
 }
 

@@ -92,6 +92,8 @@ try {
     'webhook-receiver/express': ['expressMiddleware'],
     'webhook-receiver/fetch': ['fetchHandler'],
     'webhook-receiver/node': ['nodeHandler'],
+    'webhook-receiver/stores/redis': ['redisStore'],
+    'webhook-receiver/stores/postgres': ['postgresStore', 'createTableSql'],
     'webhook-receiver/testing': ['signStripe', 'signGitHub', 'signStandardWebhooks', 'toRequest'],
   }
   for (const subpath of Object.keys(pkg.exports)) {

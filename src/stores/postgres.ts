@@ -1,0 +1,126 @@
+import type { DedupStore, ReserveOutcome } from '../types.js'
+
+/** The part of a `pg` Pool (or Client) the store uses. */
+export interface PgQueryable {
+  query(
+    text: string,
+    values?: unknown[],
+  ): Promise<{ rows: Record<string, unknown>[]; rowCount: number | null }>
+}
+
+export interface PostgresStoreOptions {
+  /** A `pg` Pool. */
+  pool: PgQueryable
+  /** Table name, optionally schema-qualified (`app.webhook_dedup`). Default `webhook_dedup`. */
+  table?: string
+}
+
+/** A dedup store in PostgreSQL, plus the two maintenance calls it needs. */
+export interface PostgresStore extends DedupStore {
+  /** Creates the table and its index if they do not exist (the same SQL as `sql/webhook_dedup.sql`). */
+  createTable(): Promise<void>
+  /** Deletes expired rows (completed past their TTL, abandoned leases); returns how many. Run it periodically. */
+  deleteExpired(): Promise<number>
+}
+
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/
+
+/**
+ * A dedup store in PostgreSQL, shared by every process of the app. Times are the database's clock (`now()`), so
+ * app servers with skewed clocks agree. Every operation is one statement:
+ * - reserve: `INSERT … ON CONFLICT (key) DO UPDATE … WHERE expires_at <= now()`: inserts a new lease or takes over
+ *   an expired one atomically; when it does neither, the existing row says `done` or `in-flight`.
+ * - complete / release: `UPDATE` / `DELETE … WHERE key = $1 AND token = $2 AND state = 'leased'`, so only the
+ *   holder of the lease can change it.
+ *
+ * @example
+ * ```ts
+ * import pg from 'pg'
+ * import { postgresStore } from 'webhook-receiver/stores/postgres'
+ * const store = postgresStore({ pool: new pg.Pool({ connectionString: process.env.DATABASE_URL }) })
+ * await store.createTable() // or run sql/webhook_dedup.sql as a migration
+ * const receiver = createReceiver({ provider, store })
+ * ```
+ */
+export function postgresStore(options: PostgresStoreOptions): PostgresStore {
+  const pool = options?.pool
+  if (pool === undefined || typeof pool.query !== 'function') {
+    throw new TypeError('postgresStore({ pool }): pass a pg Pool.')
+  }
+  const table = quoteTable(options.table ?? 'webhook_dedup')
+  const index = quoteIdentifier(`${(options.table ?? 'webhook_dedup').split('.').pop()}_expires_at`)
+
+  const reserveSql = `
+    WITH taken AS (
+      INSERT INTO ${table} AS t (key, state, token, expires_at)
+      VALUES ($1, 'leased', $2, now() + $3 * interval '1 millisecond')
+      ON CONFLICT (key) DO UPDATE SET state = 'leased', token = EXCLUDED.token, expires_at = EXCLUDED.expires_at
+        WHERE t.expires_at <= now()
+      RETURNING 1
+    )
+    SELECT CASE
+      WHEN EXISTS (SELECT 1 FROM taken) THEN 'reserved'
+      ELSE COALESCE((SELECT CASE state WHEN 'done' THEN 'done' ELSE 'in-flight' END FROM ${table} WHERE key = $1), 'in-flight')
+    END AS outcome`
+  // Not visible to this statement's snapshot yet means another transaction reserved it a moment ago: in flight.
+
+  return {
+    async reserve(key, token, leaseMs): Promise<ReserveOutcome> {
+      const result = await pool.query(reserveSql, [key, token, Math.ceil(leaseMs)])
+      return result.rows[0]?.outcome as ReserveOutcome
+    },
+    async complete(key, token, ttlMs) {
+      await pool.query(
+        `UPDATE ${table} SET state = 'done', expires_at = now() + $3 * interval '1 millisecond' WHERE key = $1 AND token = $2 AND state = 'leased'`,
+        [key, token, Math.ceil(ttlMs)],
+      )
+    },
+    async release(key, token) {
+      await pool.query(`DELETE FROM ${table} WHERE key = $1 AND token = $2 AND state = 'leased'`, [
+        key,
+        token,
+      ])
+    },
+    async createTable() {
+      await pool.query(createTableSql(table, index))
+    },
+    async deleteExpired() {
+      const result = await pool.query(`DELETE FROM ${table} WHERE expires_at <= now()`)
+      return result.rowCount ?? 0
+    },
+  }
+}
+
+/**
+ * The migration: one table keyed by the dedup key, and an index for `deleteExpired()`.
+ *
+ * @example
+ * ```ts
+ * createTableSql('"webhook_dedup"', '"webhook_dedup_expires_at"')
+ * ```
+ */
+export function createTableSql(table = '"webhook_dedup"', index = '"webhook_dedup_expires_at"'): string {
+  return `CREATE TABLE IF NOT EXISTS ${table} (
+  key text PRIMARY KEY,
+  state text NOT NULL CHECK (state IN ('leased', 'done')),
+  token text NOT NULL,
+  expires_at timestamptz NOT NULL
+);
+CREATE INDEX IF NOT EXISTS ${index} ON ${table} (expires_at);`
+}
+
+function quoteTable(name: string): string {
+  const parts = name.split('.')
+  if (parts.length > 2)
+    throw new TypeError(`postgresStore({ table }): "${name}" is not a table or schema.table name.`)
+  return parts.map(quoteIdentifier).join('.')
+}
+
+function quoteIdentifier(name: string): string {
+  if (!IDENTIFIER.test(name)) {
+    throw new TypeError(
+      `postgresStore({ table }): "${name}" is not a plain SQL identifier (letters, digits, _).`,
+    )
+  }
+  return `"${name}"`
+}

@@ -1,0 +1,59 @@
+import { readFileSync } from 'node:fs'
+import pg from 'pg'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createTableSql, postgresStore, type PostgresStore } from '../../src/stores/postgres.js'
+import { startPostgres, type PostgresServer } from '../support/postgres-server.js'
+import { storeContract } from './contract.js'
+
+let server: PostgresServer
+let pool: pg.Pool
+let store: PostgresStore
+
+beforeAll(async () => {
+  server = await startPostgres()
+  pool = new pg.Pool({ connectionString: server.url, max: 20 })
+  store = postgresStore({ pool })
+  await store.createTable()
+}, 60_000)
+
+afterAll(async () => {
+  await pool?.end()
+  await server?.close()
+})
+
+storeContract('postgresStore', () => store)
+
+describe('postgresStore', () => {
+  it('ships the same migration SQL as createTable()', () => {
+    expect(readFileSync(new URL('../../sql/webhook_dedup.sql', import.meta.url), 'utf8')).toContain(
+      createTableSql(),
+    )
+  })
+
+  it('deletes expired rows and keeps live ones', async () => {
+    await store.reserve('expire:a', 'a', 60_000)
+    await store.complete('expire:a', 'a', 1)
+    await store.reserve('expire:b', 'b', 60_000)
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(await store.deleteExpired()).toBeGreaterThanOrEqual(1)
+    const { rows } = await pool.query(`SELECT key FROM webhook_dedup WHERE key LIKE 'expire:%'`)
+    expect(rows.map((row) => row.key)).toEqual(['expire:b'])
+  })
+
+  it('uses a custom, schema-qualified table and refuses unsafe names', async () => {
+    await pool.query('CREATE SCHEMA IF NOT EXISTS app')
+    const custom = postgresStore({ pool, table: 'app.hooks' })
+    await custom.createTable()
+    expect(await custom.reserve('x', 't', 1000)).toBe('reserved')
+    expect(() => postgresStore({ pool, table: 'hooks; DROP TABLE x' })).toThrow(/plain SQL identifier/)
+  })
+
+  it('rejects when the database is unreachable, so the receiver answers 503', async () => {
+    const offline = new pg.Pool({
+      connectionString: 'postgres://postgres@127.0.0.1:1/postgres',
+      connectionTimeoutMillis: 500,
+    })
+    await expect(postgresStore({ pool: offline }).reserve('k', 't', 1000)).rejects.toThrow()
+    await offline.end()
+  })
+})
