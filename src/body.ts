@@ -48,10 +48,24 @@ export function parseJsonBody(bytes: Uint8Array): unknown {
  */
 export function parseJsonText(text: string): unknown {
   try {
-    return JSON.parse(text)
+    // The reviver costs a lot, so it only runs for the rare body that names a prototype key at all.
+    return text.includes('"__proto__"') || text.includes('"constructor"')
+      ? JSON.parse(text, withoutPrototypeKeys)
+      : JSON.parse(text)
   } catch (error) {
     throw new BodyMalformedError('JSON', { cause: error })
   }
+}
+
+/**
+ * Drops `__proto__` keys, and `constructor` keys holding a `prototype`, so a handler that merges the payload into
+ * another object (`Object.assign`, a deep merge) cannot have its prototypes polluted by an attacker-chosen body.
+ */
+function withoutPrototypeKeys(key: string, value: unknown): unknown {
+  if (key === '__proto__') return undefined
+  if (key === 'constructor' && typeof value === 'object' && value !== null && 'prototype' in value)
+    return undefined
+  return value
 }
 
 /**

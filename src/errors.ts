@@ -20,6 +20,7 @@ export type WebhookErrorCode =
   | 'handler_failed'
   | 'store_unavailable'
   | 'internal_error'
+  | 'not_found'
 
 /**
  * Base class of every refusal. `message` is written for the developer reading logs; `detail` is what the sender
@@ -51,6 +52,14 @@ export class WebhookError extends Error {
     this.status = status
     this.code = code
     this.retryAfter = options?.retryAfter
+  }
+}
+
+/** 404: the URL lacks the receiver's `pathToken`, so the request is refused before any other work. */
+export class NotFoundError extends WebhookError {
+  override readonly name = 'NotFoundError'
+  constructor() {
+    super(404, 'not_found', 'Not found.')
   }
 }
 

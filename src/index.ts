@@ -5,6 +5,7 @@
 export { createReceiver } from './receiver.js'
 export type { EventFor, EventName, Receiver, ReceiverOptions } from './receiver.js'
 export { memoryStore } from './stores/memory.js'
+export { generatePathToken } from './path-token.js'
 export type { MemoryStoreOptions } from './stores/memory.js'
 export type { Logger } from './dispatch.js'
 export {
@@ -16,6 +17,7 @@ export {
   InternalError,
   isWebhookError,
   MethodNotAllowedError,
+  NotFoundError,
   PayloadInvalidError,
   RawBodyUnavailableError,
   SignatureInvalidError,

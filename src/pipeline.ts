@@ -10,12 +10,14 @@ import {
   HandlerFailedError,
   isWebhookError,
   MethodNotAllowedError,
+  NotFoundError,
   RawBodyUnavailableError,
   StoreUnavailableError,
   TimestampOutOfToleranceError,
   type WebhookError,
 } from './errors.js'
 import { normalizeHeaders } from './headers.js'
+import { hasPathToken } from './path-token.js'
 import { ACCEPTED, DUPLICATE, RECEIVED, problemResponse } from './responses.js'
 import type {
   DedupStore,
@@ -42,6 +44,8 @@ export interface PipelineConfig {
   dedupTtlMs: number
   namespace: string
   onStoreError: 'reject' | 'process'
+  /** When set, the URL's last path segment must equal it (404 otherwise), before any other work. */
+  pathToken: Uint8Array | undefined
 }
 
 const TIMED_OUT = Symbol('timed out')
@@ -55,6 +59,8 @@ interface VerifiedDelivery {
 
 /** Steps 1–5: method, body, signature, timestamp, parse. Throws a `WebhookError` for every refusal. */
 async function verifyAndParse(config: PipelineConfig, request: WebhookRequest): Promise<VerifiedDelivery> {
+  if (config.pathToken !== undefined && !hasPathToken(request.url, config.pathToken))
+    throw new NotFoundError()
   if (request.method.toUpperCase() !== 'POST') throw new MethodNotAllowedError(request.method)
   const raw: unknown = request.body
   if (typeof raw !== 'string' && !(raw instanceof Uint8Array)) {

@@ -36,6 +36,11 @@ export interface ReceiverOptions<TProvider extends Provider<any, any>> {
   onStoreError?: 'reject' | 'process'
   /** Where failures are logged when no `onError` handler is registered. Default `console`. */
   logger?: Logger
+  /**
+   * A secret URL segment (see `generatePathToken()`): requests whose path does not end with it get a 404 before
+   * any other work, so scanners and floods never reach signature checks. Mount at e.g. `/webhooks/stripe/:token`.
+   */
+  pathToken?: string
 }
 
 type EventsOf<P> = P extends Provider<infer TEvents, any> ? TEvents : EventMap
@@ -150,7 +155,18 @@ function resolveConfig(options: ReceiverOptions<Provider<any, any>>): PipelineCo
     dedupTtlMs: positive(options.dedupTtlMs ?? provider.retryWindowMs, 'dedupTtlMs'),
     namespace: options.namespace ?? 'webhook',
     onStoreError: options.onStoreError ?? 'reject',
+    pathToken: pathTokenBytes(options.pathToken),
   }
+}
+
+function pathTokenBytes(token: string | undefined): Uint8Array | undefined {
+  if (token === undefined) return undefined
+  if (typeof token !== 'string' || token.length < 16 || !/^[A-Za-z0-9_-]+$/.test(token)) {
+    throw new TypeError(
+      'createReceiver({ pathToken }): use at least 16 URL-safe characters, e.g. generatePathToken().',
+    )
+  }
+  return Buffer.from(token, 'utf8')
 }
 
 function positive(value: number, option: string): number {

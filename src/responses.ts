@@ -26,6 +26,7 @@ export const ACCEPTED: WebhookResponse = Object.freeze({
 const TITLES: Record<number, string> = {
   400: 'Bad Request',
   401: 'Unauthorized',
+  404: 'Not Found',
   405: 'Method Not Allowed',
   409: 'Conflict',
   413: 'Content Too Large',

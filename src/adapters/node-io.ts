@@ -77,7 +77,14 @@ export async function handleNodeRequest(
     if (!res.headersSent) res.destroy()
     return
   }
-  if (body instanceof Error) return writeNodeResponse(res, receiver.reject(body))
+  if (body instanceof Error) {
+    if (body.status === 413) {
+      // Node would otherwise read (and discard) the rest of an endless body to keep the connection alive.
+      res.setHeader('connection', 'close')
+      res.once('finish', () => req.destroy())
+    }
+    return writeNodeResponse(res, receiver.reject(body))
+  }
   const url = req.originalUrl ?? req.url ?? '/'
   writeNodeResponse(
     res,

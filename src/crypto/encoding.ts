@@ -18,5 +18,8 @@ export function decodeSignature(text: string, encoding: 'hex' | 'base64'): Buffe
     return Buffer.from(text, 'hex')
   }
   if (text.length % 4 !== 0 || !BASE64.test(text)) return undefined
-  return Buffer.from(text, 'base64')
+  const bytes = Buffer.from(text, 'base64')
+  // Only the canonical spelling: the last character's unused bits would otherwise let several texts decode to one
+  // signature (the senders' own SDKs compare the text exactly).
+  return bytes.toString('base64') === text ? bytes : undefined
 }

@@ -118,9 +118,10 @@ export function hmac<TEvents extends EventMap = EventMap>(options: HmacOptions):
       if (value === undefined || value === '') throw new SignatureMissingError(options.header)
       const timestampText = readTimestamp?.(headers)
       if (readTimestamp !== undefined && (timestampText === undefined || timestampText === '')) {
-        throw new HeaderMissingError(
-          typeof options.timestampFrom === 'string' ? options.timestampFrom : 'the signed timestamp',
-        )
+        // A timestamp header of its own is a missing header (400); one read out of a structured signature header
+        // (Paddle's `ts=`) that is not there makes that header unreadable (401), as for Stripe's `t=`.
+        if (typeof options.timestampFrom === 'string') throw new HeaderMissingError(options.timestampFrom)
+        throw new SignatureInvalidError(`The ${options.header} header carries no signed timestamp.`)
       }
       if (
         !verifier.matches(signaturesIn(value), ...signedPayload({ body, timestamp: timestampText, headers }))

@@ -61,8 +61,18 @@ export function twilio(options: TwilioOptions): Provider<TwilioEventMap> {
     const configured = options.url
     if (typeof configured === 'function') return { url: configured(request), fromRequest: false }
     const query = request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : ''
-    if (typeof configured === 'string')
-      return { url: configured.includes('?') ? configured : configured + query, fromRequest: false }
+    if (typeof configured === 'string') {
+      if (!configured.includes('?')) return { url: configured + query, fromRequest: false }
+      // For JSON bodies Twilio appends bodySHA256 to the configured URL, query included: carry it over.
+      const bodyHash = /[?&]bodySHA256=([^&#]*)/.exec(query)
+      return {
+        url:
+          bodyHash !== null && !/[?&]bodySHA256=/.test(configured)
+            ? `${configured}&bodySHA256=${bodyHash[1]}`
+            : configured,
+        fromRequest: false,
+      }
+    }
     if (/^https?:\/\//i.test(request.url)) return { url: request.url, fromRequest: true }
     const { headers } = request
     const proto = (trustProxy && firstValue(headers['x-forwarded-proto'])) || 'http'
@@ -82,7 +92,13 @@ export function twilio(options: TwilioOptions): Provider<TwilioEventMap> {
       if (signature === undefined || signature === '') throw new SignatureMissingError('X-Twilio-Signature')
       const { url, fromRequest } = publicUrl(request)
       const json = !isForm(request.headers['content-type'])
-      const signed = json ? '' : sortedParams(new URLSearchParams(bytesToText(request.body)))
+      const text = json ? '' : bytesToText(request.body)
+      // Twilio's signature joins names and values with no separator, so "a=b&c" and "a=bc" would sign alike.
+      // Twilio always writes `name=value`: a field without "=" cannot come from Twilio (closes a one-byte forgery).
+      if (!json && text !== '' && text.split('&').some((field) => !field.includes('='))) {
+        throw new SignatureInvalidError('The form body has a field without "=", which Twilio never sends.')
+      }
+      const signed = json ? '' : sortedParams(new URLSearchParams(text))
       const valid =
         urlVariants(url).some((candidate) => verifier.matches([signature], candidate, signed)) &&
         (!json || bodyHashMatches(url, request.body))

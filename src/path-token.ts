@@ -1,0 +1,31 @@
+import { randomBytes } from 'node:crypto'
+import { timingSafeEqual } from './crypto/timing-safe-equal.js'
+
+/**
+ * A random, unguessable URL segment (32 base64url characters, 192 bits) for a webhook URL such as
+ * `/webhooks/stripe/<token>`: the URL stays out of reach of scanners even before signatures are checked.
+ *
+ * @example
+ * ```ts
+ * console.log(generatePathToken()) // store it as WEBHOOK_PATH_TOKEN, then createReceiver({ pathToken: … })
+ * ```
+ */
+export function generatePathToken(): string {
+  return randomBytes(24).toString('base64url')
+}
+
+/**
+ * True when the last segment of the URL's path is `token`, compared in constant time.
+ *
+ * @example
+ * ```ts
+ * hasPathToken('/webhooks/stripe/Xy…?a=1', 'Xy…') // true
+ * ```
+ */
+export function hasPathToken(url: string, token: Uint8Array): boolean {
+  const query = url.search(/[?#]/)
+  const path = query < 0 ? url : url.slice(0, query)
+  const segments = path.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, '').split('/')
+  const last = segments.at(-1) || segments.at(-2) || ''
+  return timingSafeEqual(Buffer.from(last, 'utf8'), token)
+}

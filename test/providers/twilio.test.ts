@@ -1,0 +1,464 @@
+/**
+ * Twilio conformance: our signer against twilio-node's validators, twilio-node's signatures and published vectors
+ * against our receiver, the URL the signature covers (option, Host, trusted proxy headers, ports), JSON bodies,
+ * TwiML replies and dedup.
+ */
+import twilioSdk from 'twilio'
+import { getExpectedBodyHash, getExpectedTwilioSignature } from 'twilio/lib/webhooks/webhooks.js'
+import { describe, expect, it } from 'vitest'
+import { createReceiver, type WebhookEvent, type WebhookResponse } from '../../src/index.js'
+import { twilio, type TwilioOptions } from '../../src/providers/twilio.js'
+import { signTwilio } from '../../src/testing/index.js'
+import { silentLogger } from '../support/helpers.js'
+
+const AUTH_TOKEN = 'twilio-auth-token-conformance'
+const SMS = { MessageSid: 'SM1234567890', From: '+15551234567', To: '+15557654321', Body: 'Hello there' }
+
+function setup(options: Partial<TwilioOptions> = {}) {
+  const receiver = createReceiver({
+    provider: twilio({ authToken: AUTH_TOKEN, ...options }),
+    now: () => 1_700_000_000_000,
+    logger: silentLogger(),
+  })
+  const seen: WebhookEvent[] = []
+  receiver.onAny((event) => {
+    seen.push(event)
+  })
+  return { receiver, seen }
+}
+
+/** A request as an adapter hands it over: `url` is the path (node) or the absolute URL (fetch runtimes). */
+const request = (url: string, delivery: { headers: Record<string, string>; body: string }, extra = {}) => ({
+  method: 'POST',
+  url,
+  headers: { ...delivery.headers, ...extra },
+  body: delivery.body,
+})
+
+const problem = (response: WebhookResponse) =>
+  JSON.parse(response.body) as { code: string; status: number; detail: string }
+
+/** A form POST carrying `signature`, with `params` encoded as Twilio sends them. */
+function formDelivery(params: Record<string, string | string[]>, signature: string) {
+  const form = new URLSearchParams()
+  for (const [name, value] of Object.entries(params)) {
+    for (const item of typeof value === 'string' ? [value] : value) form.append(name, item)
+  }
+  return {
+    headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature },
+    body: form.toString(),
+  }
+}
+
+describe("Twilio and twilio-node's validators", () => {
+  it("signTwilio's form signature passes twilio.validateRequest", () => {
+    const url = 'https://example.com/sms?tenant=7'
+    const delivery = signTwilio({ url, params: SMS, authToken: AUTH_TOKEN })
+    expect(twilioSdk.validateRequest(AUTH_TOKEN, delivery.headers['x-twilio-signature']!, url, SMS)).toBe(
+      true,
+    )
+    expect(
+      twilioSdk.validateRequest('another-token', delivery.headers['x-twilio-signature']!, url, SMS),
+    ).toBe(false)
+  })
+
+  it("signTwilio's JSON delivery passes twilio.validateRequestWithBody on the URL it returns", () => {
+    const delivery = signTwilio({
+      url: 'https://example.com/events',
+      json: { type: 'x' },
+      authToken: AUTH_TOKEN,
+    })
+    const signature = delivery.headers['x-twilio-signature']!
+    expect(delivery.url).toMatch(/\?bodySHA256=[0-9a-f]{64}$/)
+    expect(twilioSdk.validateRequestWithBody(AUTH_TOKEN, signature, delivery.url, delivery.body)).toBe(true)
+    expect(twilioSdk.validateRequestWithBody(AUTH_TOKEN, signature, delivery.url, `${delivery.body} `)).toBe(
+      false,
+    )
+  })
+
+  it("accepts a form signature computed by twilio-node's getExpectedTwilioSignature", async () => {
+    const { receiver, seen } = setup({ url: 'https://example.com/sms' })
+    const signature = getExpectedTwilioSignature(AUTH_TOKEN, 'https://example.com/sms', SMS)
+    const response = await receiver.handle(request('/sms', formDelivery(SMS, signature)))
+    expect(response.status).toBe(200)
+    expect(seen.map((event) => event.type)).toEqual(['message.received'])
+  })
+
+  it("accepts a JSON delivery signed with twilio-node's getExpectedTwilioSignature and getExpectedBodyHash", async () => {
+    const { receiver, seen } = setup({ url: 'https://example.com/events' })
+    const body = JSON.stringify({ type: 'com.twilio.messaging.message.delivered', data: { sid: 'SM1' } })
+    const url = `https://example.com/events?bodySHA256=${getExpectedBodyHash(body)}`
+    const signature = getExpectedTwilioSignature(AUTH_TOKEN, url, {})
+    const response = await receiver.handle(
+      request(`/events?bodySHA256=${getExpectedBodyHash(body)}`, {
+        headers: { 'content-type': 'application/json', 'x-twilio-signature': signature },
+        body,
+      }),
+    )
+    expect(response.status).toBe(200)
+    expect(seen.map((event) => event.type)).toEqual(['com.twilio.messaging.message.delivered'])
+  })
+})
+
+/**
+ * twilio-node's published validation vectors: twilio/twilio-node, spec/validation.spec.js ("Request validation").
+ * Each is checked against twilio-node's own validateRequest too, so a wrong transcription fails loudly.
+ */
+describe("twilio-node's published vectors", () => {
+  const token = '12345'
+  const requestUrl = 'https://mycompany.com/myapp.php?foo=1&bar=2'
+  const params = {
+    CallSid: 'CA1234567890ABCDE',
+    Caller: '+14158675309',
+    Digits: '1234',
+    From: '+14158675309',
+    To: '+18005551212',
+  }
+  const defaultSignature = 'RSOYDt4T1cUTdK1PDd93/VVr8B8='
+  const body = '{"property": "value", "boolean": true}'
+  const bodyHash = '0a1ff7634d9ab3b95db5c9a2dfe9416e41502b283a80c7cf19632632f96e6620'
+
+  /** The vector's URL is what a fetch adapter would hand over: the absolute URL Twilio called. */
+  async function acceptsForm(url: string, signature: string) {
+    expect(twilioSdk.validateRequest(token, signature, url, params)).toBe(true)
+    const receiver = createReceiver({ provider: twilio({ authToken: token }), logger: silentLogger() })
+    const events: WebhookEvent[] = []
+    receiver.onAny((event) => {
+      events.push(event)
+    })
+    const response = await receiver.handle(request(url, formDelivery(params, signature)))
+    expect(response.status).toBe(200)
+    expect(events).toHaveLength(1)
+    return events[0]!
+  }
+
+  it('accepts the default signature of the form parameters', async () => {
+    const event = await acceptsForm(requestUrl, defaultSignature)
+    expect(event).toMatchObject({ type: 'call', payload: params })
+  })
+
+  it("refuses the default signature with the vector's wrong signature", async () => {
+    const receiver = createReceiver({ provider: twilio({ authToken: token }), logger: silentLogger() })
+    const response = await receiver.handle(request(requestUrl, formDelivery(params, 'WRONG_SIGNATURE')))
+    expect(response.status).toBe(401)
+  })
+
+  it('accepts the JSON body vector (bodySHA256 in the URL)', async () => {
+    const url = `${requestUrl}&bodySHA256=${bodyHash}`
+    const signature = 'a9nBmqA0ju/hNViExpshrM61xv4='
+    expect(twilioSdk.validateRequestWithBody(token, signature, url, body)).toBe(true)
+    const receiver = createReceiver({ provider: twilio({ authToken: token }), logger: silentLogger() })
+    const response = await receiver.handle(
+      request(url, {
+        headers: { 'content-type': 'application/json', 'x-twilio-signature': signature },
+        body,
+      }),
+    )
+    expect(response.status).toBe(200)
+  })
+
+  it('accepts the JSON body vector whose URL carries only bodySHA256', async () => {
+    const url = `https://mycompany.com/myapp.php?bodySHA256=${bodyHash}`
+    const signature = 'y77kIzt2vzLz71DgmJGsen2scGs='
+    expect(twilioSdk.validateRequestWithBody(token, signature, url, body)).toBe(true)
+    const receiver = createReceiver({ provider: twilio({ authToken: token }), logger: silentLogger() })
+    const response = await receiver.handle(
+      request(url, {
+        headers: { 'content-type': 'application/json', 'x-twilio-signature': signature },
+        body,
+      }),
+    )
+    expect(response.status).toBe(200)
+  })
+
+  it('accepts an https URL with a port when the signature was made without it', async () => {
+    await acceptsForm(requestUrl.replace('.com', '.com:1234'), defaultSignature)
+  })
+
+  it('accepts an http URL signed with its non-default port', async () => {
+    const url = requestUrl.replace('.com', '.com:1234').replace('https', 'http')
+    await acceptsForm(url, 'Zmvh+3yNM1Phv2jhDCwEM3q5ebU=')
+  })
+
+  it('accepts an https URL whose signature was made with :443 added', async () => {
+    await acceptsForm(requestUrl, 'kvajT1Ptam85bY51eRf/AJRuM3w=')
+  })
+
+  it('accepts an http URL whose signature was made with :80 added', async () => {
+    await acceptsForm(requestUrl.replace('https', 'http'), '0ZXoZLH/DfblKGATFgpif+LLRf4=')
+  })
+
+  it('accepts a URL with credentials', async () => {
+    await acceptsForm('https://user:pass@mycompany.com/myapp.php?foo=1&bar=2', 'CukzLTc1tT5dXEDIHm/tKBanW10=')
+  })
+
+  it('accepts a URL with only a user name', async () => {
+    await acceptsForm('https://user@mycompany.com/myapp.php?foo=1&bar=2', '2YRLlVAflCqxaNicjMpJcSTgzSs=')
+  })
+
+  it('accepts a URL with credentials whose signature was made with :443 added', async () => {
+    await acceptsForm('https://user:pass@mycompany.com/myapp.php?foo=1&bar=2', 'ZQFR1PTIZXF2MXB8ZnKCvnnA+rI=')
+  })
+
+  it('accepts a URL with special characters in its query', async () => {
+    await acceptsForm(`${requestUrl}&Body=It's+amazing`, 'dsq4Ehbj6cs+KdTkpF5sSSplOWw=')
+  })
+})
+
+describe('Twilio signed content', () => {
+  it('signs every value of a repeated key, sorted, as twilio-node does', async () => {
+    const params = { MessageSid: 'SM1', Body: 'pics', MediaUrl: ['https://m/2.jpg', 'https://m/1.jpg'] }
+    const url = 'https://example.com/mms'
+    const delivery = signTwilio({ url, params, authToken: AUTH_TOKEN })
+    expect(delivery.headers['x-twilio-signature']).toBe(getExpectedTwilioSignature(AUTH_TOKEN, url, params))
+    const { receiver, seen } = setup({ url })
+    expect((await receiver.handle(request('/mms', delivery))).status).toBe(200)
+    expect(seen[0]?.payload).toMatchObject({ MediaUrl: ['https://m/2.jpg', 'https://m/1.jpg'] })
+  })
+
+  it('refuses a repeated key with one value dropped', async () => {
+    const url = 'https://example.com/mms'
+    const signed = signTwilio({
+      url,
+      params: { MessageSid: 'SM1', MediaUrl: ['a', 'b'] },
+      authToken: AUTH_TOKEN,
+    })
+    const { receiver, seen } = setup({ url })
+    const response = await receiver.handle(request('/mms', { ...signed, body: 'MessageSid=SM1&MediaUrl=a' }))
+    expect(response.status).toBe(401)
+    expect(seen).toHaveLength(0)
+  })
+
+  it('accepts a signature made over https://host:443/x when the URL is https://host/x', async () => {
+    const signature = getExpectedTwilioSignature(AUTH_TOKEN, 'https://example.com:443/x', SMS)
+    const { receiver } = setup({ url: 'https://example.com/x' })
+    expect((await receiver.handle(request('/x', formDelivery(SMS, signature)))).status).toBe(200)
+  })
+
+  it('accepts a signature made over https://host/x when the URL is https://host:443/x', async () => {
+    const signature = getExpectedTwilioSignature(AUTH_TOKEN, 'https://example.com/x', SMS)
+    const { receiver } = setup({ url: 'https://example.com:443/x' })
+    expect((await receiver.handle(request('/x', formDelivery(SMS, signature)))).status).toBe(200)
+  })
+
+  it('refuses a signature made for another path', async () => {
+    const signature = getExpectedTwilioSignature(AUTH_TOKEN, 'https://example.com/other', SMS)
+    const { receiver, seen } = setup({ url: 'https://example.com/x' })
+    expect((await receiver.handle(request('/x', formDelivery(SMS, signature)))).status).toBe(401)
+    expect(seen).toHaveLength(0)
+  })
+
+  it('refuses a JSON body changed after signing (bodySHA256 no longer matches): 401', async () => {
+    const delivery = signTwilio({
+      url: 'https://example.com/events',
+      json: { amount: 10 },
+      authToken: AUTH_TOKEN,
+    })
+    const { receiver, seen } = setup({ url: 'https://example.com/events' })
+    const path = delivery.url.slice('https://example.com'.length)
+    const response = await receiver.handle(request(path, { ...delivery, body: '{"amount":99}' }))
+    expect(response.status).toBe(401)
+    expect(problem(response).code).toBe('signature_invalid')
+    expect(seen).toHaveLength(0)
+  })
+
+  it('refuses a JSON body whose bodySHA256 was rewritten to match it (the URL is signed): 401', async () => {
+    const delivery = signTwilio({
+      url: 'https://example.com/events',
+      json: { amount: 10 },
+      authToken: AUTH_TOKEN,
+    })
+    const { receiver, seen } = setup({ url: 'https://example.com/events' })
+    const forged = '{"amount":99}'
+    const response = await receiver.handle(
+      request(`/events?bodySHA256=${getExpectedBodyHash(forged)}`, { ...delivery, body: forged }),
+    )
+    expect(response.status).toBe(401)
+    expect(seen).toHaveLength(0)
+  })
+
+  it('refuses a JSON body sent without any bodySHA256: 401', async () => {
+    const body = '{"amount":10}'
+    const signature = getExpectedTwilioSignature(AUTH_TOKEN, 'https://example.com/events', {})
+    const { receiver } = setup({ url: 'https://example.com/events' })
+    const response = await receiver.handle(
+      request('/events', {
+        headers: { 'content-type': 'application/json', 'x-twilio-signature': signature },
+        body,
+      }),
+    )
+    expect(response.status).toBe(401)
+  })
+
+  it('accepts a JSON body when the url option carries its own query (bodySHA256 is appended to it)', async () => {
+    const configured = 'https://example.com/events?tenant=7'
+    const delivery = signTwilio({ url: configured, json: { amount: 10 }, authToken: AUTH_TOKEN })
+    expect(delivery.url).toMatch(/^https:\/\/example\.com\/events\?tenant=7&bodySHA256=/)
+    const { receiver, seen } = setup({ url: configured })
+    const response = await receiver.handle(
+      request(delivery.url.slice('https://example.com'.length), delivery),
+    )
+    expect(response.status).toBe(200)
+    expect(seen).toHaveLength(1)
+  })
+})
+
+describe('Twilio public URL', () => {
+  const publicUrl = 'https://hooks.example.com/sms'
+
+  it('uses the url option, whatever Host the request reached the app with', async () => {
+    const delivery = signTwilio({ url: publicUrl, params: SMS, authToken: AUTH_TOKEN })
+    const { receiver } = setup({ url: publicUrl })
+    const response = await receiver.handle(request('/sms', delivery, { host: 'internal:3000' }))
+    expect(response.status).toBe(200)
+  })
+
+  it('appends the request query to a url option that has none', async () => {
+    const delivery = signTwilio({ url: `${publicUrl}?tenant=7`, params: SMS, authToken: AUTH_TOKEN })
+    const { receiver } = setup({ url: publicUrl })
+    expect((await receiver.handle(request('/sms?tenant=7', delivery))).status).toBe(200)
+  })
+
+  it('accepts a url option given as a function of the request', async () => {
+    const delivery = signTwilio({ url: publicUrl, params: SMS, authToken: AUTH_TOKEN })
+    const { receiver } = setup({ url: (req) => `https://hooks.example.com${req.url}` })
+    expect((await receiver.handle(request('/sms', delivery))).status).toBe(200)
+  })
+
+  it('without a url option rebuilds http://<Host><path> from the request', async () => {
+    const delivery = signTwilio({ url: 'http://app.example.com/sms', params: SMS, authToken: AUTH_TOKEN })
+    const { receiver } = setup()
+    expect((await receiver.handle(request('/sms', delivery, { host: 'app.example.com' }))).status).toBe(200)
+  })
+
+  it('uses an absolute request URL as it is (fetch runtimes)', async () => {
+    const delivery = signTwilio({ url: publicUrl, params: SMS, authToken: AUTH_TOKEN })
+    const { receiver } = setup()
+    expect((await receiver.handle(request(publicUrl, delivery))).status).toBe(200)
+  })
+
+  it('with trustProxy uses X-Forwarded-Proto and X-Forwarded-Host', async () => {
+    const delivery = signTwilio({ url: publicUrl, params: SMS, authToken: AUTH_TOKEN })
+    const { receiver } = setup({ trustProxy: true })
+    const forwarded = {
+      host: 'internal:3000',
+      'x-forwarded-proto': 'https',
+      'x-forwarded-host': 'hooks.example.com',
+    }
+    expect((await receiver.handle(request('/sms', delivery, forwarded))).status).toBe(200)
+  })
+
+  it('with trustProxy takes the first value of a comma-separated X-Forwarded-* list', async () => {
+    const delivery = signTwilio({ url: publicUrl, params: SMS, authToken: AUTH_TOKEN })
+    const { receiver } = setup({ trustProxy: true })
+    const forwarded = {
+      host: 'internal:3000',
+      'x-forwarded-proto': 'https, http',
+      'x-forwarded-host': 'hooks.example.com, lb.internal',
+    }
+    expect((await receiver.handle(request('/sms', delivery, forwarded))).status).toBe(200)
+  })
+
+  it('without trustProxy ignores X-Forwarded-Proto and X-Forwarded-Host', async () => {
+    const delivery = signTwilio({ url: publicUrl, params: SMS, authToken: AUTH_TOKEN })
+    const { receiver, seen } = setup()
+    const forwarded = {
+      host: 'internal:3000',
+      'x-forwarded-proto': 'https',
+      'x-forwarded-host': 'hooks.example.com',
+    }
+    const response = await receiver.handle(request('/sms', delivery, forwarded))
+    expect(response.status).toBe(401)
+    expect(seen).toHaveLength(0)
+  })
+
+  it('names the rebuilt URL and how to set url in the 401 detail', async () => {
+    const delivery = signTwilio({ url: publicUrl, params: SMS, authToken: AUTH_TOKEN })
+    const { receiver } = setup()
+    const response = await receiver.handle(request('/sms?x=1', delivery, { host: 'internal:3000' }))
+    expect(response.status).toBe(401)
+    const { code, detail } = problem(response)
+    expect(code).toBe('signature_invalid')
+    expect(detail).toContain('http://internal:3000/sms?x=1')
+    expect(detail).toContain('url:')
+    expect(detail).toContain('trustProxy')
+    expect(detail).not.toContain(AUTH_TOKEN)
+  })
+
+  it('does not claim the URL was rebuilt when it came from the url option', async () => {
+    const delivery = signTwilio({
+      url: 'https://elsewhere.example.com/sms',
+      params: SMS,
+      authToken: AUTH_TOKEN,
+    })
+    const { receiver } = setup({ url: publicUrl })
+    const response = await receiver.handle(request('/sms', delivery))
+    expect(response.status).toBe(401)
+    expect(problem(response).detail).not.toContain('rebuilt')
+  })
+})
+
+describe('Twilio replies and dedup', () => {
+  const sms = (idempotencyToken?: string) =>
+    signTwilio({
+      url: 'https://example.com/sms',
+      params: SMS,
+      authToken: AUTH_TOKEN,
+      ...(idempotencyToken === undefined ? {} : { idempotencyToken }),
+    })
+
+  it('sends TwiML a handler returns as text/xml', async () => {
+    const { receiver } = setup({ url: 'https://example.com/sms' })
+    const twiml = '<?xml version="1.0" encoding="UTF-8"?><Response><Message>Got it</Message></Response>'
+    receiver.on('message.received', () => twiml)
+    const response = await receiver.handle(request('/sms', sms()))
+    expect(response).toEqual({ status: 200, headers: { 'content-type': 'text/xml' }, body: twiml })
+  })
+
+  it("sends twilio.twiml.MessagingResponse's XML when a handler returns one", async () => {
+    const { receiver } = setup({ url: 'https://example.com/sms' })
+    receiver.on('message.received', (event) => {
+      const reply = new twilioSdk.twiml.MessagingResponse()
+      reply.message(`You said: ${String(event.payload.Body)}`)
+      return reply
+    })
+    const response = await receiver.handle(request('/sms', sms()))
+    expect(response.headers['content-type']).toBe('text/xml')
+    expect(response.body).toContain('<Message>You said: Hello there</Message>')
+  })
+
+  it('answers an empty <Response> TwiML when no handler is registered', async () => {
+    const receiver = createReceiver({
+      provider: twilio({ authToken: AUTH_TOKEN, url: 'https://example.com/sms' }),
+      logger: silentLogger(),
+    })
+    const response = await receiver.handle(request('/sms', sms()))
+    expect(response.status).toBe(200)
+    expect(response.headers['content-type']).toBe('text/xml')
+    expect(response.body).toMatch(/<Response><\/Response>$/)
+  })
+
+  it('runs a repeated I-Twilio-Idempotency-Token once', async () => {
+    const { receiver, seen } = setup({ url: 'https://example.com/sms' })
+    expect((await receiver.handle(request('/sms', sms('idem-1')))).status).toBe(200)
+    expect((await receiver.handle(request('/sms', sms('idem-1')))).status).toBe(200)
+    expect((await receiver.handle(request('/sms', sms('idem-2')))).status).toBe(200)
+    expect(seen.map((event) => event.id)).toEqual(['idem-1', 'idem-2'])
+  })
+
+  it('classifies an incoming SMS as message.received, a status callback as message.status, a call as call', async () => {
+    const { receiver, seen } = setup({ url: 'https://example.com/sms' })
+    const send = (params: Record<string, string>) =>
+      receiver.handle(
+        request('/sms', signTwilio({ url: 'https://example.com/sms', params, authToken: AUTH_TOKEN })),
+      )
+    await send(SMS)
+    await send({ MessageSid: 'SM2', MessageStatus: 'delivered' })
+    await send({ CallSid: 'CA1', CallStatus: 'ringing' })
+    expect(seen.map((event) => event.type)).toEqual(['message.received', 'message.status', 'call'])
+  })
+
+  it('answers within the 15 s Twilio waits', () => {
+    expect(twilio({ authToken: AUTH_TOKEN }).deadlineMs).toBe(15_000)
+  })
+})
