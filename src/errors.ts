@@ -4,6 +4,8 @@
  * behaviour and the developer's fix are decided by the class, never by parsing a message.
  */
 
+const BRAND = Symbol.for('webhook-receiver.error')
+
 /** Stable error codes: part of the public contract, listed in the README's status table. */
 export type WebhookErrorCode =
   | 'method_not_allowed'
@@ -52,6 +54,8 @@ export class WebhookError extends Error {
     this.status = status
     this.code = code
     this.retryAfter = options?.retryAfter
+    // Marks this library's errors for `isWebhookError` across module copies; hidden from enumeration and types.
+    Object.defineProperty(this, BRAND, { value: true })
   }
 }
 
@@ -218,7 +222,9 @@ export class InternalError extends WebhookError {
 
 /**
  * True for every error this library throws, also across duplicated copies of the package (dual ESM/CJS installs),
- * where `instanceof` would fail.
+ * where `instanceof` would fail. Errors from elsewhere (a store client's, an HTTP library's) are never recognised,
+ * even when they carry a `status` and a `code`: their message may hold a connection string or a secret, and only
+ * this library's own messages may reach a response.
  *
  * @example
  * ```ts
@@ -229,10 +235,6 @@ export class InternalError extends WebhookError {
  */
 export function isWebhookError(value: unknown): value is WebhookError {
   if (value instanceof WebhookError) return true
-  // Duck-typed so an error from the other module format (ESM vs CJS copy) is recognised too.
-  return (
-    value instanceof Error &&
-    typeof (value as Partial<WebhookError>).status === 'number' &&
-    typeof (value as Partial<WebhookError>).code === 'string'
-  )
+  // The brand is a registered symbol, so the ESM and CJS copies of this module share it.
+  return value instanceof Error && (value as unknown as Record<symbol, unknown>)[BRAND] === true
 }

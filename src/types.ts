@@ -119,7 +119,10 @@ export type ReserveOutcome = 'reserved' | 'in-flight' | 'done'
 export interface DedupStore {
   /** Reserve `key` for `leaseMs`; `'in-flight'` if another live lease holds it, `'done'` if it completed. */
   reserve(key: string, token: string, leaseMs: number): Promise<ReserveOutcome> | ReserveOutcome
-  /** Mark `key` done for `ttlMs`, if `token` still owns it. */
+  /**
+   * Mark `key` done for `ttlMs`, if `token` still owns it, or if the key is free (its lease expired and nobody took
+   * it over: the work is done, so a retry must not run it again). Never over another token's lease or result.
+   */
   complete(key: string, token: string, ttlMs: number): Promise<void> | void
   /** Forget the reservation so a retry runs, if `token` still owns it. */
   release(key: string, token: string): Promise<void> | void

@@ -18,15 +18,26 @@ describe('a body without end', () => {
   let server: Server | undefined
   afterEach(() => server?.close())
 
-  /** Streams up to 1 GiB of zeros; resolves when the connection closes, with the status and the bytes sent. */
-  async function flood(declareLength: boolean): Promise<{ status: number; produced: number }> {
-    const limit = 64 * 1024
+  const LIMIT = 64 * 1024
+  /** What one read from a socket can deliver beyond the limit: Node reads the socket in 64 KiB chunks. */
+  const ONE_SOCKET_READ = 64 * 1024
+
+  /**
+   * Streams up to 1 GiB of zeros; resolves when the connection closes, with the status, the bytes the client sent
+   * and the bytes the server read from its socket (headers included).
+   */
+  async function flood(declareLength: boolean): Promise<{ status: number; produced: number; read: number }> {
     const receiver = createReceiver({
       provider: stripe({ secret: SECRET }),
-      bodyLimit: limit,
+      bodyLimit: LIMIT,
       logger: silentLogger(),
     })
-    server = createServer(nodeHandler(receiver))
+    const handle = nodeHandler(receiver)
+    let read = -1
+    server = createServer((req, res) => {
+      req.socket.once('close', () => (read = req.socket.bytesRead))
+      void handle(req, res)
+    })
     await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve))
     const { port } = server.address() as AddressInfo
     const total = 1024 ** 3
@@ -43,7 +54,8 @@ describe('a body without end', () => {
         response.resume()
       })
       request.on('error', () => undefined) // EPIPE / ECONNRESET once the server hangs up
-      request.on('close', () => resolve({ status, produced }))
+      // The server's socket closes first (it hung up); wait for its count before resolving.
+      request.on('close', () => setImmediate(() => resolve({ status, produced, read })))
       const pump = () => {
         while (produced < total && !request.destroyed) {
           produced += chunk.length
@@ -56,14 +68,19 @@ describe('a body without end', () => {
   }
 
   it('refuses a 1 GiB body declared in Content-Length with 413 before reading it', async () => {
-    const { status, produced } = await flood(true)
+    const { status, produced, read } = await flood(true)
     expect(status).toBe(413)
-    expect(produced).toBeLessThan(64 * 1024 * 1024) // only what socket buffers took before the answer
+    expect(read).toBeGreaterThan(0)
+    // Refused on the header, before the body is read: what arrived with the headers is all the server took in.
+    expect(read).toBeLessThanOrEqual(LIMIT + ONE_SOCKET_READ)
+    expect(produced).toBeLessThan(64 * 1024 * 1024) // only what socket buffers took before the hang-up
   })
 
   it('refuses a streamed 1 GiB body with 413 once the limit is passed, and stops reading', async () => {
-    const { status, produced } = await flood(false)
+    const { status, produced, read } = await flood(false)
     expect(status).toBe(413)
+    expect(read).toBeGreaterThan(LIMIT)
+    expect(read).toBeLessThanOrEqual(LIMIT + ONE_SOCKET_READ)
     expect(produced).toBeLessThan(64 * 1024 * 1024)
   })
 })

@@ -129,6 +129,34 @@ describe('errors', () => {
     expect(isWebhookError(new WebhookError(400, 'body_malformed', 'x'))).toBe(true)
     expect(isWebhookError(new Error('plain'))).toBe(false)
     expect(isWebhookError({ status: 401, code: 'x' })).toBe(false)
+    // An HTTP client's error looks like ours (status + code) but is not: its message may carry a credential.
+    const foreign = Object.assign(new Error('request failed'), { status: 502, code: 'ERR_BAD_RESPONSE' })
+    expect(isWebhookError(foreign)).toBe(false)
+    // The other module format's copy of WebhookError (dual ESM/CJS install) carries the same registered brand.
+    const copy = new Error('from the CJS copy')
+    Object.defineProperty(copy, Symbol.for('webhook-receiver.error'), { value: true })
+    expect(isWebhookError(copy)).toBe(true)
+  })
+
+  it("answers 503 store_unavailable, never the status or message of the store's error, when the store rejects", async () => {
+    const url = 'rediss://default:hunter2@cache.internal:6380'
+    const failing: DedupStore = {
+      reserve: () =>
+        Promise.reject(Object.assign(new Error(`connect ${url} failed`), { status: 502, code: 'ERR' })),
+      complete: () => undefined,
+      release: () => undefined,
+    }
+    const receiver = make({ store: failing })
+    let ran = 0
+    receiver.onAny(() => {
+      ran++
+    })
+    const response = await receiver.handle(delivery('evt_store'))
+    expect(response.status).toBe(503)
+    expect(JSON.parse(response.body).code).toBe('store_unavailable')
+    expect(response.headers['retry-after']).toBeDefined()
+    expect(response.body).not.toContain('hunter2')
+    expect(ran).toBe(0)
   })
 
   it('answers 500 internal_error, never throwing, when a provider fails unexpectedly', async () => {

@@ -55,7 +55,8 @@ export function memoryStore(options: MemoryStoreOptions = {}): DedupStore {
       return 'reserved'
     },
     complete(key, token, ttlMs) {
-      if (owned(key, token)) put(key, { state: 'done', token, expiresAt: now() + ttlMs })
+      // A key gone from the map (its expired lease evicted, nobody took it over) is marked done too: the work is done.
+      if (owned(key, token) || !entries.has(key)) put(key, { state: 'done', token, expiresAt: now() + ttlMs })
     },
     release(key, token) {
       if (owned(key, token)) entries.delete(key)

@@ -30,7 +30,7 @@ const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/
  * app servers with skewed clocks agree. Every operation is one statement:
  * - reserve: `INSERT … ON CONFLICT (key) DO UPDATE … WHERE expires_at <= now()`: inserts a new lease or takes over
  *   an expired one atomically; when it does neither, the existing row says `done` or `in-flight`.
- * - complete / release: `UPDATE` / `DELETE … WHERE key = $1 AND token = $2 AND state = 'leased'`, so only the
+ * - complete / release: an upsert / `DELETE … WHERE key = $1 AND token = $2 AND state = 'leased'`, so only the
  *   holder of the lease can change it.
  *
  * @example
@@ -64,16 +64,21 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
     END AS outcome`
   // Not visible to this statement's snapshot yet means another transaction reserved it a moment ago: in flight.
 
+  // Done if this token still holds the lease, or if the row is gone (an expired lease that deleteExpired() removed
+  // and nobody took over): the work is done either way. Never over another token's lease or result.
+  const completeSql = `
+    INSERT INTO ${table} AS t (key, state, token, expires_at)
+    VALUES ($1, 'done', $2, now() + $3 * interval '1 millisecond')
+    ON CONFLICT (key) DO UPDATE SET state = 'done', expires_at = EXCLUDED.expires_at
+      WHERE t.token = EXCLUDED.token AND t.state = 'leased'`
+
   return {
     async reserve(key, token, leaseMs): Promise<ReserveOutcome> {
       const result = await pool.query(reserveSql, [key, token, Math.ceil(leaseMs)])
       return result.rows[0]?.outcome as ReserveOutcome
     },
     async complete(key, token, ttlMs) {
-      await pool.query(
-        `UPDATE ${table} SET state = 'done', expires_at = now() + $3 * interval '1 millisecond' WHERE key = $1 AND token = $2 AND state = 'leased'`,
-        [key, token, Math.ceil(ttlMs)],
-      )
+      await pool.query(completeSql, [key, token, Math.ceil(ttlMs)])
     },
     async release(key, token) {
       await pool.query(`DELETE FROM ${table} WHERE key = $1 AND token = $2 AND state = 'leased'`, [

@@ -26,8 +26,11 @@ export interface RedisStoreOptions {
 const LEASED = 'L:'
 const DONE = 'D:'
 
-/** Marks the key done for ttl, only if `token` still holds its lease (compare-and-set). */
-const COMPLETE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) end return 0`
+/**
+ * Marks the key done for ttl if `token` still holds its lease, or if the key is free (the lease expired and nobody
+ * took it over: the work is done, so a retry must not run it again). Compare-and-set: never over another's state.
+ */
+const COMPLETE = `local v = redis.call('GET', KEYS[1]) if v == ARGV[1] or not v then return redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) end return 0`
 /** Deletes the key, only if `token` still holds its lease. */
 const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`
 
@@ -37,7 +40,8 @@ const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call
  * - reserve: `SET key L:<token> NX PX <lease> GET` (Redis ≥ 7.0): nil means this call took the key; otherwise the
  *   old value says whether the event is done (`D:`) or in flight (`L:`). An expired lease is gone, so the next
  *   reserve takes it.
- * - complete / release: a small Lua script that acts only while the caller's token still holds the lease.
+ * - complete / release: a small Lua script that acts only while the caller's token still holds the lease (complete
+ *   also when the key is free, as after an expired lease that nobody took over).
  *
  * @example
  * ```ts

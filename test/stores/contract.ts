@@ -58,6 +58,15 @@ export function storeContract(name: string, store: () => DedupStore): void {
       expect(await store().reserve(k, 'c', 60_000)).toBe('done')
     })
 
+    it('marks a key done when its owner completes after the lease expired and nobody took it over', async () => {
+      const k = key()
+      await store().reserve(k, 'a', 50)
+      // Wait until the lease is over (another token could now take the key), without taking it.
+      await new Promise((resolve) => setTimeout(resolve, 120))
+      await store().complete(k, 'a', 60_000)
+      expect(await store().reserve(k, 'b', 60_000)).toBe('done')
+    })
+
     it('forgets a completed key after its TTL', async () => {
       const k = key()
       await store().reserve(k, 'a', 60_000)

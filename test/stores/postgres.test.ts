@@ -40,6 +40,15 @@ describe('postgresStore', () => {
     expect(rows.map((row) => row.key)).toEqual(['expire:b'])
   })
 
+  it('marks an event done when its owner completes after deleteExpired() removed its expired lease', async () => {
+    await store.reserve('expire:late', 'a', 1)
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    await store.deleteExpired()
+    expect((await pool.query(`SELECT 1 FROM webhook_dedup WHERE key = 'expire:late'`)).rowCount).toBe(0)
+    await store.complete('expire:late', 'a', 60_000)
+    expect(await store.reserve('expire:late', 'b', 60_000)).toBe('done')
+  })
+
   it('uses a custom, schema-qualified table and refuses unsafe names', async () => {
     await pool.query('CREATE SCHEMA IF NOT EXISTS app')
     const custom = postgresStore({ pool, table: 'app.hooks' })
