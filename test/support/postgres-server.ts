@@ -1,11 +1,19 @@
 import { execFileSync, spawnSync } from 'node:child_process'
-import { chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir, userInfo } from 'node:os'
 import { join } from 'node:path'
 import { freePort } from './free-port.js'
 import { waitForPort } from './redis-server.js'
 
-const BIN = process.env.PG_BIN ?? '/usr/lib/postgresql/15/bin'
+const BIN = process.env.PG_BIN ?? newestDebianPostgresBin()
+
+/** Debian installs each major version under /usr/lib/postgresql/<major>/bin; the newest one present is used. */
+function newestDebianPostgresBin(): string {
+  const root = '/usr/lib/postgresql'
+  const majors = existsSync(root) ? readdirSync(root).filter((name) => /^\d+$/.test(name)) : []
+  const newest = majors.map(Number).sort((a, b) => b - a)[0]
+  return join(root, String(newest ?? 15), 'bin')
+}
 
 export interface PostgresServer {
   port: number
@@ -22,7 +30,9 @@ export interface PostgresServer {
  */
 export async function startPostgres(): Promise<PostgresServer> {
   if (!existsSync(join(BIN, 'initdb')))
-    throw new Error(`PostgreSQL binaries not found in ${BIN} (set PG_BIN)`)
+    throw new Error(
+      `PostgreSQL binaries not found in ${BIN}: apt-get install -y postgresql, or set PG_BIN to the folder holding initdb`,
+    )
   const port = await freePort()
   const dir = mkdtempSync(join(tmpdir(), 'webhook-receiver-pg-'))
   const data = join(dir, 'data')
