@@ -34,6 +34,7 @@ export type {
   ErrorHandler,
   EventMap,
   Handler,
+  HandleOptions,
   HeaderInput,
   ParsedEvent,
   Provider,
