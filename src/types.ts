@@ -17,8 +17,9 @@ export interface WebhookRequest {
 export interface HandleOptions {
   /**
    * Keeps work that outlives the response alive on platforms that freeze or end the process once the response is
-   * sent (Vercel, Cloudflare Workers, Next.js `after()`). Called, as a method of this object, with the still-running
-   * handlers' promise when the deadline's 202 is sent; the promise never rejects (failures reach `onError`).
+   * sent (Vercel, Cloudflare Workers, Next.js `after()`). Called, as a method of this object, when the deadline's 202
+   * is sent, with the promise of each event's still-running handlers (a batch may call it more than once); the
+   * promise never rejects (failures reach `onError`).
    */
   waitUntil?(work: Promise<unknown>): void
 }
