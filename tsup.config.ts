@@ -13,6 +13,9 @@ export const entries = {
   'providers/gitlab': 'src/providers/gitlab.ts',
   'providers/hmac': 'src/providers/hmac.ts',
   'adapters/express': 'src/adapters/express.ts',
+  'adapters/koa': 'src/adapters/koa.ts',
+  'adapters/fastify': 'src/adapters/fastify.ts',
+  'adapters/next': 'src/adapters/next.ts',
   'adapters/fetch': 'src/adapters/fetch.ts',
   'adapters/node': 'src/adapters/node.ts',
   'stores/redis': 'src/stores/redis.ts',
@@ -31,4 +34,6 @@ export default defineConfig({
   platform: 'node',
   sourcemap: false,
   outDir: 'dist',
+  // Frameworks are optional peers, imported as types only, except the lazy import('next/server') of the Next adapter.
+  external: ['next'],
 })

@@ -1,6 +1,7 @@
 /**
  * webhook-receiver: the inbound side of webhooks. This entry never imports a framework; adapters live in their
- * own subpaths (`webhook-receiver/express`, `/fetch`, `/node`) and providers in `webhook-receiver/providers/*`.
+ * own subpaths (`webhook-receiver/express`, `/koa`, `/fastify`, `/next`, `/fetch`, `/node`) and providers in
+ * `webhook-receiver/providers/*`.
  */
 export { createReceiver } from './receiver.js'
 export type { EventFor, EventName, Receiver, ReceiverOptions } from './receiver.js'
@@ -34,6 +35,7 @@ export type {
   ErrorHandler,
   EventMap,
   Handler,
+  HandleOptions,
   HeaderInput,
   ParsedEvent,
   Provider,

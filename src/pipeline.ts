@@ -22,6 +22,7 @@ import { ACCEPTED, DUPLICATE, RECEIVED, problemResponse } from './responses.js'
 import type {
   DedupStore,
   Handler,
+  HandleOptions,
   ParsedEvent,
   Provider,
   SignedRequest,
@@ -115,21 +116,26 @@ export async function verifyDelivery(
 export async function handleDelivery(
   config: PipelineConfig,
   request: WebhookRequest,
+  options?: HandleOptions,
 ): Promise<WebhookResponse> {
   try {
     const delivery = await verifyAndParse(config, request)
     const { parsed } = delivery
-    if (parsed.length === 1) return await processEvent(config, delivery, parsed[0] as ParsedEvent)
-    return await processBatch(config, delivery)
+    if (parsed.length === 1) return await processEvent(config, delivery, parsed[0] as ParsedEvent, options)
+    return await processBatch(config, delivery, options)
   } catch (error) {
     return refuse(config, error)
   }
 }
 
 /** Several events in one delivery: each is deduplicated and dispatched on its own; the worst outcome answers. */
-async function processBatch(config: PipelineConfig, delivery: VerifiedDelivery): Promise<WebhookResponse> {
+async function processBatch(
+  config: PipelineConfig,
+  delivery: VerifiedDelivery,
+  options: HandleOptions | undefined,
+): Promise<WebhookResponse> {
   const settled = await Promise.allSettled(
-    delivery.parsed.map((parsed) => processEvent(config, delivery, parsed)),
+    delivery.parsed.map((parsed) => processEvent(config, delivery, parsed, options)),
   )
   let worst: WebhookError | undefined
   let pending = false
@@ -154,6 +160,7 @@ async function processEvent(
   config: PipelineConfig,
   delivery: VerifiedDelivery,
   parsed: ParsedEvent,
+  options: HandleOptions | undefined,
 ): Promise<WebhookResponse> {
   // A protocol message (Slack's url_verification) is answered by the provider itself: no dedup, no handlers.
   if (parsed.reply !== undefined) return parsed.reply
@@ -179,9 +186,11 @@ async function processEvent(
     )
     reservation = undefined
   }
-  const results = await runUntilDeadline(config, handlers, event, reservation)
-  if (results === TIMED_OUT) return ACCEPTED // the handlers go on; their failure reaches onError
-  return provider.reply?.(results) ?? RECEIVED
+  const { settled, outcome } = await runUntilDeadline(config, handlers, event, reservation)
+  if (outcome !== TIMED_OUT) return provider.reply?.(outcome) ?? RECEIVED
+  // The handlers go on after the 202 (their failure reaches onError): hand them to the platform, if it asked.
+  keepAlive(config, options, settled)
+  return ACCEPTED
 }
 
 interface Reservation {
@@ -194,7 +203,7 @@ async function runUntilDeadline(
   handlers: readonly Handler<any>[],
   event: WebhookEvent,
   reservation: Reservation | undefined,
-): Promise<unknown[] | typeof TIMED_OUT> {
+): Promise<{ settled: Promise<unknown>; outcome: unknown[] | typeof TIMED_OUT }> {
   // Settles after the store has recorded the outcome, so a retry right after our answer sees the right state.
   const settled = config.dispatcher.run(handlers, event).then(
     async (results) => {
@@ -220,7 +229,21 @@ async function runUntilDeadline(
   const result = await Promise.race([settled, deadline])
   clearTimeout(timer)
   if (result instanceof HandlerFailedError) throw result
-  return result
+  return { settled, outcome: result }
+}
+
+/**
+ * Passes work that outlives the response to the platform's `waitUntil` (Vercel, Cloudflare, Next.js `after()`).
+ * A `waitUntil` that throws (e.g. `after()` outside a request scope) must not turn the 202 into a failure: the work
+ * still runs in this process, so the failure is only logged.
+ */
+function keepAlive(config: PipelineConfig, options: HandleOptions | undefined, work: Promise<unknown>): void {
+  if (options?.waitUntil === undefined) return
+  try {
+    options.waitUntil(work)
+  } catch (error) {
+    config.logger.warn('[webhook-receiver] waitUntil() threw; the handlers go on in this process', error)
+  }
 }
 
 /** A store failure after the handlers ran must not change the answer: the work is done. Logged, not thrown. */

@@ -7,6 +7,7 @@ import type {
   ErrorHandler,
   EventMap,
   Handler,
+  HandleOptions,
   Provider,
   WebhookEvent,
   WebhookRequest,
@@ -77,8 +78,11 @@ export interface Receiver<P extends Provider<any, any> = Provider> {
   onAny(handler: Handler<EventFor<P, keyof EventsOf<P> & string>>): this
   /** Receives every handler failure, also those after a 202 was sent. */
   onError(handler: ErrorHandler): this
-  /** The whole pipeline on one request; never throws. */
-  handle(request: WebhookRequest): Promise<WebhookResponse>
+  /**
+   * The whole pipeline on one request; never throws. `options.waitUntil` receives the handlers still running when
+   * the deadline's 202 is sent, for serverless platforms that would otherwise stop them.
+   */
+  handle(request: WebhookRequest, options?: HandleOptions): Promise<WebhookResponse>
   /**
    * Answers a refusal an adapter found before `handle` could run (the raw body was consumed by a body parser, or
    * is over the limit), with the same problem format and logging (misconfigurations are logged once).
@@ -122,7 +126,7 @@ export function createReceiver<P extends Provider<any, any>>(options: ReceiverOp
       dispatcher.onError(handler)
       return receiver
     },
-    handle: (request) => handleDelivery(config, request),
+    handle: (request, options) => handleDelivery(config, request, options),
     reject: (error) => refuse(config, error),
     verify: (request) => verifyDelivery(config, request) as never,
   }

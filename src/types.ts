@@ -13,6 +13,17 @@ export interface WebhookRequest {
   body: Uint8Array | string
 }
 
+/** Per-request options of `receiver.handle`, set by adapters for their platform. */
+export interface HandleOptions {
+  /**
+   * Keeps work that outlives the response alive on platforms that freeze or end the process once the response is
+   * sent (Vercel, Cloudflare Workers, Next.js `after()`). Called, as a method of this object, when the deadline's 202
+   * is sent, with the promise of each event's still-running handlers (a batch may call it more than once); the
+   * promise never rejects (failures reach `onError`).
+   */
+  waitUntil?(work: Promise<unknown>): void
+}
+
 /** What the sender is answered with; adapters write it back unchanged. */
 export interface WebhookResponse {
   status: number

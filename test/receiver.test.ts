@@ -197,3 +197,63 @@ describe('errors', () => {
     expect(JSON.parse(response.body).code).toBe('raw_body_unavailable')
   })
 })
+
+describe('handle(request, { waitUntil })', () => {
+  it('hands the still-running handlers to waitUntil with the 202, settling once they are done', async () => {
+    const receiver = make({ deadlineMs: 20 })
+    const release = deferred()
+    const order: string[] = []
+    receiver.onAny(async () => {
+      await release.promise
+      order.push('handler done')
+    })
+    const kept: Promise<unknown>[] = []
+    const response = await receiver.handle(delivery(), { waitUntil: (work) => void kept.push(work) })
+    expect(response.status).toBe(202)
+    expect(kept).toHaveLength(1)
+    release.resolve()
+    await kept[0]!.then(() => order.push('work settled'))
+    expect(order).toEqual(['handler done', 'work settled'])
+  })
+
+  it('hands over work that settles (never rejects) when the handler fails after the 202, and reports it', async () => {
+    const errors: unknown[] = []
+    const receiver = make({ deadlineMs: 20 })
+    const release = deferred()
+    receiver.onAny(async () => {
+      await release.promise
+      throw new Error('late failure')
+    })
+    receiver.onError((error) => void errors.push(error))
+    const kept: Promise<unknown>[] = []
+    expect((await receiver.handle(delivery(), { waitUntil: (work) => void kept.push(work) })).status).toBe(
+      202,
+    )
+    release.resolve()
+    await expect(kept[0]).resolves.toBeDefined()
+    expect(errors).toHaveLength(1)
+  })
+
+  it('does not call waitUntil when the handlers finish before the deadline', async () => {
+    const receiver = make()
+    receiver.onAny(() => undefined)
+    const kept: Promise<unknown>[] = []
+    expect((await receiver.handle(delivery(), { waitUntil: (work) => void kept.push(work) })).status).toBe(
+      200,
+    )
+    expect(kept).toHaveLength(0)
+  })
+
+  it('still answers 202, and logs, when waitUntil throws', async () => {
+    const logger = silentLogger()
+    const receiver = make({ deadlineMs: 20, logger })
+    const release = deferred()
+    receiver.onAny(() => release.promise)
+    const waitUntil = () => {
+      throw new Error('outside a request scope')
+    }
+    expect((await receiver.handle(delivery(), { waitUntil })).status).toBe(202)
+    expect(logger.warnings).toHaveLength(1)
+    release.resolve()
+  })
+})

@@ -8,7 +8,7 @@ const FIX =
   'express.json({ verify: (req, _res, buf) => { req.rawBody = buf } }).'
 
 /**
- * Express 5 (and 4) middleware for a webhook route. Works whether it is mounted before or after the app's body
+ * Express 4 and 5 middleware for a webhook route. Works whether it is mounted before or after the app's body
  * parsers: it uses `express.raw()` bytes or `req.rawBody` when present, reads the stream otherwise, and answers
  * 500 `raw_body_unavailable` with the fix when only a parsed object is left.
  *
@@ -21,6 +21,6 @@ const FIX =
  */
 export function expressMiddleware(receiver: Receiver<any>): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
-    handleNodeRequest(receiver, req, res, FIX).catch(next)
+    handleNodeRequest(receiver, { req, res, fix: FIX }).catch(next)
   }
 }

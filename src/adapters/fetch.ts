@@ -1,26 +1,34 @@
 import { BodyTooLargeError } from '../errors.js'
 import type { Receiver } from '../receiver.js'
-import type { WebhookResponse } from '../types.js'
+import type { HandleOptions, WebhookResponse } from '../types.js'
 
 /**
- * A Web-standard handler, `(Request) => Promise<Response>`, for Hono, Bun, Deno, Cloudflare Workers or any
- * `fetch` runtime. The body is read from the stream once, stopping as soon as it passes the limit.
+ * A Web-standard handler, `(Request, context?) => Promise<Response>`, for Hono, Bun, Deno, Cloudflare Workers or
+ * any `fetch` runtime. The body is read from the stream once, stopping as soon as it passes the limit.
+ *
+ * Handlers still running at the deadline go on after the 202; on platforms that stop work once the response is sent,
+ * hand them over with `waitUntil`: per request (Cloudflare's `ctx`, passed as the second argument and called as
+ * `ctx.waitUntil(work)`), or once here (Vercel's `waitUntil` from `@vercel/functions`).
  *
  * @example
  * ```ts
  * import { fetchHandler } from 'webhook-receiver/fetch'
  * const handle = fetchHandler(receiver)
- * export default { fetch: (request: Request) => handle(request) }
+ * export default { fetch: (request: Request, _env: unknown, ctx: ExecutionContext) => handle(request, ctx) }
  * ```
  */
-export function fetchHandler(receiver: Receiver<any>): (request: Request) => Promise<Response> {
-  return async (request) => {
+export function fetchHandler(
+  receiver: Receiver<any>,
+  options: HandleOptions = {},
+): (request: Request, context?: HandleOptions) => Promise<Response> {
+  return async (request, context) => {
     const body =
       request.method === 'POST' ? await readWebBody(request, receiver.bodyLimit) : new Uint8Array(0)
     if (body instanceof BodyTooLargeError) return toResponse(receiver.reject(body))
-    return toResponse(
-      await receiver.handle({ method: request.method, url: request.url, headers: request.headers, body }),
-    )
+    const { method, url, headers } = request
+    // Runtimes pass other things second (Bun its server, Deno its info): only a context with waitUntil wins.
+    const keepAlive = typeof context?.waitUntil === 'function' ? context : options
+    return toResponse(await receiver.handle({ method, url, headers, body }, keepAlive))
   }
 }
 

@@ -17,5 +17,5 @@ const FIX = 'something read the request stream before nodeHandler() did; pass th
 export function nodeHandler(
   receiver: Receiver<any>,
 ): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
-  return (req, res) => handleNodeRequest(receiver, req, res, FIX)
+  return (req, res) => handleNodeRequest(receiver, { req, res, fix: FIX })
 }

@@ -3,8 +3,11 @@
  * headers or its timestamp. Shared by `npm test` (a few thousand cases, fixed seed) and `npm run test:fuzz`.
  */
 import fc from 'fast-check'
+import { expect } from 'vitest'
+import { createReceiver, type Receiver } from '../../src/index.js'
 import type { SignedDelivery } from '../../src/testing/index.js'
-import type { ProviderCase } from './provider-cases.js'
+import { silentLogger } from './helpers.js'
+import { NOW, type ProviderCase } from './provider-cases.js'
 
 export type Mutation =
   | { kind: 'body-byte'; index: number; xor: number }
@@ -172,4 +175,42 @@ export const DOCUMENTED: Record<number, (string | undefined)[]> = {
   413: ['body_too_large'],
   500: ['raw_body_unavailable', 'handler_failed', 'internal_error'],
   503: ['store_unavailable'],
+}
+
+/** A receiver for `c` with `secrets`, its clock at NOW, counting the handler runs. */
+export function countingReceiver(
+  c: ProviderCase,
+  secrets: string[],
+): { receiver: Receiver<any>; runs: () => number } {
+  const receiver = createReceiver({
+    provider: c.provider(secrets),
+    now: () => NOW * 1000,
+    logger: silentLogger(),
+  })
+  let ran = 0
+  receiver.onAny(() => {
+    ran++
+  })
+  return { receiver, runs: () => ran }
+}
+
+/** The n-th valid delivery of `c` (signed at NOW with its first secret), and `mutation` applied to it. */
+export function hostileDelivery(
+  c: ProviderCase,
+  n: number,
+  mutation: Mutation,
+): { valid: SignedDelivery; hostile: Hostile } {
+  const valid = c.sign(c.secrets[0], NOW, n)
+  return {
+    valid,
+    hostile: applyMutation(c, valid, mutation, (offset) => c.sign(c.secrets[0], NOW + offset, n)),
+  }
+}
+
+/** Asserts an answer is one the README documents (its status and the problem `code` it carries), never a 500. */
+export function expectDocumented(status: number, body: string): void {
+  const code = status >= 400 ? (JSON.parse(body) as { code?: string }).code : undefined
+  expect(DOCUMENTED[status], `status ${status}`).toBeDefined()
+  expect(DOCUMENTED[status]).toContain(code)
+  expect(status, 'no internal error on any input').not.toBe(500)
 }

@@ -1,0 +1,97 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { BodyTooLargeError, RawBodyUnavailableError } from '../errors.js'
+import type { Receiver } from '../receiver.js'
+import type { WebhookResponse } from '../types.js'
+import { closeAfterResponse, heldBody, type BodyHolder } from './node-io.js'
+
+const FIX =
+  'Fastify parsed the body before fastifyHandler() got it. Use app.register(fastifyPlugin, { receiver, path }), or ' +
+  'declare the route inside app.register(async (scope) => { fastifyRawBody(scope, receiver); scope.post(path, ' +
+  'fastifyHandler(receiver)) }) so the body arrives as bytes.'
+
+/** Options of `fastifyPlugin`. */
+export interface FastifyWebhookOptions {
+  receiver: Receiver<any>
+  /** The webhook route, e.g. `/webhooks/stripe` (under the `prefix` of `register`, if any). */
+  path: string
+}
+
+/**
+ * Registers the webhook route in its own encapsulation context: the body arrives as raw bytes there (bounded by the
+ * receiver's `bodyLimit`, 413 `body_too_large` past it), while the app's other routes keep their JSON parsing.
+ *
+ * @example
+ * ```ts
+ * import { fastifyPlugin } from 'webhook-receiver/fastify'
+ * await app.register(fastifyPlugin, { receiver, path: '/webhooks/stripe' })
+ * ```
+ */
+export function fastifyPlugin(
+  scope: FastifyInstance,
+  { receiver, path }: FastifyWebhookOptions,
+  done: (error?: Error) => void,
+): void {
+  fastifyRawBody(scope, receiver)
+  // Every method, so a GET gets the receiver's 405 with `Allow: POST` rather than Fastify's 404.
+  scope.all(path, fastifyHandler(receiver))
+  done()
+}
+
+/**
+ * Makes every route of `scope` receive the body as a Buffer, up to the receiver's `bodyLimit` (413 with the
+ * receiver's problem body past it). Call it on an encapsulated scope (`app.register(async (scope) => …)`), never
+ * on the root: parsers and error handlers added there would apply to the whole app.
+ *
+ * @example
+ * ```ts
+ * app.register(async (scope) => {
+ *   fastifyRawBody(scope, receiver)
+ *   scope.post('/webhooks/stripe', { preHandler: audit }, fastifyHandler(receiver))
+ * })
+ * ```
+ */
+export function fastifyRawBody(scope: FastifyInstance, receiver: Receiver<any>): void {
+  scope.removeAllContentTypeParsers()
+  // '*' takes every content type, JSON included, now that this scope has no other parser.
+  scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: receiver.bodyLimit }, (_req, body, done) =>
+    done(null, body),
+  )
+  scope.setErrorHandler(async (error: { statusCode?: number }, request, reply) => {
+    if (error.statusCode !== 413) throw error // the app's own error handling
+    closeAfterResponse(request.raw, reply.raw)
+    return send(reply, receiver.reject(new BodyTooLargeError(receiver.bodyLimit)))
+  })
+}
+
+/**
+ * A Fastify route handler, for routes you declare yourself. It needs the raw bytes: declare the route in a scope
+ * prepared with `fastifyRawBody` (or keep `request.rawBody` with `fastify-raw-body`); a body Fastify parsed into an
+ * object is answered 500 `raw_body_unavailable` with that fix.
+ *
+ * @example
+ * ```ts
+ * app.register(async (scope) => {
+ *   fastifyRawBody(scope, receiver)
+ *   scope.post('/webhooks/stripe', fastifyHandler(receiver))
+ * })
+ * ```
+ */
+export function fastifyHandler(
+  receiver: Receiver<any>,
+): (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply> {
+  return async (request, reply) => {
+    // Fastify has read the body (or refused it) before any handler runs; no body at all arrives as undefined.
+    const body = heldBody(request as BodyHolder) ?? (request.body == null ? '' : undefined)
+    const { method, url, headers } = request
+    const response =
+      body === undefined
+        ? receiver.reject(new RawBodyUnavailableError(FIX))
+        : await receiver.handle({ method, url, headers, body })
+    return send(reply, response)
+  }
+}
+
+/** As bytes, so Fastify sends the receiver's headers unchanged (it appends a charset to string payloads). */
+function send(reply: FastifyReply, response: WebhookResponse): FastifyReply {
+  return reply.code(response.status).headers(response.headers).send(Buffer.from(response.body))
+}

@@ -1,0 +1,484 @@
+/**
+ * One adapter contract, run per framework (the shape of inngest-js `src/test/helpers.ts`): each framework test file
+ * supplies a tiny driver that mounts a receiver at `/hook` on the real framework and sends Web `Request`s through it,
+ * and `adapterContract(driver)` checks every behaviour an adapter owes the sender, over that framework.
+ */
+import { request as httpRequest, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { createReceiver, type Receiver, type ReceiverOptions, type WebhookEvent } from '../../src/index.js'
+import { stripe } from '../../src/providers/stripe.js'
+import { signStripe, type SignedDelivery } from '../../src/testing/index.js'
+import { deferred, silentLogger } from '../support/helpers.js'
+import { countingReceiver, expectDocumented, hostileDelivery, mutationArbitrary } from '../support/hostile.js'
+import { NOW, providerCases } from '../support/provider-cases.js'
+
+/** A receiver mounted on a framework. */
+export interface Mounted {
+  /** Sends a request through the framework (over a real socket for Node frameworks) and returns its answer. */
+  send(request: Request): Promise<Response>
+  /** Where the framework listens on 127.0.0.1, for raw-socket tests; absent for in-process Web handlers. */
+  url?: URL
+  /** Every promise the adapter handed to the platform (`waitUntil`, Next's `after()`), for adapters that do. */
+  kept?: Promise<unknown>[]
+  close(): Promise<void>
+}
+
+export interface AdapterDriver {
+  name: string
+  /** Mounts the receiver at `/hook` for every method, the way the README tells users to. */
+  mount(receiver: Receiver<any>): Promise<Mounted>
+  /**
+   * For frameworks where a body parser can consume the body first: mounts it that way, and lists what the
+   * fix-it message must say.
+   */
+  parsedFirst?: { mount(receiver: Receiver<any>): Promise<Mounted>; fix: string[] }
+  /**
+   * Statuses the framework answers in its own format before the adapter runs, so no handler can. A body parser of
+   * the app in front of the route (`express.json({ verify })`, `express.raw()`, `@koa/bodyparser`) keeps the raw
+   * bytes for the adapter but refuses first what it cannot parse (400, 415) or what passes its own limit (413);
+   * Fastify 5 refuses an unparseable Content-Type header (415) before any parser. Node's HTTP parser refuses
+   * headers over 16 KiB (431) for every Node framework.
+   */
+  refusedBeforeRoute?: number[]
+}
+
+const SECRET = 'whsec_adapter_contract'
+// Non-ASCII and irregular whitespace: any re-encoding of the body would change these bytes and break the signature.
+const BODY = '{"id":"evt_c", "type":"customer.created",\t "data":{"object":{"name":"Zoë 🚀\\u00e9"}}}\n'
+const HOOK = 'http://localhost/hook'
+export const RUNS = 100
+const SEED = 20261122
+
+const stripeBody = (id: string) =>
+  JSON.stringify({ id, type: 'customer.created', data: { object: { n: id } } })
+const sign = (id = 'evt_1', timestamp = NOW): SignedDelivery =>
+  signStripe({ payload: stripeBody(id), secret: SECRET, timestamp })
+const toRequest = (delivery: SignedDelivery, init: RequestInit = {}) =>
+  new Request(HOOK, { method: 'POST', headers: delivery.headers, body: delivery.body, ...init })
+
+function setup(options: Partial<ReceiverOptions<ReturnType<typeof stripe>>> = {}) {
+  const logger = silentLogger()
+  const receiver = createReceiver({
+    provider: stripe({ secret: SECRET }),
+    now: () => NOW * 1000,
+    logger,
+    ...options,
+  })
+  const seen: WebhookEvent[] = []
+  return { receiver, logger, seen }
+}
+
+async function problemCode(response: Response): Promise<string | undefined> {
+  expect(response.headers.get('content-type')).toBe('application/problem+json')
+  return ((await response.json()) as { code?: string }).code
+}
+
+/** Registers the whole contract for one framework. */
+export function adapterContract(driver: AdapterDriver): void {
+  describe(`${driver.name}: the adapter contract`, () => {
+    /** Mounts a fresh receiver, runs `body`, and always closes the server. */
+    async function withMounted<T>(
+      receiver: Receiver<any>,
+      body: (mounted: Mounted) => Promise<T>,
+      mount = driver.mount,
+    ): Promise<T> {
+      const mounted = await mount(receiver)
+      try {
+        return await body(mounted)
+      } finally {
+        await mounted.close()
+      }
+    }
+
+    it('answers 200 to a valid delivery and runs the handler once', async () => {
+      const { receiver, seen } = setup()
+      receiver.onAny((event) => void seen.push(event))
+      await withMounted(receiver, async ({ send }) => {
+        const response = await send(toRequest(sign()))
+        expect(response.status).toBe(200)
+        expect(await response.json()).toEqual({ received: true })
+      })
+      expect(seen.map((event) => event.id)).toEqual(['evt_1'])
+    })
+
+    it('verifies a non-ASCII body with irregular whitespace on its exact bytes', async () => {
+      const { receiver, seen } = setup()
+      receiver.onAny((event) => void seen.push(event))
+      const delivery = signStripe({ payload: BODY, secret: SECRET, timestamp: NOW })
+      await withMounted(receiver, async ({ send }) => {
+        expect((await send(toRequest(delivery))).status).toBe(200)
+      })
+      expect(Buffer.from(seen[0]!.rawBody).toString('utf8')).toBe(BODY)
+      expect(seen[0]!.headers['stripe-signature']).toBe(delivery.headers['stripe-signature'])
+    })
+
+    it('verifies a delivery whose content type no body parser takes (the stream is still unread)', async () => {
+      // Express 4's express.json() and @koa/bodyparser still set an empty body object for types they skip.
+      const { receiver, seen } = setup()
+      receiver.onAny((event) => void seen.push(event))
+      const delivery = sign()
+      const headers = { ...delivery.headers, 'content-type': 'application/octet-stream' }
+      await withMounted(receiver, async ({ send }) => {
+        expect((await send(toRequest(delivery, { headers }))).status).toBe(200)
+      })
+      expect(seen).toHaveLength(1)
+    })
+
+    it('answers 401 signature_invalid to a forged delivery and runs nothing', async () => {
+      const { receiver, seen } = setup()
+      receiver.onAny((event) => void seen.push(event))
+      const forged = signStripe({ payload: stripeBody('evt_f'), secret: 'whsec_forger', timestamp: NOW })
+      await withMounted(receiver, async ({ send }) => {
+        const response = await send(toRequest(forged))
+        expect(response.status).toBe(401)
+        expect(await problemCode(response)).toBe('signature_invalid')
+      })
+      expect(seen).toHaveLength(0)
+    })
+
+    it('answers 401 timestamp_out_of_tolerance to a stale delivery and runs nothing', async () => {
+      const { receiver, seen } = setup()
+      receiver.onAny((event) => void seen.push(event))
+      await withMounted(receiver, async ({ send }) => {
+        const response = await send(toRequest(sign('evt_old', NOW - 301)))
+        expect(response.status).toBe(401)
+        expect(await problemCode(response)).toBe('timestamp_out_of_tolerance')
+      })
+      expect(seen).toHaveLength(0)
+    })
+
+    it('answers 200 duplicate to a retry of a handled delivery without running it again', async () => {
+      const { receiver, seen } = setup()
+      receiver.onAny((event) => void seen.push(event))
+      await withMounted(receiver, async ({ send }) => {
+        expect((await send(toRequest(sign()))).status).toBe(200)
+        const retry = await send(toRequest(sign()))
+        expect(retry.status).toBe(200)
+        expect(await retry.json()).toEqual({ received: true, duplicate: true })
+      })
+      expect(seen).toHaveLength(1)
+    })
+
+    it('answers 409 with Retry-After to a copy that arrives while the first is still handled', async () => {
+      const { receiver } = setup()
+      const started = deferred()
+      const release = deferred()
+      let runs = 0
+      receiver.onAny(async () => {
+        runs++
+        started.resolve()
+        await release.promise
+      })
+      await withMounted(receiver, async ({ send }) => {
+        const first = send(toRequest(sign()))
+        await started.promise
+        const copy = await send(toRequest(sign()))
+        expect(copy.status).toBe(409)
+        expect(copy.headers.get('retry-after')).toMatch(/^[1-9]\d*$/)
+        expect(await problemCode(copy)).toBe('duplicate_in_flight')
+        release.resolve()
+        expect((await first).status).toBe(200)
+      })
+      expect(runs).toBe(1)
+    })
+
+    for (const declared of [true, false]) {
+      const how = declared ? 'a declared Content-Length over the limit' : 'a chunked body over the limit'
+      it(`answers 413 body_too_large to ${how}, without reading the body, and runs nothing`, async () => {
+        const { receiver, seen } = setup({ bodyLimit: 64 * 1024 })
+        receiver.onAny((event) => void seen.push(event))
+        const parserLimit = driver.refusedBeforeRoute?.includes(413) === true
+        await withMounted(receiver, async (mounted) => {
+          const { status, text, produced } = mounted.url
+            ? await floodSocket(mounted.url, sign().headers, declared, parserLimit)
+            : await floodStream(mounted, sign().headers, declared)
+          expect(status).toBe(413)
+          // An app's parser in front answers with its own 413 and drains the rest to keep the connection (body-parser
+          // does): what it reads is its business. Everywhere else the adapter refuses and stops reading.
+          if (parserLimit) return
+          expect(JSON.parse(text).code).toBe('body_too_large')
+          // Only what the socket buffers (or a few stream pulls) took before the answer, never the whole body.
+          expect(produced).toBeLessThan(FLOOD_BYTES / 8)
+          // Declared: refused before reading (wrapping the Request, as NextRequest does, may pull one chunk).
+          if (declared && mounted.url === undefined) expect(produced).toBeLessThanOrEqual(CHUNK.byteLength)
+        })
+        expect(seen).toHaveLength(0)
+      })
+    }
+
+    it('answers 405 with Allow: POST to a GET and runs nothing', async () => {
+      const { receiver, seen } = setup()
+      receiver.onAny((event) => void seen.push(event))
+      await withMounted(receiver, async ({ send }) => {
+        const response = await send(new Request(HOOK))
+        expect(response.status).toBe(405)
+        expect(response.headers.get('allow')).toBe('POST')
+        expect(await problemCode(response)).toBe('method_not_allowed')
+      })
+      expect(seen).toHaveLength(0)
+    })
+
+    it('answers 500 and runs the handler again on the retry when the handler throws', async () => {
+      const { receiver } = setup()
+      const errors: unknown[] = []
+      let runs = 0
+      receiver.onAny(() => {
+        runs++
+        if (runs === 1) throw new Error('first attempt fails')
+      })
+      receiver.onError((error) => void errors.push(error))
+      await withMounted(receiver, async ({ send }) => {
+        const failed = await send(toRequest(sign()))
+        expect(failed.status).toBe(500)
+        const text = await failed.text()
+        expect(JSON.parse(text).code).toBe('handler_failed')
+        expect(text).not.toContain('first attempt fails')
+        expect((await send(toRequest(sign()))).status).toBe(200)
+      })
+      expect(runs).toBe(2)
+      expect(errors).toHaveLength(1)
+    })
+
+    it('answers 202 at the deadline while the handler goes on, and the handler finishes afterwards', async () => {
+      const { receiver } = setup({ deadlineMs: 50 })
+      const release = deferred()
+      let finished = false
+      receiver.onAny(async () => {
+        await release.promise
+        finished = true
+      })
+      await withMounted(receiver, async ({ send, kept }) => {
+        const response = await send(toRequest(sign()))
+        expect(response.status).toBe(202)
+        expect(await response.json()).toEqual({ received: true, pending: true })
+        expect(finished).toBe(false)
+        if (kept !== undefined) {
+          // The platform was handed the running work, and it settles only once the handler has finished.
+          expect(kept).toHaveLength(1)
+          let settled = false
+          void kept[0]!.then(() => (settled = true))
+          await Promise.resolve()
+          expect(settled).toBe(false)
+          release.resolve()
+          await kept[0]
+          expect(finished).toBe(true)
+        }
+        release.resolve()
+        // Once the handler has finished, the event is recorded as done: a retry is a duplicate (409 until then).
+        await expect.poll(async () => (await send(toRequest(sign()))).status === 200 && finished).toBe(true)
+        const retry = await send(toRequest(sign()))
+        expect(await retry.json()).toEqual({ received: true, duplicate: true })
+      })
+    })
+
+    if (driver.parsedFirst !== undefined) {
+      const { parsedFirst } = driver
+      it('answers 500 raw_body_unavailable with the fix, logged once, when a body parser consumed the body', async () => {
+        const { receiver, logger, seen } = setup()
+        receiver.onAny((event) => void seen.push(event))
+        await withMounted(
+          receiver,
+          async ({ send }) => {
+            for (let attempt = 0; attempt < 2; attempt++) {
+              const response = await send(toRequest(sign()))
+              expect(response.status).toBe(500)
+              const problem = (await response.json()) as { code: string; detail: string }
+              expect(problem.code).toBe('raw_body_unavailable')
+              for (const words of parsedFirst.fix) expect(problem.detail).toContain(words)
+            }
+          },
+          parsedFirst.mount,
+        )
+        expect(logger.errors).toHaveLength(1)
+        expect(seen).toHaveLength(0)
+      })
+    }
+
+    it('stays healthy when a client disconnects mid-body, and runs no handler for it', async () => {
+      const { receiver, seen } = setup()
+      receiver.onAny((event) => void seen.push(event))
+      await withMounted(receiver, async (mounted) => {
+        if (mounted.url === undefined) {
+          // In-process, a client that goes away is a body stream that errors mid-way.
+          const stream = new ReadableStream<Uint8Array>({
+            start: (controller) => controller.enqueue(new TextEncoder().encode('{"id":')),
+            pull: (controller) => controller.error(new Error('client went away')),
+          })
+          const request = toRequest(sign(), { body: stream, duplex: 'half' } as RequestInit)
+          // The adapter rethrows the stream's error; a framework on top (Hono) turns it into its own 500.
+          const outcome = await mounted.send(request).then(
+            (response) => response.status,
+            (error: Error) => error.message,
+          )
+          expect([500, 'client went away']).toContain(outcome)
+        } else {
+          await disconnectMidBody(mounted.url, sign())
+        }
+        expect((await mounted.send(toRequest(sign()))).status).toBe(200)
+      })
+      expect(seen).toHaveLength(1)
+    })
+
+    it(`runs no handler for anything but an intact signed delivery, and answers only documented statuses (${RUNS} hostile cases)`, async () => {
+      const c = providerCases.find((candidate) => candidate.name === 'stripe')!
+      const { receiver, runs } = countingReceiver(c, [c.secrets[0]])
+      let n = 0
+      await withMounted(receiver, async (mounted) => {
+        await fc.assert(
+          fc.asyncProperty(mutationArbitrary(true), async (mutation) => {
+            const { hostile } = hostileDelivery(c, ++n, mutation)
+            const headers = new Headers()
+            try {
+              for (const [name, value] of Object.entries(hostile.headers)) {
+                for (const item of Array.isArray(value) ? value : [value]) headers.append(name, item)
+              }
+            } catch {
+              return // a header value no HTTP client can send (control characters): not a case for the wire
+            }
+            const body = typeof hostile.body === 'string' ? hostile.body : Buffer.from(hostile.body)
+            const before = runs()
+            const response = await mounted.send(new Request(HOOK, { method: 'POST', headers, body }))
+            const text = await response.text()
+            const beforeRoute = mounted.url === undefined ? [] : [431, ...(driver.refusedBeforeRoute ?? [])]
+            if (beforeRoute.includes(response.status) && !isProblem(response)) {
+              // Refused by Node or the framework before the adapter ran (see `refusedBeforeRoute`).
+              expect(runs()).toBe(before)
+              expect(text).not.toContain(c.secrets[0])
+              return
+            }
+            expectDocumented(response.status, text)
+            if (runs() > before)
+              expect(hostile.signedPartsIntact, `handler ran for ${mutation.kind}`).toBe(true)
+            expect(text).not.toContain(c.secrets[0])
+          }),
+          { numRuns: RUNS, seed: SEED },
+        )
+      })
+    })
+  })
+}
+
+const isProblem = (response: Response) => response.headers.get('content-type') === 'application/problem+json'
+
+/** How much a flood offers: far more than any limit or socket buffer, so a server that drains it is caught. */
+const FLOOD_BYTES = 128 * 1024 * 1024
+const CHUNK = new Uint8Array(64 * 1024)
+
+interface Flood {
+  status: number
+  text: string
+  /** Bytes the client got to write, or the handler pulled: an upper bound of what the server read. */
+  produced: number
+}
+
+/**
+ * POSTs a 128 MiB body over a raw socket (declared in Content-Length or chunked) and keeps writing after the answer,
+ * as a hostile client would: only the server closing the connection stops it (or, with `stopAtAnswer`, the answer).
+ */
+function floodSocket(
+  url: URL,
+  headers: Record<string, string>,
+  declared: boolean,
+  stopAtAnswer: boolean,
+): Promise<Flood> {
+  return new Promise((resolve) => {
+    let status = 0
+    let text = ''
+    let produced = 0
+    const request = httpRequest({
+      host: url.hostname,
+      port: url.port,
+      method: 'POST',
+      path: '/hook',
+      headers: declared ? { ...headers, 'content-length': String(FLOOD_BYTES) } : headers,
+    })
+    request.on('response', (response) => {
+      status = response.statusCode ?? 0
+      response.setEncoding('utf8')
+      response.on('data', (chunk: string) => (text += chunk))
+      if (stopAtAnswer) response.once('end', () => request.destroy())
+    })
+    request.on('error', () => undefined) // EPIPE / ECONNRESET once the server hangs up
+    request.on('close', () => resolve({ status, text, produced }))
+    const pump = () => {
+      while (produced < FLOOD_BYTES && !request.destroyed) {
+        produced += CHUNK.byteLength
+        if (!request.write(CHUNK)) return void request.once('drain', pump)
+      }
+      request.end()
+    }
+    pump()
+  })
+}
+
+/** The same for in-process Web handlers: a 128 MiB stream, counting what the handler pulled. */
+async function floodStream(
+  mounted: Mounted,
+  headers: Record<string, string>,
+  declared: boolean,
+): Promise<Flood> {
+  let produced = 0
+  const stream = new ReadableStream<Uint8Array>(
+    {
+      pull(controller) {
+        produced += CHUNK.byteLength
+        controller.enqueue(CHUNK)
+        if (produced >= FLOOD_BYTES) controller.close()
+      },
+    },
+    { highWaterMark: 0 },
+  )
+  const response = await mounted.send(
+    new Request(HOOK, {
+      method: 'POST',
+      headers: declared ? { ...headers, 'content-length': String(FLOOD_BYTES) } : headers,
+      body: stream,
+      duplex: 'half',
+    } as RequestInit),
+  )
+  return { status: response.status, text: await response.text(), produced }
+}
+
+/** Sends the headers and a few bytes of a body, then drops the connection. */
+function disconnectMidBody(url: URL, delivery: SignedDelivery): Promise<void> {
+  return new Promise((resolve) => {
+    const partial = httpRequest({
+      host: url.hostname,
+      port: url.port,
+      path: '/hook',
+      method: 'POST',
+      headers: { ...delivery.headers, 'content-length': String(delivery.body.length) },
+    })
+    partial.on('error', () => undefined)
+    partial.on('close', () => resolve())
+    partial.write(delivery.body.slice(0, 10), () => setImmediate(() => partial.destroy()))
+  })
+}
+
+/**
+ * A Node server listening on 127.0.0.1 as a `Mounted`: requests are forwarded over a real socket with `fetch`,
+ * with their body buffered so it goes out with a Content-Length, as senders send it.
+ */
+export async function listening(server: Server, onClose?: () => Promise<unknown>): Promise<Mounted> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const url = new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`)
+  return {
+    url,
+    send: async (request) => {
+      const { pathname, search } = new URL(request.url)
+      const body = request.body === null ? undefined : await request.arrayBuffer()
+      return fetch(new URL(pathname + search, url), {
+        method: request.method,
+        headers: request.headers,
+        body,
+      })
+    },
+    close: async () => {
+      server.closeAllConnections()
+      await new Promise((resolve) => server.close(resolve))
+      await onClose?.()
+    },
+  }
+}
