@@ -17,7 +17,7 @@ import type {
 export interface ReceiverOptions<TProvider extends Provider<any, any>> {
   /** Who sends the webhooks, e.g. `stripe({ secret })`. */
   provider: TProvider
-  /** Dedup state. Default: `memoryStore()` (this process only). */
+  /** Dedup state. Default: `memoryStore()` (this process only, on the receiver's `now` clock). */
   store?: DedupStore
   /** Largest accepted distance between the signed timestamp and now, in seconds, both directions. Default 300. */
   tolerance?: number
@@ -146,13 +146,15 @@ function resolveConfig(options: ReceiverOptions<Provider<any, any>>): PipelineCo
   }
   const deadlineMs = positive(options.deadlineMs ?? provider.deadlineMs, 'deadlineMs')
   const logger = options.logger ?? console
+  const now = options.now ?? Date.now
   return {
     provider,
-    store: options.store ?? memoryStore(),
+    // The same clock as the tolerance check, so a test or replay clock also drives lease and TTL expiry.
+    store: options.store ?? memoryStore({ now }),
     dispatcher: createDispatcher(logger),
     logger,
     toleranceSeconds: positive(options.tolerance ?? 300, 'tolerance'),
-    now: options.now ?? Date.now,
+    now,
     deadlineMs,
     bodyLimit: positive(options.bodyLimit ?? provider.bodyLimit, 'bodyLimit'),
     leaseMs: positive(options.leaseMs ?? deadlineMs + 5_000, 'leaseMs'),

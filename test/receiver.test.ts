@@ -116,6 +116,22 @@ describe('createReceiver options', () => {
     },
   )
 
+  it("runs the default memory store on the receiver's clock, so a replay clock also expires dedup keys", async () => {
+    let clock = Date.now()
+    const receiver = make({ now: () => clock, dedupTtlMs: 60_000, tolerance: 3600 })
+    let runs = 0
+    receiver.onAny(() => {
+      runs++
+    })
+    const d = delivery('evt_clock')
+    await receiver.handle(d)
+    await receiver.handle(d)
+    expect(runs).toBe(1)
+    clock += 60_001 // past the TTL on the receiver's clock only: the wall clock has barely moved
+    await receiver.handle(d)
+    expect(runs).toBe(2)
+  })
+
   it('applies a custom tolerance', async () => {
     const receiver = make({ tolerance: 10, now: () => Date.now() + 11_000 })
     const response = await receiver.handle(delivery())
