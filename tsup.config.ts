@@ -1,4 +1,4 @@
-import { defineConfig } from 'tsup'
+import { defineConfig, type Options } from 'tsup'
 
 /** One entry per subpath of package.json `exports`; scripts/check-package.mjs fails the build when they drift. */
 export const entries = {
@@ -23,17 +23,62 @@ export const entries = {
   'testing/index': 'src/testing/index.ts',
 }
 
-export default defineConfig({
-  entry: entries,
-  format: ['esm', 'cjs'],
+/**
+ * The entries that also get an edge build in dist/edge/ (Web Crypto, no Buffer, no `node:` import), selected by the
+ * `edge-light`, `workerd`, `worker`, `browser` and `deno` export conditions. The Node-only entries (Express and
+ * node:http adapters, the Redis and PostgreSQL stores with their Node clients) have none.
+ */
+export const edgeEntries = [
+  'index',
+  'providers/stripe',
+  'providers/github',
+  'providers/standard-webhooks',
+  'providers/shopify',
+  'providers/slack',
+  'providers/twilio',
+  'providers/sendgrid',
+  'providers/gitlab',
+  'providers/hmac',
+  'adapters/fetch',
+  'testing/index',
+] as const satisfies readonly (keyof typeof entries)[]
+
+/** The conditions the edge build resolves `#crypto` with (package.json `imports`): the first one is enough. */
+const EDGE_CONDITIONS = ['edge-light', 'import', 'default']
+
+const shared: Options = {
   dts: true,
-  clean: true,
   splitting: true,
   treeshake: true,
-  target: 'node20',
-  platform: 'node',
   sourcemap: false,
-  outDir: 'dist',
   // Frameworks are optional peers, imported as types only, except the lazy import('next/server') of the Next adapter.
   external: ['next'],
-})
+}
+
+export default defineConfig([
+  {
+    ...shared,
+    entry: entries,
+    format: ['esm', 'cjs'],
+    target: 'node20',
+    platform: 'node',
+    outDir: 'dist',
+    // dist/edge is the other build's, which runs at the same time.
+    clean: ['!edge/**'],
+  },
+  {
+    ...shared,
+    entry: Object.fromEntries(edgeEntries.map((name) => [name, entries[name]])),
+    // Edge runtimes load ES modules only.
+    format: ['esm'],
+    target: 'es2022',
+    // `neutral`: node built-ins are not external here, so a `node:` import anywhere in the graph fails the build.
+    platform: 'neutral',
+    outDir: 'dist/edge',
+    clean: true,
+    esbuildOptions(options) {
+      options.conditions = EDGE_CONDITIONS
+    },
+    dts: { compilerOptions: { customConditions: ['edge-light'] } },
+  },
+])

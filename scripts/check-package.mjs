@@ -1,13 +1,25 @@
 #!/usr/bin/env node
 /**
  * Checks the package as users receive it, after `npm run build`:
- * 1. the `exports` map and the tsup entries have not drifted apart, and every exported file exists in dist/;
- * 2. `publint --strict` and `attw` (node16 profile: ESM + CJS resolution) pass on the packed tarball;
- * 3. every subpath loads from the packed tarball with both `import()` and `require()`, with its named exports.
- * Exits non-zero on the first failed check.
+ * 1. the `exports` map and the tsup entries have not drifted apart, and every exported file exists in dist/; the
+ *    edge entries are exported under every edge condition, ahead of `import`/`require`, from dist/edge/;
+ * 2. the edge build holds no `Buffer`, `process`, `node:` import or `require(`;
+ * 3. `publint --strict` and `attw` (node16 profile: ESM + CJS resolution) pass on the packed tarball;
+ * 4. every subpath loads from the packed tarball with both `import()` and `require()`, with its named exports, and
+ *    under `--conditions=edge-light` the edge build is the one loaded and verifies a delivery.
+ * Exits non-zero when any check failed.
  */
 import { execFileSync } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 
@@ -41,7 +53,64 @@ for (const [subpath, conditions] of Object.entries(pkg.exports)) {
 for (const entry of entries.keys())
   check(exported.has(entry), `tsup entry "${entry}" is exported in package.json`)
 
-// 2. publint + attw on the packed tarball
+// 1b. the edge conditions: each edge entry under all of them, before import/require, from dist/edge
+const EDGE_CONDITIONS = ['edge-light', 'workerd', 'worker', 'browser', 'deno']
+const edgeBlock = /export const edgeEntries = \[([\s\S]*?)\]/.exec(tsupConfig)?.[1] ?? ''
+const edgeEntries = new Set([...edgeBlock.matchAll(/'([^']+)'/g)].map((m) => m[1]))
+check(edgeEntries.size > 0, `tsup.config.ts declares ${edgeEntries.size} edge entries`)
+const edgeExported = new Set()
+for (const [subpath, conditions] of Object.entries(pkg.exports)) {
+  if (typeof conditions === 'string') continue
+  const keys = Object.keys(conditions)
+  const nodeEntry = conditions.import?.default?.replace(/^\.\/dist\//, '').replace(/\.js$/, '')
+  if (!edgeEntries.has(nodeEntry)) {
+    check(!keys.some((key) => EDGE_CONDITIONS.includes(key)), `${subpath} is Node-only: no edge condition`)
+    continue
+  }
+  edgeExported.add(nodeEntry)
+  const firstNode = Math.min(keys.indexOf('import'), keys.indexOf('require'))
+  for (const condition of EDGE_CONDITIONS) {
+    const target = conditions[condition]
+    check(
+      keys.indexOf(condition) >= 0 && keys.indexOf(condition) < firstNode,
+      `${subpath} has "${condition}" before import/require`,
+    )
+    check(
+      target?.types === `./dist/edge/${nodeEntry}.d.ts` && target?.default === `./dist/edge/${nodeEntry}.js`,
+      `${subpath} (${condition}) → ./dist/edge/${nodeEntry}.js and its .d.ts`,
+    )
+  }
+  for (const file of [`dist/edge/${nodeEntry}.js`, `dist/edge/${nodeEntry}.d.ts`])
+    check(existsSync(join(root, file)), `${file} exists`)
+}
+for (const entry of edgeEntries)
+  check(edgeExported.has(entry), `edge entry "${entry}" is exported under the edge conditions`)
+
+// 2. nothing Node-only in the edge build: uses of the Node globals and imports of Node modules (the words alone
+// may appear in messages, and d.ts files mention process.env in examples). vitest.edge.config.ts also runs the
+// bundle with these globals shadowed, which catches what a pattern cannot.
+const FORBIDDEN = [
+  /\bBuffer\s*[.([]/,
+  /\bnew\s+Buffer\b/,
+  /\bprocess\s*[.[]/,
+  /\brequire\s*[.(]/,
+  /\b(?:from|import)\s*\(?\s*['"`]node:/,
+  /\b__(?:dirname|filename)\b/,
+]
+const edgeFiles = readdirSync(join(root, 'dist/edge'), { recursive: true }).filter((file) =>
+  file.endsWith('.js'),
+)
+check(edgeFiles.length > 0, `dist/edge holds ${edgeFiles.length} JavaScript files`)
+for (const file of edgeFiles) {
+  const code = readFileSync(join(root, 'dist/edge', file), 'utf8')
+  const found = FORBIDDEN.filter((pattern) => pattern.test(code))
+  check(
+    found.length === 0,
+    `dist/edge/${file} uses nothing Node-only${found.length ? `: ${found.join(', ')}` : ''}`,
+  )
+}
+
+// 3. publint + attw on the packed tarball
 const work = mkdtempSync(join(tmpdir(), 'webhook-receiver-pack-'))
 try {
   const tarballName = execFileSync('npm', ['pack', '--silent', '--pack-destination', work], {
@@ -65,7 +134,7 @@ try {
   const attw = run('npx', ['--no', 'attw', tarball, '--profile', 'node16', '--format', 'table-flipped'])
   check(attw === '', `attw --profile node16 ${tarballName}${attw ? `\n${attw}` : ''}`)
 
-  // 3. every subpath loads from the tarball, ESM and CJS, with its named exports
+  // 4. every subpath loads from the tarball, ESM and CJS, with its named exports
   const app = join(work, 'app')
   mkdirSync(join(app, 'node_modules'), { recursive: true })
   execFileSync('tar', ['-xzf', tarball, '-C', join(app, 'node_modules')])
@@ -129,6 +198,38 @@ try {
   check(
     problems.length === 0,
     `every subpath loads with import() and require() from the tarball${problems.length ? `:\n  ${problems.join('\n  ')}` : ''}`,
+  )
+
+  // …and under the edge condition: the edge build (asynchronous signers) for the edge entries, which verifies a
+  // delivery end to end; the Node-only entries still resolve (to the Node build).
+  const edgeProbe = `
+    const expected = ${JSON.stringify(expected)};
+    const problems = [];
+    for (const [specifier, names] of Object.entries(expected)) {
+      const esm = await import(specifier);
+      for (const name of names) if (typeof esm[name] !== 'function') problems.push('import ' + specifier + ' lacks ' + name);
+    }
+    const { createReceiver } = await import('webhook-receiver');
+    const { stripe } = await import('webhook-receiver/providers/stripe');
+    const { fetchHandler } = await import('webhook-receiver/fetch');
+    const { signStripe, toRequest } = await import('webhook-receiver/testing');
+    const signing = signStripe({ payload: { id: 'evt_1', type: 't' }, secret: 'whsec_probe' });
+    if (!(signing instanceof Promise)) problems.push('webhook-receiver/testing is not the edge build (signStripe is synchronous)');
+    const receiver = createReceiver({ provider: stripe({ secret: 'whsec_probe' }) });
+    const response = await fetchHandler(receiver)(toRequest('http://localhost/hook', await signing));
+    if (response.status !== 200) problems.push('the edge build answered ' + response.status + ' to a valid delivery');
+    console.log(JSON.stringify(problems));
+  `
+  writeFileSync(join(app, 'probe-edge.mjs'), edgeProbe)
+  const edgeProblems = JSON.parse(
+    execFileSync(process.execPath, ['--conditions=edge-light', 'probe-edge.mjs'], {
+      cwd: app,
+      encoding: 'utf8',
+    }).trim(),
+  )
+  check(
+    edgeProblems.length === 0,
+    `every subpath loads under --conditions=edge-light, and the edge build verifies a delivery${edgeProblems.length ? `:\n  ${edgeProblems.join('\n  ')}` : ''}`,
   )
 } finally {
   rmSync(work, { recursive: true, force: true })

@@ -1,3 +1,4 @@
+import { utf8Decode, utf8Encode } from '#crypto'
 import { BodyMalformedError } from './errors.js'
 
 /**
@@ -10,11 +11,11 @@ import { BodyMalformedError } from './errors.js'
  * ```
  */
 export function toBytes(body: Uint8Array | string): Uint8Array {
-  return typeof body === 'string' ? Buffer.from(body, 'utf8') : body
+  return typeof body === 'string' ? utf8Encode(body) : body
 }
 
 /**
- * Decodes bytes as UTF-8 without copying them (a `Buffer` view over the same memory).
+ * Decodes bytes as UTF-8 without copying them (on Node, a `Buffer` view over the same memory).
  *
  * @example
  * ```ts
@@ -22,8 +23,7 @@ export function toBytes(body: Uint8Array | string): Uint8Array {
  * ```
  */
 export function bytesToText(bytes: Uint8Array): string {
-  const view = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-  return view.toString('utf8')
+  return utf8Decode(bytes)
 }
 
 /**

@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto'
-import { timingSafeEqual } from './crypto/timing-safe-equal.js'
+import { randomBytes, timingSafeEqual, utf8Encode } from '#crypto'
+import { base64url } from './crypto/encoding.js'
 
 /**
  * A random, unguessable URL segment (32 base64url characters, 192 bits) for a webhook URL such as
@@ -11,7 +11,7 @@ import { timingSafeEqual } from './crypto/timing-safe-equal.js'
  * ```
  */
 export function generatePathToken(): string {
-  return randomBytes(24).toString('base64url')
+  return base64url(randomBytes(24))
 }
 
 /**
@@ -27,5 +27,5 @@ export function hasPathToken(url: string, token: Uint8Array): boolean {
   const path = query < 0 ? url : url.slice(0, query)
   const segments = path.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, '').split('/')
   const last = segments.at(-1) || segments.at(-2) || ''
-  return timingSafeEqual(Buffer.from(last, 'utf8'), token)
+  return timingSafeEqual(utf8Encode(last), token)
 }

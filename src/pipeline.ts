@@ -79,13 +79,16 @@ async function verifyAndParse(config: PipelineConfig, request: WebhookRequest): 
   }
 
   // Web Crypto providers verify asynchronously; node:crypto ones synchronously (no extra tick on the hot path).
+  // Anything but a number or undefined is awaited, not only an `instanceof Promise`: a Promise from another realm
+  // (edge sandboxes run code in a separate context) must never pass unawaited as a timestamp.
   const verified = config.provider.verify(signed)
-  const timestamp = verified instanceof Promise ? await verified : verified
+  const timestamp = typeof verified === 'number' || verified === undefined ? verified : await verified
   // Both directions: a timestamp from the future is as suspect as an old one (replay with a forged clock).
   if (timestamp !== undefined && Math.abs(config.now() / 1000 - timestamp) > config.toleranceSeconds) {
     throw new TimestampOutOfToleranceError(config.toleranceSeconds)
   }
-  return { signed, timestamp, parsed: config.provider.parse(signed) }
+  const parsed = config.provider.parse(signed)
+  return { signed, timestamp, parsed: Array.isArray(parsed) ? parsed : await parsed }
 }
 
 /**

@@ -1,3 +1,4 @@
+import { toBytes } from './body.js'
 import { createDispatcher, type Logger } from './dispatch.js'
 import { handleDelivery, refuse, verifyDelivery, type PipelineConfig } from './pipeline.js'
 import { memoryStore } from './stores/memory.js'
@@ -172,7 +173,7 @@ function pathTokenBytes(token: string | undefined): Uint8Array | undefined {
       'createReceiver({ pathToken }): use at least 16 URL-safe characters, e.g. generatePathToken().',
     )
   }
-  return Buffer.from(token, 'utf8')
+  return toBytes(token)
 }
 
 function positive(value: number, option: string): number {

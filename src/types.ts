@@ -99,8 +99,11 @@ export interface Provider<TEvents extends EventMap = EventMap, TAliases extends 
    * May be async, for Web Crypto implementations.
    */
   verify(request: SignedRequest): number | undefined | Promise<number | undefined>
-  /** Parses the verified body once into its events. Throws `BodyMalformedError`/`PayloadInvalidError`. */
-  parse(request: SignedRequest): ParsedEvent[]
+  /**
+   * Parses the verified body once into its events. Throws (or rejects with) `BodyMalformedError`/
+   * `PayloadInvalidError`. May be async, for Web Crypto implementations that hash the body into an id.
+   */
+  parse(request: SignedRequest): ParsedEvent[] | Promise<ParsedEvent[]>
   /**
    * For senders that read the answer (Slack, Twilio): turns what the handlers returned (in registration order;
    * empty for a duplicate or when no handler ran) into the response. Undefined means the standard JSON answer.

@@ -1,16 +1,15 @@
-import { createHash } from 'node:crypto'
+import { chain, hexEncode, sha256, type CryptoResult, type Part } from '#crypto'
 
 /**
  * A dedup id for senders that send none: the SHA-256 of the signed material. A retry carries the same bytes and
- * so the same id; two different events never share one.
+ * so the same id; two different events never share one. The same on every runtime, so processes on Node and on
+ * an edge runtime sharing one store agree.
  *
  * @example
  * ```ts
- * const id = contentId(timestampText, rawBody) // 'sha256:9f86d0…'
+ * chain(contentId(timestampText, rawBody), (id) => id) // 'sha256:9f86d0…'
  * ```
  */
-export function contentId(...parts: (string | Uint8Array)[]): string {
-  const hash = createHash('sha256')
-  for (const part of parts) hash.update(part)
-  return `sha256:${hash.digest('hex')}`
+export function contentId(...parts: Part[]): CryptoResult<string> {
+  return chain(sha256(parts), (digest) => `sha256:${hexEncode(digest)}`)
 }

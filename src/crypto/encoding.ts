@@ -1,3 +1,5 @@
+import { base64Decode, base64Encode, hexDecode } from '#crypto'
+
 const HEX = /^[0-9a-f]*$/i
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/
 
@@ -8,18 +10,30 @@ const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/
  *
  * @example
  * ```ts
- * decodeSignature('757107ea…', 'hex') // Buffer of 32 bytes
+ * decodeSignature('757107ea…', 'hex') // 32 bytes
  * decodeSignature('not hex', 'hex')   // undefined
  * ```
  */
-export function decodeSignature(text: string, encoding: 'hex' | 'base64'): Buffer | undefined {
+export function decodeSignature(text: string, encoding: 'hex' | 'base64'): Uint8Array | undefined {
   if (encoding === 'hex') {
     if (text.length % 2 !== 0 || !HEX.test(text)) return undefined
-    return Buffer.from(text, 'hex')
+    return hexDecode(text)
   }
   if (text.length % 4 !== 0 || !BASE64.test(text)) return undefined
-  const bytes = Buffer.from(text, 'base64')
+  const bytes = base64Decode(text)
   // Only the canonical spelling: the last character's unused bits would otherwise let several texts decode to one
   // signature (the senders' own SDKs compare the text exactly).
-  return bytes.toString('base64') === text ? bytes : undefined
+  return base64Encode(bytes) === text ? bytes : undefined
+}
+
+/**
+ * base64url without padding (RFC 4648 §5), for URL segments.
+ *
+ * @example
+ * ```ts
+ * base64url(new Uint8Array([251, 255])) // '-_8'
+ * ```
+ */
+export function base64url(bytes: Uint8Array): string {
+  return base64Encode(bytes).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
 }

@@ -1,14 +1,27 @@
+import {
+  chain,
+  hmac,
+  importHmacKey,
+  timingSafeEqual,
+  utf8Encode,
+  type CryptoResult,
+  type HmacAlgorithm,
+  type HmacKey,
+  type Part,
+} from '#crypto'
+import { anyOf } from './any-of.js'
 import { decodeSignature } from './encoding.js'
-import { hmac, importHmacKey, type HmacAlgorithm, type HmacKey } from './hmac.js'
-import { timingSafeEqual } from './timing-safe-equal.js'
 
 /** At most this many signatures are read from one header, so hostile input cannot make verification unbounded. */
 const MAX_SIGNATURES = 16
 
 /** Checks signature texts, as a sender writes them, against the HMAC of the signed parts under every secret. */
 export interface HmacVerifier {
-  /** True when any of `signatures` equals the HMAC of the concatenated `signed` parts under any secret. */
-  matches(signatures: readonly string[], ...signed: (string | Uint8Array)[]): boolean
+  /**
+   * True when any of `signatures` equals the HMAC of the concatenated `signed` parts under any secret: a boolean
+   * with node:crypto, a Promise of one with Web Crypto.
+   */
+  matches(signatures: readonly string[], ...signed: Part[]): boolean | CryptoResult<boolean>
 }
 
 /**
@@ -19,7 +32,7 @@ export interface HmacVerifier {
  * @example
  * ```ts
  * const verifier = createHmacVerifier('sha256', 'hex', ['old secret', 'new secret'])
- * verifier.matches(['757107ea…'], rawBody) // true when either secret signed rawBody
+ * chain(verifier.matches(['757107ea…'], rawBody), (valid) => …) // valid when either secret signed rawBody
  * ```
  */
 export function createHmacVerifier(
@@ -27,21 +40,24 @@ export function createHmacVerifier(
   encoding: 'hex' | 'base64',
   secrets: readonly (string | Uint8Array)[],
 ): HmacVerifier {
-  const keys: HmacKey[] = secrets.map((secret) => importHmacKey(secret))
+  const keys: HmacKey[] = secrets.map((secret) =>
+    importHmacKey(algorithm, typeof secret === 'string' ? utf8Encode(secret) : secret),
+  )
   return {
     matches(signatures, ...signed) {
-      const candidates: Buffer[] = []
+      const candidates: Uint8Array[] = []
       for (const text of signatures) {
         if (candidates.length === MAX_SIGNATURES) break
         const decoded = decodeSignature(text, encoding)
         if (decoded !== undefined) candidates.push(decoded)
       }
+      // Nothing that could match: no digest is computed for a header of garbage.
       if (candidates.length === 0) return false
-      for (const key of keys) {
-        const expected = hmac(algorithm, key, ...signed)
-        for (const candidate of candidates) if (timingSafeEqual(expected, candidate)) return true
-      }
-      return false
+      return anyOf(keys, (key) =>
+        chain(hmac(key, signed), (expected) =>
+          candidates.some((candidate) => timingSafeEqual(expected, candidate)),
+        ),
+      )
     },
   }
 }

@@ -9,6 +9,7 @@ import {
 } from '../errors.js'
 import type { Provider } from '../types.js'
 import { secretList } from './secrets.js'
+import { verdict } from './verdict.js'
 
 type Underscored<S extends string> = S extends `${infer Head}-${infer Tail}`
   ? `${Head}_${Underscored<Tail>}`
@@ -63,8 +64,7 @@ export function github(options: GitHubOptions): Provider<GitHubEventMap, GitHubE
       if (!header.startsWith(SIGNATURE_PREFIX)) {
         throw new SignatureInvalidError('The X-Hub-Signature-256 header is not of the form sha256=<hex>.')
       }
-      if (!verifier.matches([header.slice(SIGNATURE_PREFIX.length)], body)) throw new SignatureInvalidError()
-      return undefined
+      return verdict(verifier.matches([header.slice(SIGNATURE_PREFIX.length)], body))
     },
     parse({ headers, body }) {
       const event = headers['x-github-event']

@@ -1,7 +1,5 @@
-import { createHash } from 'node:crypto'
-import { contentId } from '../crypto/content-id.js'
+import { all, chain, sha256, timingSafeEqual } from '#crypto'
 import { isJsonObject, parseJsonBody } from '../body.js'
-import { timingSafeEqual } from '../crypto/timing-safe-equal.js'
 import {
   BodyMalformedError,
   HeaderMissingError,
@@ -9,6 +7,7 @@ import {
   SignatureMissingError,
 } from '../errors.js'
 import type { EventMap, Provider } from '../types.js'
+import { oneEvent } from './one-event.js'
 import { secretList } from './secrets.js'
 
 export interface GitLabOptions {
@@ -33,7 +32,9 @@ const DAY_MS = 24 * 60 * 60 * 1000
  */
 export function gitlab<TEvents extends EventMap = EventMap>(options: GitLabOptions): Provider<TEvents> {
   // Hashing both sides gives equal-length inputs, so the comparison never leaks the token's length.
-  const tokens = secretList(options?.secretToken, 'gitlab', 'secretToken').map(digest)
+  const tokens = all(
+    secretList(options?.secretToken, 'gitlab', 'secretToken').map((token) => sha256([token])),
+  )
   return {
     name: 'gitlab',
     // GitLab times a webhook out after 10 seconds by default (docs: "Webhook events", timeouts).
@@ -45,13 +46,16 @@ export function gitlab<TEvents extends EventMap = EventMap>(options: GitLabOptio
     verify({ headers }) {
       const token = headers['x-gitlab-token']
       if (token === undefined || token === '') throw new SignatureMissingError('X-Gitlab-Token')
-      const given = digest(token)
-      if (!tokens.some((expected) => timingSafeEqual(expected, given))) {
-        throw new SignatureInvalidError(
-          'The X-Gitlab-Token header does not match the configured secret token(s).',
-        )
-      }
-      return undefined
+      return chain(tokens, (expected) =>
+        chain(sha256([token]), (given) => {
+          if (!expected.some((digest) => timingSafeEqual(digest, given))) {
+            throw new SignatureInvalidError(
+              'The X-Gitlab-Token header does not match the configured secret token(s).',
+            )
+          }
+          return undefined
+        }),
+      )
     },
     parse({ headers, body }) {
       const type = headers['x-gitlab-event']
@@ -59,12 +63,7 @@ export function gitlab<TEvents extends EventMap = EventMap>(options: GitLabOptio
       const payload = parseJsonBody(body)
       if (!isJsonObject(payload)) throw new BodyMalformedError('a GitLab event object')
       // GitLab before 17.4 sends neither header; the body is then the identity (a retry repeats it exactly).
-      const id = headers['idempotency-key'] || headers['x-gitlab-event-uuid'] || contentId(body)
-      return [{ id, type, payload }]
+      return oneEvent(headers['idempotency-key'] || headers['x-gitlab-event-uuid'], body, { type, payload })
     },
   }
-}
-
-function digest(token: string): Buffer {
-  return createHash('sha256').update(token).digest()
 }

@@ -1,17 +1,16 @@
+import type { HmacAlgorithm } from '#crypto'
 import { isJsonObject, parseJsonBody } from '../body.js'
-import { contentId } from '../crypto/content-id.js'
-import type { HmacAlgorithm } from '../crypto/hmac.js'
 import { createHmacVerifier } from '../crypto/hmac-verifier.js'
 import {
   HeaderMissingError,
   PayloadInvalidError,
   SignatureInvalidError,
   SignatureMissingError,
-  TimestampInvalidError,
 } from '../errors.js'
 import type { EventMap, Provider, SignedRequest } from '../types.js'
+import { oneEvent } from './one-event.js'
 import { secretList } from './secrets.js'
-import { readSignedTimestamp } from './timestamp.js'
+import { verdict } from './verdict.js'
 
 /** Where a value comes from: a header name, or a function of the parsed payload and the headers. */
 export type ValueSource =
@@ -123,15 +122,11 @@ export function hmac<TEvents extends EventMap = EventMap>(options: HmacOptions):
         if (typeof options.timestampFrom === 'string') throw new HeaderMissingError(options.timestampFrom)
         throw new SignatureInvalidError(`The ${options.header} header carries no signed timestamp.`)
       }
-      if (
-        !verifier.matches(signaturesIn(value), ...signedPayload({ body, timestamp: timestampText, headers }))
-      ) {
-        throw new SignatureInvalidError()
-      }
-      if (timestampText === undefined) return undefined
-      const timestamp = readSignedTimestamp(timestampText)
-      if (timestamp === undefined) throw new TimestampInvalidError(options.header)
-      return timestamp
+      return verdict(
+        verifier.matches(signaturesIn(value), ...signedPayload({ body, timestamp: timestampText, headers })),
+        timestampText,
+        options.header,
+      )
     },
     parse(request) {
       const payload = parseJsonBody(request.body)
@@ -140,8 +135,8 @@ export function hmac<TEvents extends EventMap = EventMap>(options: HmacOptions):
         (isJsonObject(payload) && typeof payload.type === 'string' ? payload.type : undefined)
       if (type === undefined) throw new PayloadInvalidError(`${name}: no event type found; set typeFrom.`)
       // The body is the same on every retry (a re-signed timestamp is not), so it identifies the event.
-      const id =
-        options.idFrom === undefined ? contentId(request.body) : pick(options.idFrom, payload, request)
+      if (options.idFrom === undefined) return oneEvent(undefined, request.body, { type, payload })
+      const id = pick(options.idFrom, payload, request)
       if (id === undefined || id === '')
         throw new PayloadInvalidError(`${name}: no event id found where idFrom points.`)
       return [{ id, type, payload }]

@@ -1,16 +1,13 @@
+import { all, chain, concatBytes, verifySignature } from '#crypto'
 import { isJsonObject, parseJsonBody } from '../body.js'
+import { anyOf } from '../crypto/any-of.js'
 import { contentId } from '../crypto/content-id.js'
+import { derToP1363 } from '../crypto/ecdsa-signature.js'
 import { decodeSignature } from '../crypto/encoding.js'
-import { importSpkiPublicKey, verifySignature } from '../crypto/public-key.js'
-import {
-  BodyMalformedError,
-  HeaderMissingError,
-  SignatureInvalidError,
-  SignatureMissingError,
-  TimestampInvalidError,
-} from '../errors.js'
+import { readP256PublicKey } from '../crypto/public-key.js'
+import { BodyMalformedError, HeaderMissingError, SignatureMissingError } from '../errors.js'
 import type { Provider } from '../types.js'
-import { readSignedTimestamp } from './timestamp.js'
+import { verdict } from './verdict.js'
 
 /** One item of a SendGrid Event Webhook batch (fields vary by event; these are always present). */
 export interface SendGridEvent {
@@ -68,7 +65,7 @@ export function sendgrid(options: SendGridOptions): Provider<SendGridEventMap> {
       'sendgrid({ publicKey }): pass the Event Webhook verification key (Settings → Mail Settings → Event Webhook).',
     )
   }
-  const keys = texts.map((text) => importSpkiPublicKey(text, 'sendgrid({ publicKey })'))
+  const keys = texts.map((text) => readP256PublicKey(text, 'sendgrid({ publicKey })'))
   return {
     name: 'sendgrid',
     // SendGrid documents no exact timeout; answering within 10 s keeps a batch from being retried.
@@ -84,27 +81,34 @@ export function sendgrid(options: SendGridOptions): Provider<SendGridEventMap> {
       const timestampText = headers[TIMESTAMP_HEADER]
       if (timestampText === undefined || timestampText === '')
         throw new HeaderMissingError('X-Twilio-Email-Event-Webhook-Timestamp')
-      const signature = decodeSignature(signatureText, 'base64')
+      // SendGrid sends DER; both builds verify r‖s, so a malformed DER is refused the same way everywhere.
+      const der = decodeSignature(signatureText, 'base64')
+      const signature = der === undefined ? undefined : derToP1363(der)
+      if (signature === undefined) return verdict(false)
       // ECDSA verifies one buffer: the timestamp and the body are joined once, for this check only.
-      const signed = Buffer.concat([Buffer.from(timestampText, 'utf8'), body])
-      if (signature === undefined || !keys.some((key) => verifySignature(key, signed, signature)))
-        throw new SignatureInvalidError()
-      const timestamp = readSignedTimestamp(timestampText)
-      if (timestamp === undefined) throw new TimestampInvalidError('X-Twilio-Email-Event-Webhook-Timestamp')
-      return timestamp
+      const signed = concatBytes([timestampText, body])
+      return verdict(
+        anyOf(keys, (key) => verifySignature(key, signed, signature)),
+        timestampText,
+        'X-Twilio-Email-Event-Webhook-Timestamp',
+      )
     },
     parse({ body }) {
       const batch = parseJsonBody(body)
       if (!Array.isArray(batch)) throw new BodyMalformedError('a SendGrid event batch (a JSON array)')
       // One malformed item must not drop the others: it is still dispatched (to onAny) under a stable fallback id.
-      return batch.map((item: unknown, index) => {
-        const id =
-          isJsonObject(item) && typeof item.sg_event_id === 'string'
-            ? item.sg_event_id
-            : contentId(String(index), body)
-        const type = isJsonObject(item) && typeof item.event === 'string' ? item.event : ''
-        return { id, type, payload: item }
-      })
+      const ids = batch.map((item: unknown, index) =>
+        isJsonObject(item) && typeof item.sg_event_id === 'string'
+          ? item.sg_event_id
+          : contentId(String(index), body),
+      )
+      return chain(all(ids), (resolved) =>
+        batch.map((item: unknown, index) => ({
+          id: resolved[index] as string,
+          type: isJsonObject(item) && typeof item.event === 'string' ? item.event : '',
+          payload: item,
+        })),
+      )
     },
   }
 }

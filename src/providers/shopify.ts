@@ -1,8 +1,9 @@
 import { parseJsonBody } from '../body.js'
 import { createHmacVerifier } from '../crypto/hmac-verifier.js'
-import { HeaderMissingError, SignatureInvalidError, SignatureMissingError } from '../errors.js'
+import { HeaderMissingError, SignatureMissingError } from '../errors.js'
 import type { EventMap, Provider, SignedRequest } from '../types.js'
 import { secretList } from './secrets.js'
+import { verdict } from './verdict.js'
 
 export interface ShopifyOptions {
   /** The app's client secret (API secret key), or several while rotating. */
@@ -37,8 +38,7 @@ export function shopify<TEvents extends EventMap = EventMap>(options: ShopifyOpt
     verify(request) {
       const signature = read(request, 'hmac-sha256')
       if (signature === undefined) throw new SignatureMissingError('X-Shopify-Hmac-Sha256')
-      if (!verifier.matches([signature], request.body)) throw new SignatureInvalidError()
-      return undefined
+      return verdict(verifier.matches([signature], request.body))
     },
     parse(request) {
       const topic = read(request, 'topic')

@@ -1,17 +1,16 @@
 import type { SlackEvent } from '@slack/types'
 import { bytesToText, isJsonObject, parseJsonBody, parseJsonText } from '../body.js'
-import { contentId } from '../crypto/content-id.js'
 import { createHmacVerifier } from '../crypto/hmac-verifier.js'
 import {
   BodyMalformedError,
   HeaderMissingError,
   SignatureInvalidError,
   SignatureMissingError,
-  TimestampInvalidError,
 } from '../errors.js'
 import type { ParsedEvent, Provider, WebhookResponse } from '../types.js'
+import { oneEvent } from './one-event.js'
 import { secretList } from './secrets.js'
-import { readSignedTimestamp } from './timestamp.js'
+import { verdict } from './verdict.js'
 
 /** The Events API envelope around one event (`type: 'event_callback'`). */
 export interface SlackEventEnvelope<E = SlackEvent> {
@@ -103,21 +102,21 @@ export function slack(options: SlackOptions): Provider<SlackEventMap> {
         throw new HeaderMissingError('X-Slack-Request-Timestamp')
       if (!signature.startsWith('v0='))
         throw new SignatureInvalidError('The X-Slack-Signature header is not of the form v0=<hex>.')
-      if (!verifier.matches([signature.slice(3)], `v0:${timestampText}:`, body))
-        throw new SignatureInvalidError()
-      const timestamp = readSignedTimestamp(timestampText)
-      if (timestamp === undefined) throw new TimestampInvalidError('X-Slack-Request-Timestamp')
-      return timestamp
+      return verdict(
+        verifier.matches([signature.slice(3)], `v0:${timestampText}:`, body),
+        timestampText,
+        'X-Slack-Request-Timestamp',
+      )
     },
     parse({ headers, body }) {
       const retries = Number(headers['x-slack-retry-num'] ?? 0)
       const attempt = Number.isInteger(retries) && retries >= 0 ? retries + 1 : 1
       const contentType = headers['content-type'] ?? ''
-      const event = contentType.startsWith('application/x-www-form-urlencoded')
-        ? parseForm(bytesToText(body), () => contentId(body))
-        : parseEventsApi(parseJsonBody(body), () => contentId(body))
-      event.attempt = attempt
-      return [event]
+      const { id, ...event } = contentType.startsWith('application/x-www-form-urlencoded')
+        ? parseForm(bytesToText(body))
+        : parseEventsApi(parseJsonBody(body))
+      // Slack sends no id with a url_verification, or a form without trigger_id: the body identifies those.
+      return oneEvent(id, body, { ...event, attempt })
     },
     reply(results) {
       const reply = results.find((result) => result !== undefined)
@@ -129,20 +128,23 @@ export function slack(options: SlackOptions): Provider<SlackEventMap> {
   }
 }
 
-function parseEventsApi(payload: unknown, fallbackId: () => string): ParsedEvent {
+/** An event whose id is undefined when Slack sent none (the caller then uses a hash of the body). */
+type SlackParsed = Omit<ParsedEvent, 'id'> & { id: string | undefined }
+
+function parseEventsApi(payload: unknown): SlackParsed {
   if (!isJsonObject(payload) || typeof payload.type !== 'string')
     throw new BodyMalformedError('a Slack Events API body')
   if (payload.type === 'url_verification') {
     // Slack's handshake when the request URL is saved: answer the challenge (Events API docs, url_verification).
     const challenge = typeof payload.challenge === 'string' ? payload.challenge : ''
     return {
-      id: fallbackId(),
+      id: undefined,
       type: 'url_verification',
       payload,
       reply: { status: 200, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: challenge },
     }
   }
-  const id = typeof payload.event_id === 'string' ? payload.event_id : fallbackId()
+  const id = typeof payload.event_id === 'string' ? payload.event_id : undefined
   if (
     payload.type === 'event_callback' &&
     isJsonObject(payload.event) &&
@@ -153,17 +155,17 @@ function parseEventsApi(payload: unknown, fallbackId: () => string): ParsedEvent
   return { id, type: payload.type, payload }
 }
 
-function parseForm(text: string, fallbackId: () => string): ParsedEvent {
+function parseForm(text: string): SlackParsed {
   const form = new URLSearchParams(text)
   const interaction = form.get('payload')
   if (interaction !== null) {
     const payload = parseJsonText(interaction)
     if (!isJsonObject(payload) || typeof payload.type !== 'string')
       throw new BodyMalformedError('a Slack interactivity payload')
-    const id = typeof payload.trigger_id === 'string' ? payload.trigger_id : fallbackId()
+    const id = typeof payload.trigger_id === 'string' ? payload.trigger_id : undefined
     return { id, type: payload.type, payload }
   }
   const command = form.get('command')
   if (command === null) throw new BodyMalformedError('a Slack slash command or interactivity form')
-  return { id: form.get('trigger_id') || fallbackId(), type: command, payload: Object.fromEntries(form) }
+  return { id: form.get('trigger_id') || undefined, type: command, payload: Object.fromEntries(form) }
 }

@@ -1,15 +1,10 @@
 import type { Stripe } from 'stripe'
 import { isJsonObject, parseJsonBody } from '../body.js'
 import { createHmacVerifier } from '../crypto/hmac-verifier.js'
-import {
-  PayloadInvalidError,
-  SignatureInvalidError,
-  SignatureMissingError,
-  TimestampInvalidError,
-} from '../errors.js'
+import { PayloadInvalidError, SignatureInvalidError, SignatureMissingError } from '../errors.js'
 import type { Provider } from '../types.js'
 import { secretList } from './secrets.js'
-import { readSignedTimestamp } from './timestamp.js'
+import { verdict } from './verdict.js'
 
 /** Every Stripe event type mapped to its payload, from the `stripe` package's own `Stripe.Event` union. */
 export type StripeEventMap = { [E in Stripe.Event as E['type']]: E }
@@ -61,10 +56,11 @@ export function stripe(options: StripeOptions): Provider<StripeEventMap> {
           'The Stripe-Signature header has no t= timestamp or no v1= signature.',
         )
       }
-      if (!verifier.matches(signatures, `${timestampText}.`, body)) throw new SignatureInvalidError()
-      const timestamp = readSignedTimestamp(timestampText)
-      if (timestamp === undefined) throw new TimestampInvalidError('Stripe-Signature')
-      return timestamp
+      return verdict(
+        verifier.matches(signatures, `${timestampText}.`, body),
+        timestampText,
+        'Stripe-Signature',
+      )
     },
     parse({ body }) {
       const payload = parseJsonBody(body)

@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto'
+import { chain, hexEncode, sha256, timingSafeEqual, utf8Encode, type CryptoResult } from '#crypto'
 import { bytesToText, isJsonObject, parseJsonBody } from '../body.js'
-import { contentId } from '../crypto/content-id.js'
+import { anyOf } from '../crypto/any-of.js'
 import { createHmacVerifier } from '../crypto/hmac-verifier.js'
-import { timingSafeEqual } from '../crypto/timing-safe-equal.js'
 import { SignatureInvalidError, SignatureMissingError } from '../errors.js'
-import type { EventMap, Provider, SignedRequest, WebhookResponse } from '../types.js'
+import type { EventMap, ParsedEvent, Provider, SignedRequest, WebhookResponse } from '../types.js'
+import { oneEvent } from './one-event.js'
 import { secretList } from './secrets.js'
 
 /** Form fields as Twilio posts them; a repeated field is an array. */
@@ -99,25 +99,21 @@ export function twilio(options: TwilioOptions): Provider<TwilioEventMap> {
         throw new SignatureInvalidError('The form body has a field without "=", which Twilio never sends.')
       }
       const signed = json ? '' : sortedParams(new URLSearchParams(text))
-      const valid =
-        urlVariants(url).some((candidate) => verifier.matches([signature], candidate, signed)) &&
-        (!json || bodyHashMatches(url, request.body))
-      if (valid) return undefined
-      throw new SignatureInvalidError(
-        fromRequest
-          ? `The X-Twilio-Signature does not match for the URL ${url}, rebuilt from the request. Twilio signs the public URL it calls: if a proxy or tunnel changes it, pass twilio({ authToken, url: '<the URL set in the Twilio console>' }), or trustProxy: true behind a proxy that sets X-Forwarded-Proto/Host.`
-          : 'The X-Twilio-Signature does not match the configured URL and auth token(s).',
+      const urlSigned = anyOf(urlVariants(url), (candidate) =>
+        verifier.matches([signature], candidate, signed),
       )
+      const valid = chain(urlSigned, (ok) => ok && (!json || bodyHashMatches(url, request.body)))
+      return chain(valid, (ok) => {
+        if (ok) return undefined
+        throw new SignatureInvalidError(
+          fromRequest
+            ? `The X-Twilio-Signature does not match for the URL ${url}, rebuilt from the request. Twilio signs the public URL it calls: if a proxy or tunnel changes it, pass twilio({ authToken, url: '<the URL set in the Twilio console>' }), or trustProxy: true behind a proxy that sets X-Forwarded-Proto/Host.`
+            : 'The X-Twilio-Signature does not match the configured URL and auth token(s).',
+        )
+      })
     },
     parse({ headers, body }) {
-      const id = headers['i-twilio-idempotency-token'] || contentId(body)
-      if (!isForm(headers['content-type'])) {
-        const payload = parseJsonBody(body)
-        const type = isJsonObject(payload) && typeof payload.type === 'string' ? payload.type : 'twilio'
-        return [{ id, type, payload }]
-      }
-      const payload = formToParams(new URLSearchParams(bytesToText(body)))
-      return [{ id, type: kindOf(payload), payload }]
+      return oneEvent(headers['i-twilio-idempotency-token'], body, parseBody(headers['content-type'], body))
     },
     reply(results) {
       const twiml = results.find((result) => result !== undefined && result !== null)
@@ -165,6 +161,18 @@ function sortedParams(form: URLSearchParams): string {
   return data
 }
 
+function parseBody(contentType: string | undefined, body: Uint8Array): Omit<ParsedEvent, 'id'> {
+  if (!isForm(contentType)) {
+    const payload = parseJsonBody(body)
+    return {
+      type: isJsonObject(payload) && typeof payload.type === 'string' ? payload.type : 'twilio',
+      payload,
+    }
+  }
+  const payload = formToParams(new URLSearchParams(bytesToText(body)))
+  return { type: kindOf(payload), payload }
+}
+
 function formToParams(form: URLSearchParams): TwilioParams {
   const params: TwilioParams = {}
   for (const name of new Set(form.keys())) {
@@ -175,12 +183,13 @@ function formToParams(form: URLSearchParams): TwilioParams {
 }
 
 /** JSON bodies are signed through the URL: its `bodySHA256` must be the hex SHA-256 of the body. */
-function bodyHashMatches(url: string, body: Uint8Array): boolean {
+function bodyHashMatches(url: string, body: Uint8Array): boolean | CryptoResult<boolean> {
   const query = url.indexOf('?')
   const expected = query < 0 ? null : new URLSearchParams(url.slice(query + 1)).get('bodySHA256')
   if (expected === null) return false
-  const actual = createHash('sha256').update(body).digest('hex')
-  return timingSafeEqual(Buffer.from(actual), Buffer.from(expected.toLowerCase()))
+  return chain(sha256([body]), (digest) =>
+    timingSafeEqual(utf8Encode(hexEncode(digest)), utf8Encode(expected.toLowerCase())),
+  )
 }
 
 function kindOf(params: TwilioParams): string {

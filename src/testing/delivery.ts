@@ -1,3 +1,20 @@
+import {
+  base64Encode,
+  chain,
+  hexEncode,
+  hmac,
+  importHmacKey,
+  utf8Encode,
+  type CryptoResult,
+  type HmacAlgorithm,
+} from '#crypto'
+
+/**
+ * What a signer returns: the delivery itself on Node (node:crypto signs synchronously), a Promise of it on edge
+ * runtimes (Web Crypto only signs asynchronously). `await` works on both.
+ */
+export type Signed<T> = CryptoResult<T>
+
 /** A delivery as the sender would POST it: what every signer returns. */
 export interface SignedDelivery {
   method: 'POST'
@@ -16,6 +33,27 @@ export interface SignOptions {
 export const nowSeconds = (): number => Math.floor(Date.now() / 1000)
 export const serialise = (payload: unknown): string =>
   typeof payload === 'string' ? payload : JSON.stringify(payload)
+
+/**
+ * The HMAC of `content` under `secret` (text as UTF-8, or bytes), written in `encoding`: what most senders put in
+ * their signature header.
+ *
+ * @example
+ * ```ts
+ * chain(hmacText('sha256', secret, `${timestamp}.${body}`, 'hex'), (signature) => …)
+ * ```
+ */
+export function hmacText(
+  algorithm: HmacAlgorithm,
+  secret: string | Uint8Array,
+  content: string,
+  encoding: 'hex' | 'base64',
+): Signed<string> {
+  const key = importHmacKey(algorithm, typeof secret === 'string' ? utf8Encode(secret) : secret)
+  return chain(hmac(key, [content]), (digest) =>
+    encoding === 'hex' ? hexEncode(digest) : base64Encode(digest),
+  )
+}
 
 /**
  * Turns a signed delivery into a Web `Request`, ready for `fetchHandler` or a Next.js route handler.

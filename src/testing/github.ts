@@ -1,5 +1,5 @@
-import { createHmac, randomUUID } from 'node:crypto'
-import { serialise, type SignedDelivery, type SignOptions } from './delivery.js'
+import { chain, randomUUID } from '#crypto'
+import { hmacText, serialise, type Signed, type SignedDelivery, type SignOptions } from './delivery.js'
 
 /**
  * A GitHub delivery: `X-Hub-Signature-256`, `X-GitHub-Event` and `X-GitHub-Delivery`.
@@ -11,10 +11,9 @@ import { serialise, type SignedDelivery, type SignOptions } from './delivery.js'
  */
 export function signGitHub(
   options: Omit<SignOptions, 'timestamp'> & { secret: string; event: string; deliveryId?: string },
-): SignedDelivery {
+): Signed<SignedDelivery> {
   const body = serialise(options.payload)
-  const signature = createHmac('sha256', options.secret).update(body).digest('hex')
-  return {
+  return chain(hmacText('sha256', options.secret, body, 'hex'), (signature): SignedDelivery => ({
     method: 'POST',
     headers: {
       'content-type': 'application/json',
@@ -24,5 +23,5 @@ export function signGitHub(
       'x-hub-signature-256': `sha256=${signature}`,
     },
     body,
-  }
+  }))
 }

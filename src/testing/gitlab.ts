@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto'
+import { randomUUID } from '#crypto'
 import { serialise, type SignedDelivery, type SignOptions } from './delivery.js'
 
 /**

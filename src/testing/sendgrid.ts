@@ -1,9 +1,20 @@
-import { createPrivateKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto'
-import { nowSeconds, serialise, type SignedDelivery, type SignOptions } from './delivery.js'
+import {
+  base64Encode,
+  chain,
+  generateKeyPair,
+  importPrivateKey,
+  sign,
+  utf8Encode,
+  type PrivateKey,
+} from '#crypto'
+import { p1363ToDer } from '../crypto/ecdsa-signature.js'
+import { readDer } from '../crypto/public-key.js'
+import { nowSeconds, serialise, type Signed, type SignedDelivery, type SignOptions } from './delivery.js'
 
 /**
  * A SendGrid Event Webhook delivery: a JSON array of events, signed with ECDSA P-256/SHA-256 over
- * `<timestamp><body>` (DER, base64) in `X-Twilio-Email-Event-Webhook-Signature`.
+ * `<timestamp><body>` (DER, base64) in `X-Twilio-Email-Event-Webhook-Signature`. `privateKey` is the key from
+ * `generateSendGridKeyPair`, or a PKCS#8 PEM (`-----BEGIN PRIVATE KEY-----`).
  *
  * @example
  * ```ts
@@ -11,23 +22,24 @@ import { nowSeconds, serialise, type SignedDelivery, type SignOptions } from './
  * const delivery = signSendGrid({ payload: [{ event: 'delivered', sg_event_id: 'e1', email: 'a@b.c', timestamp: 1 }], privateKey })
  * ```
  */
-export function signSendGrid(options: SignOptions & { privateKey: KeyObject | string }): SignedDelivery {
+export function signSendGrid(
+  options: SignOptions & { privateKey: PrivateKey | string },
+): Signed<SignedDelivery> {
   const body = serialise(options.payload)
   const timestamp = String(options.timestamp ?? nowSeconds())
-  const key =
-    typeof options.privateKey === 'string' ? createPrivateKey(options.privateKey) : options.privateKey
-  const signature = sign('sha256', Buffer.from(timestamp + body), { key, dsaEncoding: 'der' }).toString(
-    'base64',
+  const key = typeof options.privateKey === 'string' ? readPrivateKey(options.privateKey) : options.privateKey
+  return chain(key, (privateKey) =>
+    chain(sign(privateKey, utf8Encode(timestamp + body)), (signature): SignedDelivery => ({
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        // Web Crypto and node:crypto both sign as r‖s here; SendGrid sends DER.
+        'x-twilio-email-event-webhook-signature': base64Encode(p1363ToDer(signature)),
+        'x-twilio-email-event-webhook-timestamp': timestamp,
+      },
+      body,
+    })),
   )
-  return {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'x-twilio-email-event-webhook-signature': signature,
-      'x-twilio-email-event-webhook-timestamp': timestamp,
-    },
-    body,
-  }
 }
 
 /**
@@ -38,7 +50,19 @@ export function signSendGrid(options: SignOptions & { privateKey: KeyObject | st
  * const { publicKey, privateKey } = generateSendGridKeyPair()
  * ```
  */
-export function generateSendGridKeyPair(): { publicKey: string; privateKey: KeyObject } {
-  const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' })
-  return { publicKey: publicKey.export({ format: 'der', type: 'spki' }).toString('base64'), privateKey }
+export function generateSendGridKeyPair(): Signed<{ publicKey: string; privateKey: PrivateKey }> {
+  return chain(generateKeyPair('ecdsa-p256'), ({ privateKey, spki }) => ({
+    publicKey: base64Encode(spki),
+    privateKey,
+  }))
+}
+
+function readPrivateKey(pem: string) {
+  const pkcs8 = readDer(pem, 'PRIVATE KEY')
+  if (pkcs8 === undefined) {
+    throw new TypeError(
+      'signSendGrid({ privateKey }): pass the key from generateSendGridKeyPair(), or a PKCS#8 PEM (-----BEGIN PRIVATE KEY-----).',
+    )
+  }
+  return importPrivateKey('ecdsa-p256', pkcs8)
 }

@@ -1,5 +1,5 @@
-import { createHmac, randomUUID } from 'node:crypto'
-import { serialise, type SignedDelivery, type SignOptions } from './delivery.js'
+import { chain, randomUUID } from '#crypto'
+import { hmacText, serialise, type Signed, type SignedDelivery, type SignOptions } from './delivery.js'
 
 /**
  * A Shopify delivery: `X-Shopify-Hmac-Sha256` (base64 HMAC-SHA256 of the body), `X-Shopify-Topic`,
@@ -18,10 +18,9 @@ export function signShopify(
     webhookId?: string
     shop?: string
   },
-): SignedDelivery {
+): Signed<SignedDelivery> {
   const body = serialise(options.payload)
-  const signature = createHmac('sha256', options.secret).update(body).digest('base64')
-  return {
+  return chain(hmacText('sha256', options.secret, body, 'base64'), (signature): SignedDelivery => ({
     method: 'POST',
     headers: {
       'content-type': 'application/json',
@@ -34,5 +33,5 @@ export function signShopify(
       'x-shopify-triggered-at': new Date((options.timestamp ?? Date.now() / 1000) * 1000).toISOString(),
     },
     body,
-  }
+  }))
 }

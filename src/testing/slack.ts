@@ -1,5 +1,12 @@
-import { createHmac } from 'node:crypto'
-import { nowSeconds, serialise, type SignedDelivery, type SignOptions } from './delivery.js'
+import { chain } from '#crypto'
+import {
+  hmacText,
+  nowSeconds,
+  serialise,
+  type Signed,
+  type SignedDelivery,
+  type SignOptions,
+} from './delivery.js'
 
 /**
  * A Slack request: `X-Slack-Signature: v0=<hex HMAC-SHA256 of "v0:<ts>:<body>">` and `X-Slack-Request-Timestamp`.
@@ -18,21 +25,20 @@ export function signSlack(
     form?: Record<string, string> | URLSearchParams
     retryNum?: number
   },
-): SignedDelivery {
+): Signed<SignedDelivery> {
   const form = options.form === undefined ? undefined : new URLSearchParams(options.form)
   const body = form === undefined ? serialise(options.payload) : form.toString()
   const timestamp = options.timestamp ?? nowSeconds()
-  const signature = createHmac('sha256', options.signingSecret)
-    .update(`v0:${timestamp}:${body}`)
-    .digest('hex')
-  const headers: Record<string, string> = {
-    'content-type': form === undefined ? 'application/json' : 'application/x-www-form-urlencoded',
-    'x-slack-request-timestamp': String(timestamp),
-    'x-slack-signature': `v0=${signature}`,
-  }
-  if (options.retryNum !== undefined) {
-    headers['x-slack-retry-num'] = String(options.retryNum)
-    headers['x-slack-retry-reason'] = 'http_timeout'
-  }
-  return { method: 'POST', headers, body }
+  return chain(hmacText('sha256', options.signingSecret, `v0:${timestamp}:${body}`, 'hex'), (signature) => {
+    const headers: Record<string, string> = {
+      'content-type': form === undefined ? 'application/json' : 'application/x-www-form-urlencoded',
+      'x-slack-request-timestamp': String(timestamp),
+      'x-slack-signature': `v0=${signature}`,
+    }
+    if (options.retryNum !== undefined) {
+      headers['x-slack-retry-num'] = String(options.retryNum)
+      headers['x-slack-retry-reason'] = 'http_timeout'
+    }
+    return { method: 'POST', headers, body } satisfies SignedDelivery
+  })
 }

@@ -1,8 +1,25 @@
-import { createHmac, createPrivateKey, generateKeyPairSync, randomUUID, sign } from 'node:crypto'
-import { nowSeconds, serialise, type SignedDelivery, type SignOptions } from './delivery.js'
+import {
+  base64Decode,
+  base64Encode,
+  chain,
+  generateKeyPair,
+  importPrivateKey,
+  randomUUID,
+  sign,
+  utf8Encode,
+} from '#crypto'
+import { withDerPrefix } from '../crypto/public-key.js'
+import {
+  hmacText,
+  nowSeconds,
+  serialise,
+  type Signed,
+  type SignedDelivery,
+  type SignOptions,
+} from './delivery.js'
 
 /** PKCS#8 DER prefix of an Ed25519 private key; the 32 seed bytes follow it (RFC 8410). */
-const ED25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex')
+const ED25519_PKCS8_PREFIX = '302e020100300506032b657004220420'
 
 /**
  * A Standard Webhooks delivery (Svix, Clerk, Resend…): `webhook-id`, `webhook-timestamp` and `webhook-signature`.
@@ -18,27 +35,30 @@ export function signStandardWebhooks(
   options: SignOptions & { id?: string } & (
       { secret: string; privateKey?: undefined } | { privateKey: string; secret?: undefined }
     ),
-): SignedDelivery {
+): Signed<SignedDelivery> {
   const body = serialise(options.payload)
   const id = options.id ?? `msg_${randomUUID().replaceAll('-', '')}`
   const timestamp = options.timestamp ?? nowSeconds()
   const content = `${id}.${timestamp}.${body}`
   const signature =
     options.secret !== undefined
-      ? `v1,${createHmac('sha256', Buffer.from(options.secret.replace(/^whsec_/, ''), 'base64'))
-          .update(content)
-          .digest('base64')}`
-      : `v1a,${sign(null, Buffer.from(content), ed25519PrivateKey(options.privateKey)).toString('base64')}`
-  return {
+      ? chain(
+          hmacText('sha256', base64Decode(options.secret.replace(/^whsec_/, '')), content, 'base64'),
+          (digest) => `v1,${digest}`,
+        )
+      : chain(importPrivateKey('ed25519', ed25519Pkcs8(options.privateKey)), (key) =>
+          chain(sign(key, utf8Encode(content)), (bytes) => `v1a,${base64Encode(bytes)}`),
+        )
+  return chain(signature, (value): SignedDelivery => ({
     method: 'POST',
     headers: {
       'content-type': 'application/json',
       'webhook-id': id,
       'webhook-timestamp': String(timestamp),
-      'webhook-signature': signature,
+      'webhook-signature': value,
     },
     body,
-  }
+  }))
 }
 
 /**
@@ -51,14 +71,14 @@ export function signStandardWebhooks(
  * const receiver = createReceiver({ provider: standardWebhooks({ publicKey }) })
  * ```
  */
-export function generateStandardWebhooksKeyPair(): { publicKey: string; privateKey: string } {
-  const { publicKey, privateKey } = generateKeyPairSync('ed25519')
-  const rawPublic = publicKey.export({ format: 'der', type: 'spki' }).subarray(-32)
-  const seed = privateKey.export({ format: 'der', type: 'pkcs8' }).subarray(-32)
-  return { publicKey: `whpk_${rawPublic.toString('base64')}`, privateKey: `whsk_${seed.toString('base64')}` }
+export function generateStandardWebhooksKeyPair(): Signed<{ publicKey: string; privateKey: string }> {
+  // The raw key and the seed are the last 32 bytes of their DER forms (RFC 8410).
+  return chain(generateKeyPair('ed25519'), ({ spki, pkcs8 }) => ({
+    publicKey: `whpk_${base64Encode(spki.subarray(-32))}`,
+    privateKey: `whsk_${base64Encode(pkcs8.subarray(-32))}`,
+  }))
 }
 
-function ed25519PrivateKey(text: string) {
-  const seed = Buffer.from(text.replace(/^whsk_/, ''), 'base64')
-  return createPrivateKey({ key: Buffer.concat([ED25519_PKCS8_PREFIX, seed]), format: 'der', type: 'pkcs8' })
+function ed25519Pkcs8(text: string): Uint8Array {
+  return withDerPrefix(ED25519_PKCS8_PREFIX, base64Decode(text.replace(/^whsk_/, '')))
 }

@@ -1,5 +1,12 @@
-import { createHmac } from 'node:crypto'
-import { nowSeconds, serialise, type SignedDelivery, type SignOptions } from './delivery.js'
+import { chain } from '#crypto'
+import {
+  hmacText,
+  nowSeconds,
+  serialise,
+  type Signed,
+  type SignedDelivery,
+  type SignOptions,
+} from './delivery.js'
 
 /**
  * A Stripe delivery: `Stripe-Signature: t=<timestamp>,v1=<hex HMAC-SHA256 of "<t>.<body>">`.
@@ -10,16 +17,18 @@ import { nowSeconds, serialise, type SignedDelivery, type SignOptions } from './
  * await receiver.handle({ ...delivery, url: '/webhooks/stripe' })
  * ```
  */
-export function signStripe(options: SignOptions & { secret: string }): SignedDelivery {
+export function signStripe(options: SignOptions & { secret: string }): Signed<SignedDelivery> {
   const body = serialise(options.payload)
   const timestamp = options.timestamp ?? nowSeconds()
-  const signature = createHmac('sha256', options.secret).update(`${timestamp}.${body}`).digest('hex')
-  return {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json; charset=utf-8',
-      'stripe-signature': `t=${timestamp},v1=${signature}`,
-    },
-    body,
-  }
+  return chain(
+    hmacText('sha256', options.secret, `${timestamp}.${body}`, 'hex'),
+    (signature): SignedDelivery => ({
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json; charset=utf-8',
+        'stripe-signature': `t=${timestamp},v1=${signature}`,
+      },
+      body,
+    }),
+  )
 }

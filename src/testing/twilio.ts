@@ -1,5 +1,5 @@
-import { createHash, createHmac, randomUUID } from 'node:crypto'
-import type { SignedDelivery } from './delivery.js'
+import { chain, hexEncode, randomUUID, sha256 } from '#crypto'
+import { hmacText, type Signed, type SignedDelivery } from './delivery.js'
 
 /**
  * A Twilio request to `url` (the public URL, exactly as configured in the console): form `params` signed as Twilio
@@ -17,35 +17,43 @@ export function signTwilio(
     | { params: Record<string, string | readonly string[]>; json?: undefined }
     | { json: unknown; params?: undefined }
   ),
-): SignedDelivery & { url: string } {
-  let url = options.url
-  let body: string
-  let data: string
-  if (options.json !== undefined) {
-    body = typeof options.json === 'string' ? options.json : JSON.stringify(options.json)
-    url += `${url.includes('?') ? '&' : '?'}bodySHA256=${createHash('sha256').update(body).digest('hex')}`
-    data = url
-  } else {
-    const params = options.params ?? {}
-    const form = new URLSearchParams()
-    for (const [name, value] of Object.entries(params)) {
-      for (const item of typeof value === 'string' ? [value] : value) form.append(name, item)
-    }
-    body = form.toString()
-    data = url
-    for (const name of Object.keys(params).sort()) {
-      const value = params[name] as string | readonly string[]
-      for (const item of typeof value === 'string' ? [value] : [...new Set(value)].sort()) data += name + item
-    }
+): Signed<SignedDelivery & { url: string }> {
+  const json = options.json
+  if (json !== undefined) {
+    const body = typeof json === 'string' ? json : JSON.stringify(json)
+    return chain(sha256([body]), (digest) => {
+      const url = `${options.url}${options.url.includes('?') ? '&' : '?'}bodySHA256=${hexEncode(digest)}`
+      return signed(options, url, url, body)
+    })
   }
-  return {
+  const params = options.params ?? {}
+  const form = new URLSearchParams()
+  for (const [name, value] of Object.entries(params)) {
+    for (const item of typeof value === 'string' ? [value] : value) form.append(name, item)
+  }
+  let data = options.url
+  for (const name of Object.keys(params).sort()) {
+    const value = params[name] as string | readonly string[]
+    for (const item of typeof value === 'string' ? [value] : [...new Set(value)].sort()) data += name + item
+  }
+  return signed(options, options.url, data, form.toString())
+}
+
+/** The request, with the signature over `data` (the URL, then the sorted form fields for a form body). */
+function signed(
+  options: { authToken: string; idempotencyToken?: string; json?: unknown },
+  url: string,
+  data: string,
+  body: string,
+): Signed<SignedDelivery & { url: string }> {
+  return chain(hmacText('sha1', options.authToken, data, 'base64'), (signature) => ({
     url,
-    method: 'POST',
+    method: 'POST' as const,
     headers: {
       'content-type': options.json !== undefined ? 'application/json' : 'application/x-www-form-urlencoded',
       'i-twilio-idempotency-token': options.idempotencyToken ?? randomUUID(),
-      'x-twilio-signature': createHmac('sha1', options.authToken).update(data).digest('base64'),
+      'x-twilio-signature': signature,
     },
     body,
-  }
+  }))
 }
