@@ -40,8 +40,17 @@ export const edgeEntries = [
   'providers/gitlab',
   'providers/hmac',
   'adapters/fetch',
+  'adapters/next',
   'testing/index',
 ] as const satisfies readonly (keyof typeof entries)[]
+
+/**
+ * Where an edge entry's source differs from its Node one: Next's edge runtime gets the App Router handler alone,
+ * since the Pages Router handler needs Node's request and response.
+ */
+export const edgeSources: Partial<Record<(typeof edgeEntries)[number], string>> = {
+  'adapters/next': 'src/adapters/next-route.ts',
+}
 
 /** The conditions the edge build resolves `#crypto` with (package.json `imports`): the first one is enough. */
 const EDGE_CONDITIONS = ['edge-light', 'import', 'default']
@@ -68,7 +77,7 @@ export default defineConfig([
   },
   {
     ...shared,
-    entry: Object.fromEntries(edgeEntries.map((name) => [name, entries[name]])),
+    entry: Object.fromEntries(edgeEntries.map((name) => [name, edgeSources[name] ?? entries[name]])),
     // Edge runtimes load ES modules only.
     format: ['esm'],
     target: 'es2022',

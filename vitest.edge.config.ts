@@ -15,14 +15,14 @@ import { builtinModules } from 'node:module'
 import { fileURLToPath } from 'node:url'
 import { defineConfig, type Plugin } from 'vitest/config'
 import { EDGE_MODULES } from './test/edge/edge-modules.js'
-import { edgeEntries, entries } from './tsup.config.js'
+import { edgeEntries, edgeSources, entries } from './tsup.config.js'
 
 const root = fileURLToPath(new URL('.', import.meta.url))
 const edgeDir = `${root}dist/edge/`
 const edgeFileOf = new Map<string, string>(
   edgeEntries
     .filter((name) => name !== 'testing/index')
-    .map((name) => [`${root}${entries[name]}`, `${edgeDir}${name}.js`]),
+    .map((name) => [`${root}${edgeSources[name] ?? entries[name]}`, `${edgeDir}${name}.js`]),
 )
 const builtins = new Set(builtinModules)
 /** Node-only globals an edge runtime does not have. */

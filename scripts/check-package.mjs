@@ -202,8 +202,11 @@ try {
 
   // …and under the edge condition: the edge build (asynchronous signers) for the edge entries, which verifies a
   // delivery end to end; the Node-only entries still resolve (to the Node build).
+  // Next's edge runtime has no Pages Router (it needs Node's request and response): its edge build is the App
+  // Router handler alone.
+  const expectedOnEdge = { ...expected, 'webhook-receiver/next': ['nextRouteHandler'] }
   const edgeProbe = `
-    const expected = ${JSON.stringify(expected)};
+    const expected = ${JSON.stringify(expectedOnEdge)};
     const problems = [];
     for (const [specifier, names] of Object.entries(expected)) {
       const esm = await import(specifier);
