@@ -1,10 +1,11 @@
-import { defineConfig } from 'vitest/config'
+import { configDefaults, defineConfig } from 'vitest/config'
 
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    // The edge suite runs against dist/edge, under its own config (vitest.edge.config.ts).
-    exclude: ['**/node_modules/**', 'test/edge/**'],
+    // The edge suite runs against dist/edge, under its own config (vitest.edge.config.ts); the examples suite is
+    // slow (real processes, `next build`): `npm run test:examples` runs it, with vitest.examples.config.ts.
+    exclude: [...configDefaults.exclude, 'test/edge/**', 'test/examples/**'],
     typecheck: { enabled: true, include: ['test/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
     testTimeout: 20_000,
   },

@@ -1,6 +1,7 @@
 /**
- * A small Express app receiving Stripe, GitHub, Twilio and SendGrid webhooks with typed handlers: the shape of a
- * real app, where the webhook routes are mounted before `express.json()` serves the app's own API.
+ * A small Express app receiving Stripe and GitHub webhooks (and Twilio and SendGrid ones when their secrets are
+ * given) with typed handlers: the shape of a real app, where the webhook routes are mounted before `express.json()`
+ * serves the app's own API.
  */
 import express from 'express'
 import { createReceiver, type Logger } from 'webhook-receiver'
@@ -13,9 +14,10 @@ import { twilio } from 'webhook-receiver/providers/twilio'
 export interface ExampleOptions {
   stripeSecret: string
   githubSecret: string
-  twilioAuthToken: string
-  /** The SendGrid Event Webhook verification key (base64 DER). */
-  sendgridPublicKey: string
+  /** Without it, no /webhooks/twilio route. */
+  twilioAuthToken?: string
+  /** The SendGrid Event Webhook verification key (base64 DER). Without it, no /webhooks/sendgrid route. */
+  sendgridPublicKey?: string
   /** Called after each handler ran, so a demo or a test can observe what was handled. */
   onHandled?: (provider: string, type: string, id: string) => void
   logger?: Logger
@@ -41,31 +43,36 @@ export function createApp(options: ExampleOptions): express.Express {
     return event.payload.issue.title // typed from @octokit/openapi-webhooks-types
   })
 
-  // The seed's "Twilio → your support tool": an SMS comes in, the handler answers it with TwiML.
-  const sms = createReceiver({
-    provider: twilio({ authToken: options.twilioAuthToken }),
-    logger: options.logger,
-  })
-  sms.on('message.received', (event) => {
-    options.onHandled?.('twilio', event.type, event.id)
-    const ticket = `T-${String(event.payload.MessageSid).slice(-4)}`
-    return `<?xml version="1.0" encoding="UTF-8"?><Response><Message>Thanks! Ticket ${ticket} is open.</Message></Response>`
-  })
-
-  // SendGrid batches events: each item is deduplicated and dispatched on its own.
-  const email = createReceiver({
-    provider: sendgrid({ publicKey: options.sendgridPublicKey }),
-    logger: options.logger,
-  })
-  email.onAny((event) => {
-    options.onHandled?.('sendgrid', event.type, event.id)
-  })
-
   const app = express()
   app.post('/webhooks/stripe', expressMiddleware(payments))
   app.post('/webhooks/github', expressMiddleware(repository))
-  app.post('/webhooks/twilio', expressMiddleware(sms))
-  app.post('/webhooks/sendgrid', expressMiddleware(email))
+
+  if (options.twilioAuthToken) {
+    // The seed's "Twilio → your support tool": an SMS comes in, the handler answers it with TwiML.
+    const sms = createReceiver({
+      provider: twilio({ authToken: options.twilioAuthToken }),
+      logger: options.logger,
+    })
+    sms.on('message.received', (event) => {
+      options.onHandled?.('twilio', event.type, event.id)
+      const ticket = `T-${String(event.payload.MessageSid).slice(-4)}`
+      return `<?xml version="1.0" encoding="UTF-8"?><Response><Message>Thanks! Ticket ${ticket} is open.</Message></Response>`
+    })
+    app.post('/webhooks/twilio', expressMiddleware(sms))
+  }
+
+  if (options.sendgridPublicKey) {
+    // SendGrid batches events: each item is deduplicated and dispatched on its own.
+    const email = createReceiver({
+      provider: sendgrid({ publicKey: options.sendgridPublicKey }),
+      logger: options.logger,
+    })
+    email.onAny((event) => {
+      options.onHandled?.('sendgrid', event.type, event.id)
+    })
+    app.post('/webhooks/sendgrid', expressMiddleware(email))
+  }
+
   app.use(express.json()) // the app's own JSON routes come after the webhook routes
   app.get('/health', (_req, res) => {
     res.json({ ok: true })

@@ -2,8 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process'
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir, userInfo } from 'node:os'
 import { join } from 'node:path'
-import { freePort } from './free-port.js'
-import { waitForPort } from './redis-server.js'
+import { freePort, waitForPort } from './free-port.js'
 
 const BIN = process.env.PG_BIN ?? newestDebianPostgresBin()
 

@@ -1,0 +1,13 @@
+// POST /webhooks/github: a Next.js App Router route handler, which gets the Web Request with its body unread.
+import { createReceiver } from 'webhook-receiver'
+import { nextRouteHandler } from 'webhook-receiver/next'
+import { github } from 'webhook-receiver/providers/github'
+
+// `next build` evaluates this module too, so the secret must be set there as well as at `next start`.
+const receiver = createReceiver({ provider: github({ secret: process.env.GITHUB_WEBHOOK_SECRET! }) })
+receiver.on('issues.opened', (event) => {
+  const { number, title } = event.payload.issue // typed from @octokit/openapi-webhooks-types
+  console.log(`handled github ${event.type} ${event.id} (#${number} ${title})`)
+})
+
+export const POST = nextRouteHandler(receiver)

@@ -1,0 +1,16 @@
+// POST /api/webhooks/github: a Next.js Pages Router API route.
+import { createReceiver } from 'webhook-receiver'
+import { nextApiHandler } from 'webhook-receiver/next'
+import { github } from 'webhook-receiver/providers/github'
+
+// `next build` evaluates this module too, so the secret must be set there as well as at `next start`.
+const receiver = createReceiver({ provider: github({ secret: process.env.GITHUB_WEBHOOK_SECRET! }) })
+receiver.on('issues.opened', (event) => {
+  const { number, title } = event.payload.issue // typed from @octokit/openapi-webhooks-types
+  console.log(`handled github ${event.type} ${event.id} (#${number} ${title})`)
+})
+
+// Required: Next would otherwise parse the body, and a signature can only be checked on the bytes as sent.
+export const config = { api: { bodyParser: false } }
+// Next takes an API route's handler from the default export only.
+export default nextApiHandler(receiver)
