@@ -1,4 +1,6 @@
-// POST /webhooks/github: a Next.js App Router route handler, which gets the Web Request with its body unread.
+// POST /webhooks/github: a Next.js App Router route handler on the edge runtime, which gets the Web Request with
+// its body unread. On the edge runtime Next resolves webhook-receiver's edge build (Web Crypto, no Node APIs). Next
+// 16 prefers the Node.js runtime (the Stripe route) and warns that `runtime = 'edge'` is deprecated; it still works.
 import { createReceiver } from 'webhook-receiver'
 import { nextRouteHandler } from 'webhook-receiver/next'
 import { github } from 'webhook-receiver/providers/github'
@@ -10,4 +12,5 @@ receiver.on('issues.opened', (event) => {
   console.log(`handled github ${event.type} ${event.id} (#${number} ${title})`)
 })
 
+export const runtime = 'edge'
 export const POST = nextRouteHandler(receiver)
