@@ -65,6 +65,14 @@ export function sendgrid(options: SendGridOptions): Provider<SendGridEventMap> {
       'sendgrid({ publicKey }): pass the Event Webhook verification key (Settings → Mail Settings → Event Webhook).',
     )
   }
+  // A PEM block ends with a newline by nature; the base64 form SendGrid shows must be pasted exactly.
+  texts.forEach((text, index) => {
+    if (!text.trimStart().startsWith('-----BEGIN') && text !== text.trim()) {
+      throw new TypeError(
+        `sendgrid({ publicKey }): key #${index + 1} has leading or trailing white space; remove it (a copy-paste artefact).`,
+      )
+    }
+  })
   const keys = texts.map((text) => readP256PublicKey(text, 'sendgrid({ publicKey })'))
   return {
     name: 'sendgrid',

@@ -26,7 +26,16 @@ const HOUR_MS = 60 * 60 * 1000
  * ```
  */
 export function shopify<TEvents extends EventMap = EventMap>(options: ShopifyOptions): Provider<TEvents> {
-  const verifier = createHmacVerifier('sha256', 'base64', secretList(options?.secret, 'shopify', 'secret'))
+  const verifier = createHmacVerifier(
+    'sha256',
+    'base64',
+    secretList(options?.secret, 'shopify', 'secret', (secret) =>
+      // Shopify signs with the app's client secret; shpat_/shpca_/shppa_ are Admin API access tokens.
+      /^shp(at|ca|pa)_/.test(secret)
+        ? "this is an Admin API access token, not the app's client secret (API secret key) that signs webhooks. Copy the client secret from the app's settings."
+        : undefined,
+    ),
+  )
   return {
     name: 'shopify',
     // Shopify waits 5 seconds for the whole response (shopify.dev, "Troubleshooting webhooks").

@@ -84,7 +84,12 @@ export function slack(options: SlackOptions): Provider<SlackEventMap> {
   const verifier = createHmacVerifier(
     'sha256',
     'hex',
-    secretList(options?.signingSecret, 'slack', 'signingSecret'),
+    secretList(options?.signingSecret, 'slack', 'signingSecret', (secret) =>
+      // Tokens (xoxb-, xoxp-, xapp-, xoxe-) authenticate calls to Slack; only the Signing Secret verifies requests.
+      /^xox[a-z]?-|^xapp-/.test(secret)
+        ? 'this is a Slack token, not the Signing Secret. Copy the Signing Secret from your app settings → Basic Information → App Credentials.'
+        : undefined,
+    ),
   )
   return {
     name: 'slack',

@@ -29,7 +29,16 @@ const DAY_MS = 24 * 60 * 60 * 1000
  * ```
  */
 export function stripe(options: StripeOptions): Provider<StripeEventMap> {
-  const verifier = createHmacVerifier('sha256', 'hex', secretList(options?.secret, 'stripe', 'secret'))
+  const verifier = createHmacVerifier(
+    'sha256',
+    'hex',
+    secretList(options?.secret, 'stripe', 'secret', (secret) =>
+      // Every Stripe endpoint secret (Dashboard and `stripe listen`) starts with whsec_; API keys start with sk_/rk_.
+      secret.startsWith('whsec_')
+        ? undefined
+        : "this is not a webhook signing secret (they start with whsec_). Copy the endpoint's Signing secret from Dashboard → Developers → Webhooks (or `stripe listen`), not an API key.",
+    ),
+  )
   return {
     name: 'stripe',
     // Stripe documents no exact timeout, only "return a 2xx quickly"; 10 s keeps well inside what it tolerates.

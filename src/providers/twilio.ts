@@ -54,7 +54,16 @@ const EMPTY_TWIML: WebhookResponse = Object.freeze({
  * ```
  */
 export function twilio(options: TwilioOptions): Provider<TwilioEventMap> {
-  const verifier = createHmacVerifier('sha1', 'base64', secretList(options?.authToken, 'twilio', 'authToken'))
+  const verifier = createHmacVerifier(
+    'sha1',
+    'base64',
+    secretList(options?.authToken, 'twilio', 'authToken', (token) =>
+      // Twilio signs with the account's Auth Token; an Account SID (AC…) or API key SID (SK…) is not a secret.
+      /^(AC|SK)[0-9a-f]{32}$/i.test(token)
+        ? 'this is an Account or API key SID, not the Auth Token. Copy the Auth Token from the Twilio Console → Account Info.'
+        : undefined,
+    ),
+  )
   const trustProxy = options?.trustProxy === true
 
   function publicUrl(request: SignedRequest): { url: string; fromRequest: boolean } {

@@ -1,0 +1,128 @@
+/**
+ * Secrets are checked when a provider is created: an unset environment variable, a copy-paste artefact or an API
+ * key pasted where the signing secret belongs fails at start-up with a message naming the option, never at the
+ * first real delivery, and never echoing the value.
+ */
+import { generateKeyPairSync } from 'node:crypto'
+import { describe, expect, it } from 'vitest'
+import { github } from '../../src/providers/github.js'
+import { gitlab } from '../../src/providers/gitlab.js'
+import { hmac } from '../../src/providers/hmac.js'
+import { sendgrid } from '../../src/providers/sendgrid.js'
+import { shopify } from '../../src/providers/shopify.js'
+import { slack } from '../../src/providers/slack.js'
+import { standardWebhooks } from '../../src/providers/standard-webhooks.js'
+import { stripe } from '../../src/providers/stripe.js'
+import { twilio } from '../../src/providers/twilio.js'
+import { generateSendGridKeyPair } from '../../src/testing/index.js'
+
+const privateKeyPem = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+  .privateKey.export({ format: 'pem', type: 'pkcs8' })
+  .toString()
+
+/** Each provider built from one credential value, and a value of the right shape for it. */
+const factories: { name: string; make: (value: unknown) => unknown; valid: string }[] = [
+  { name: 'stripe', make: (secret) => stripe({ secret: secret as string }), valid: 'whsec_abc' },
+  { name: 'github', make: (secret) => github({ secret: secret as string }), valid: 'gh secret' },
+  {
+    name: 'standardWebhooks',
+    make: (secret) => standardWebhooks({ secret: secret as string }),
+    valid: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+  },
+  { name: 'shopify', make: (secret) => shopify({ secret: secret as string }), valid: 'shpss_abc' },
+  {
+    name: 'slack',
+    make: (signingSecret) => slack({ signingSecret: signingSecret as string }),
+    valid: '8f742231b10e8888abcd99yyyzzz85a5',
+  },
+  {
+    name: 'twilio',
+    make: (authToken) => twilio({ authToken: authToken as string, url: 'https://example.com/sms' }),
+    valid: '12345678901234567890123456789012',
+  },
+  {
+    name: 'sendgrid',
+    make: (publicKey) => sendgrid({ publicKey: publicKey as string }),
+    valid: generateSendGridKeyPair().publicKey,
+  },
+  {
+    name: 'gitlab',
+    make: (secretToken) => gitlab({ secretToken: secretToken as string }),
+    valid: 'gl token',
+  },
+  {
+    name: 'hmac',
+    make: (secret) => hmac({ secret: secret as string, header: 'x-signature' }),
+    valid: 'acme secret',
+  },
+]
+
+describe.each(factories)('$name secrets at construction', ({ make, valid }) => {
+  it('accepts a well-formed secret, alone and in a rotation list', () => {
+    expect(() => make(valid)).not.toThrow()
+    expect(() => make([valid, valid])).not.toThrow()
+  })
+
+  it.each([
+    ['undefined (an unset environment variable)', undefined],
+    ['an empty string', ''],
+    ['white space only', '   '],
+    ['an empty rotation list', []],
+    ['a list holding an empty secret', ['']],
+  ])('throws a TypeError naming the option for %s', (_, value) => {
+    expect(() => make(value)).toThrow(TypeError)
+    expect(() => make(value)).toThrow(/\(\{ \w+ \}\)/)
+  })
+
+  it.each([
+    ['leading', (secret: string) => ` ${secret}`],
+    ['trailing', (secret: string) => `${secret}\n`],
+  ])('throws for a secret with %s white space, without echoing it', (_, pad) => {
+    expect(() => make(pad(valid))).toThrow(TypeError)
+    expect(() => make(pad(valid))).toThrow(
+      expect.objectContaining({ message: expect.stringContaining('white space') }),
+    )
+    expect(() => make(pad(valid))).toThrow(
+      expect.objectContaining({ message: expect.not.stringContaining(valid) }),
+    )
+  })
+})
+
+describe('credentials pasted where the signing secret belongs', () => {
+  it.each([
+    ['stripe: a secret API key', () => stripe({ secret: 'sk_live_51Habcdefghijklmnop' }), /whsec_/],
+    [
+      'stripe: a restricted key',
+      () => stripe({ secret: 'rk_test_51Habcdefghijklmnop' }),
+      /not a webhook signing secret/,
+    ],
+    ['slack: a bot token', () => slack({ signingSecret: 'xoxb-1234-5678-abcdef' }), /Slack token/],
+    ['slack: an app-level token', () => slack({ signingSecret: 'xapp-1-A111-222-abc' }), /Slack token/],
+    [
+      'twilio: the Account SID',
+      () => twilio({ authToken: 'AC0123456789abcdef0123456789abcdef', url: 'https://example.com/sms' }),
+      /Account or API key SID/,
+    ],
+    [
+      'shopify: an Admin API access token',
+      () => shopify({ secret: 'shpat_0123456789abcdef' }),
+      /access token/,
+    ],
+    [
+      'standardWebhooks: a public key where the secret belongs',
+      () => standardWebhooks({ secret: 'whpk_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' }),
+      /whsec_/,
+    ],
+    ['sendgrid: a private key', () => sendgrid({ publicKey: privateKeyPem }), /public key/],
+  ])('refuses %s with a TypeError that says what to paste instead', (_, make, message) => {
+    expect(make).toThrow(TypeError)
+    expect(make).toThrow(message)
+  })
+
+  it('never puts the pasted value in the message', () => {
+    const key = 'sk_live_51Hsupersecretvalue'
+    expect(() => stripe({ secret: key })).toThrow(
+      expect.objectContaining({ message: expect.not.stringContaining(key) }),
+    )
+  })
+})
