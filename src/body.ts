@@ -48,13 +48,48 @@ export function parseJsonBody(bytes: Uint8Array): unknown {
  */
 export function parseJsonText(text: string): unknown {
   try {
-    // The reviver costs a lot, so it only runs for the rare body that names a prototype key at all.
-    return text.includes('"__proto__"') || text.includes('"constructor"')
-      ? JSON.parse(text, withoutPrototypeKeys)
-      : JSON.parse(text)
+    // The reviver costs a lot, so it only runs for the rare body that could name a prototype key at all.
+    return mayNamePrototypeKey(text) ? JSON.parse(text, withoutPrototypeKeys) : JSON.parse(text)
   } catch (error) {
     throw new BodyMalformedError('JSON', { cause: error })
   }
+}
+
+/**
+ * True when JSON text could hold a `__proto__` or `constructor` key: written plainly, or with one of its letters
+ * escaped (`"\u005f_proto__"`). Every letter of both names lies in U+005F–U+0075, whose escapes start `\u005`,
+ * `\u006` or `\u007`; escapes of other characters (accents, emoji) never do, so they keep the fast path.
+ */
+function mayNamePrototypeKey(text: string): boolean {
+  return (
+    text.includes('__proto__') ||
+    text.includes('constructor') ||
+    text.includes('\\u005') ||
+    text.includes('\\u006') ||
+    text.includes('\\u007')
+  )
+}
+
+/** A form's fields: one value as a string, a repeated field as an array of its values. */
+export type FormFields = Record<string, string | string[]>
+
+/**
+ * The fields of a verified form body (Slack slash commands, Twilio webhooks), without a `__proto__` field, so a
+ * handler that merges the payload into another object cannot have its prototypes polluted.
+ *
+ * @example
+ * ```ts
+ * formFields(new URLSearchParams('From=%2B1555&Body=hi')) // { From: '+1555', Body: 'hi' }
+ * ```
+ */
+export function formFields(form: URLSearchParams): FormFields {
+  const fields: FormFields = {}
+  for (const name of new Set(form.keys())) {
+    if (name === '__proto__') continue
+    const values = form.getAll(name)
+    fields[name] = values.length === 1 ? (values[0] as string) : values
+  }
+  return fields
 }
 
 /**

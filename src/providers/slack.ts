@@ -1,5 +1,5 @@
 import type { SlackEvent } from '@slack/types'
-import { bytesToText, isJsonObject, parseJsonBody, parseJsonText } from '../body.js'
+import { bytesToText, formFields, isJsonObject, parseJsonBody, parseJsonText } from '../body.js'
 import { createHmacVerifier } from '../crypto/hmac-verifier.js'
 import {
   BodyMalformedError,
@@ -172,5 +172,5 @@ function parseForm(text: string): SlackParsed {
   }
   const command = form.get('command')
   if (command === null) throw new BodyMalformedError('a Slack slash command or interactivity form')
-  return { id: form.get('trigger_id') || undefined, type: command, payload: Object.fromEntries(form) }
+  return { id: form.get('trigger_id') || undefined, type: command, payload: formFields(form) }
 }

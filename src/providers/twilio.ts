@@ -1,5 +1,5 @@
 import { chain, hexEncode, sha256, timingSafeEqual, utf8Encode, type CryptoResult } from '#crypto'
-import { bytesToText, isJsonObject, parseJsonBody } from '../body.js'
+import { bytesToText, formFields, isJsonObject, parseJsonBody } from '../body.js'
 import { anyOf } from '../crypto/any-of.js'
 import { createHmacVerifier } from '../crypto/hmac-verifier.js'
 import { SignatureInvalidError, SignatureMissingError } from '../errors.js'
@@ -178,18 +178,10 @@ function parseBody(contentType: string | undefined, body: Uint8Array): Omit<Pars
       payload,
     }
   }
-  const payload = formToParams(new URLSearchParams(bytesToText(body)))
+  const payload: TwilioParams = formFields(new URLSearchParams(bytesToText(body)))
   return { type: kindOf(payload), payload }
 }
 
-function formToParams(form: URLSearchParams): TwilioParams {
-  const params: TwilioParams = {}
-  for (const name of new Set(form.keys())) {
-    const values = form.getAll(name)
-    params[name] = values.length === 1 ? (values[0] as string) : values
-  }
-  return params
-}
 
 /** JSON bodies are signed through the URL: its `bodySHA256` must be the hex SHA-256 of the body. */
 function bodyHashMatches(url: string, body: Uint8Array): boolean | CryptoResult<boolean> {
