@@ -83,6 +83,12 @@ const withHeader = (delivery: Delivery, name: string, value: string): Delivery =
   headers: { ...delivery.headers, [name]: value },
 })
 
+/** `retime` for a timestamp sent in a header of its own. */
+const inHeader =
+  (name: string) =>
+  (delivery: Delivery, timestamp: number): Delivery =>
+    withHeader(delivery, name, String(timestamp))
+
 // ---- Credentials ---------------------------------------------------------------------------------------------------
 
 /** Printable ASCII without leading or trailing white space: what every HMAC secret and token accepts. */
@@ -90,11 +96,15 @@ const printableSecret = fc.stringMatching(/^[!-~]([ -~]{0,62}[!-~])?$/)
 const whsecSecret = fc
   .uint8Array({ minLength: 1, maxLength: 64 })
   .map((bytes) => `whsec_${Buffer.from(bytes).toString('base64')}`)
-const plainSecrets = (prefix: string): [string, string, string] => [
-  `${prefix}-old-secret-0001`,
-  `${prefix}-new-secret-0002`,
-  `${prefix}-stranger-0003`,
-]
+/** A shared-secret row's credentials: three named after the row for the table, any printable one for the round trip. */
+const sharedSecrets = (prefix: string) => ({
+  secrets: [`${prefix}-old-secret-0001`, `${prefix}-new-secret-0002`, `${prefix}-stranger-0003`] as [
+    string,
+    string,
+    string,
+  ],
+  secretArbitrary: printableSecret,
+})
 
 /** Key pairs made once: the receiver is given the public key, the signer looks the private key up by it. */
 const privateKeys = new Map<string, KeyObject | string>()
@@ -108,7 +118,11 @@ function keyPairs(generate: () => { publicKey: string; privateKey: KeyObject | s
 const privateKeyOf = (publicKey: string) => privateKeys.get(publicKey)!
 const sendgridKeys = keyPairs(generateSendGridKeyPair)
 const ed25519Keys = keyPairs(generateStandardWebhooksKeyPair)
-const firstThree = (keys: string[]) => keys.slice(0, 3) as [string, string, string]
+/** A key-pair row's credentials: three of its public keys for the table, any of them for the round trip. */
+const publicKeys = (keys: string[]) => ({
+  secrets: keys.slice(0, 3) as [string, string, string],
+  secretArbitrary: fc.constantFrom(...keys),
+})
 
 // ---- Senders without a signer in webhook-receiver/testing -----------------------------------------------------------
 
@@ -163,12 +177,61 @@ function twilioSignedContent(body: Buffer): string {
 const TWILIO_JSON_URL = 'https://example.com/hooks/twilio'
 
 // ---- The table -----------------------------------------------------------------------------------------------------
+// A variant (another content type or signature scheme) spreads its base row and states what differs.
+
+const githubJson: ProviderCase = {
+  name: 'GitHub (JSON)',
+  ...sharedSecrets('github'),
+  provider: (secret) => github({ secret }),
+  sign: (secret, { id, data = DATA }) => ({
+    url: '/webhooks/github',
+    ...signGitHub({ event: 'push', payload: { ref: 'refs/heads/main', data }, secret, deliveryId: id }),
+  }),
+  signatureHeader: 'x-hub-signature-256',
+  hexSignature: true,
+  malformed: ['sha1=0123', 'sha256=', 'sha256=zz', `sha1=${'a'.repeat(40)}`, 'a'.repeat(64)],
+  signedHeaders: [],
+}
+
+const standardWebhooksV1: ProviderCase = {
+  name: 'Standard Webhooks v1 (HMAC)',
+  secrets: ['whsec_YWFhYWFhYWE=', 'whsec_YmJiYmJiYmI=', 'whsec_Y2NjY2NjY2M='],
+  secretArbitrary: whsecSecret,
+  provider: (secret) => standardWebhooks({ secret }),
+  sign: (secret, { timestamp, id, data = DATA }) => ({
+    url: '/webhooks/svix',
+    ...signStandardWebhooks({ payload: { type: 'user.created', data }, secret, timestamp, id }),
+  }),
+  signatureHeader: 'webhook-signature',
+  signatureSeparator: ' ',
+  malformed: ['v1,@@@@', 'v1', 'v1,', 'garbage', `v2,${Buffer.alloc(32).toString('base64')}`],
+  signedHeaders: ['webhook-id', 'webhook-timestamp'],
+  retime: inHeader('webhook-timestamp'),
+}
+
+const slackEvents: ProviderCase = {
+  name: 'Slack Events API (JSON)',
+  ...sharedSecrets('slack'),
+  provider: (signingSecret) => slack({ signingSecret }),
+  sign: (signingSecret, { timestamp, id, data = DATA }) => ({
+    url: '/slack/events',
+    ...signSlack({
+      payload: { type: 'event_callback', event_id: id, event: { type: 'app_mention', data } },
+      signingSecret,
+      timestamp,
+    }),
+  }),
+  signatureHeader: 'x-slack-signature',
+  hexSignature: true,
+  malformed: ['abc', 'v0=zz', `v1=${'a'.repeat(64)}`, 'v0='],
+  signedHeaders: ['x-slack-request-timestamp'],
+  retime: inHeader('x-slack-request-timestamp'),
+}
 
 export const providerCases: ProviderCase[] = [
   {
     name: 'Stripe',
-    secrets: ['whsec_old_0001', 'whsec_new_0002', 'whsec_stranger_0003'],
-    secretArbitrary: printableSecret,
+    ...sharedSecrets('whsec_stripe'),
     provider: (secret) => stripe({ secret }),
     sign: (secret, { timestamp, id, data = DATA }) => ({
       url: '/webhooks/stripe',
@@ -190,53 +253,22 @@ export const providerCases: ProviderCase[] = [
         delivery.headers['stripe-signature']!.replace(/^t=\d+/, `t=${timestamp}`),
       ),
   },
+  githubJson,
   {
-    name: 'GitHub (JSON)',
-    secrets: plainSecrets('github'),
-    secretArbitrary: printableSecret,
-    provider: (secret) => github({ secret }),
-    sign: (secret, { id, data = DATA }) => ({
-      url: '/webhooks/github',
-      ...signGitHub({ event: 'push', payload: { ref: 'refs/heads/main', data }, secret, deliveryId: id }),
-    }),
-    signatureHeader: 'x-hub-signature-256',
-    hexSignature: true,
-    malformed: ['sha1=0123', 'sha256=', 'sha256=zz', `sha1=${'a'.repeat(40)}`, 'a'.repeat(64)],
-    signedHeaders: [],
-  },
-  {
+    ...githubJson,
     name: 'GitHub (form, payload= field)',
-    secrets: plainSecrets('github-form'),
-    secretArbitrary: printableSecret,
-    provider: (secret) => github({ secret }),
+    ...sharedSecrets('github-form'),
     sign: (secret, { id, data = DATA }) => ({
       url: '/webhooks/github',
       ...signGitHubForm({ event: 'push', payload: { ref: 'refs/heads/main', data }, secret, deliveryId: id }),
     }),
-    signatureHeader: 'x-hub-signature-256',
-    hexSignature: true,
     malformed: ['sha1=0123', `SHA256=${'a'.repeat(64)}`],
-    signedHeaders: [],
   },
+  standardWebhooksV1,
   {
-    name: 'Standard Webhooks v1 (HMAC)',
-    secrets: ['whsec_YWFhYWFhYWE=', 'whsec_YmJiYmJiYmI=', 'whsec_Y2NjY2NjY2M='],
-    secretArbitrary: whsecSecret,
-    provider: (secret) => standardWebhooks({ secret }),
-    sign: (secret, { timestamp, id, data = DATA }) => ({
-      url: '/webhooks/svix',
-      ...signStandardWebhooks({ payload: { type: 'user.created', data }, secret, timestamp, id }),
-    }),
-    signatureHeader: 'webhook-signature',
-    signatureSeparator: ' ',
-    malformed: ['v1,@@@@', 'v1', 'v1,', 'garbage', `v2,${Buffer.alloc(32).toString('base64')}`],
-    signedHeaders: ['webhook-id', 'webhook-timestamp'],
-    retime: (delivery, timestamp) => withHeader(delivery, 'webhook-timestamp', String(timestamp)),
-  },
-  {
+    ...standardWebhooksV1,
     name: 'Standard Webhooks v1a (Ed25519)',
-    secrets: firstThree(ed25519Keys),
-    secretArbitrary: fc.constantFrom(...ed25519Keys),
+    ...publicKeys(ed25519Keys),
     provider: (publicKey) => standardWebhooks({ publicKey }),
     sign: (publicKey, { timestamp, id, data = DATA }) => ({
       url: '/webhooks/svix',
@@ -247,16 +279,11 @@ export const providerCases: ProviderCase[] = [
         id,
       }),
     }),
-    signatureHeader: 'webhook-signature',
-    signatureSeparator: ' ',
     malformed: ['garbage', 'v1a,@@not base64@@', 'v1a', 'v1a,', `v1a,${Buffer.alloc(63).toString('base64')}`],
-    signedHeaders: ['webhook-id', 'webhook-timestamp'],
-    retime: (delivery, timestamp) => withHeader(delivery, 'webhook-timestamp', String(timestamp)),
   },
   {
     name: 'Shopify',
-    secrets: plainSecrets('shopify'),
-    secretArbitrary: printableSecret,
+    ...sharedSecrets('shopify'),
     provider: (secret) => shopify({ secret }),
     sign: (secret, { timestamp, id, data = DATA }) => ({
       url: '/webhooks/shopify',
@@ -266,30 +293,11 @@ export const providerCases: ProviderCase[] = [
     malformed: ['%%%', 'not base64!!', 'abc', createHmac('sha256', 'x').update('y').digest('hex')],
     signedHeaders: [],
   },
+  slackEvents,
   {
-    name: 'Slack Events API (JSON)',
-    secrets: plainSecrets('slack'),
-    secretArbitrary: printableSecret,
-    provider: (signingSecret) => slack({ signingSecret }),
-    sign: (signingSecret, { timestamp, id, data = DATA }) => ({
-      url: '/slack/events',
-      ...signSlack({
-        payload: { type: 'event_callback', event_id: id, event: { type: 'app_mention', data } },
-        signingSecret,
-        timestamp,
-      }),
-    }),
-    signatureHeader: 'x-slack-signature',
-    hexSignature: true,
-    malformed: ['abc', 'v0=zz', `v1=${'a'.repeat(64)}`, 'v0='],
-    signedHeaders: ['x-slack-request-timestamp'],
-    retime: (delivery, timestamp) => withHeader(delivery, 'x-slack-request-timestamp', String(timestamp)),
-  },
-  {
+    ...slackEvents,
     name: 'Slack slash command (form)',
-    secrets: plainSecrets('slack-form'),
-    secretArbitrary: printableSecret,
-    provider: (signingSecret) => slack({ signingSecret }),
+    ...sharedSecrets('slack-form'),
     sign: (signingSecret, { timestamp, id, data = DATA }) => ({
       url: '/slack/commands',
       ...signSlack({
@@ -306,17 +314,12 @@ export const providerCases: ProviderCase[] = [
         timestamp,
       }),
     }),
-    signatureHeader: 'x-slack-signature',
-    hexSignature: true,
     malformed: ['v0=zz', `V0=${'a'.repeat(64)}`],
-    signedHeaders: ['x-slack-request-timestamp'],
-    retime: (delivery, timestamp) => withHeader(delivery, 'x-slack-request-timestamp', String(timestamp)),
   },
   {
     // No url option: the URL is rebuilt from the request (Host + path), so the Host and the path are signed too.
     name: 'Twilio (form, URL from the Host)',
-    secrets: plainSecrets('twilio'),
-    secretArbitrary: printableSecret,
+    ...sharedSecrets('twilio'),
     provider: (authToken) => twilio({ authToken }),
     sign: (authToken, { id, data = DATA }) => {
       const { url: _, ...delivery } = signTwilio({
@@ -347,8 +350,7 @@ export const providerCases: ProviderCase[] = [
   {
     // JSON bodies are signed through the URL: its bodySHA256 query parameter is the body's SHA-256.
     name: 'Twilio (JSON, bodySHA256)',
-    secrets: plainSecrets('twilio-json'),
-    secretArbitrary: printableSecret,
+    ...sharedSecrets('twilio-json'),
     provider: (authToken) => twilio({ authToken, url: TWILIO_JSON_URL }),
     sign: (authToken, { id, data = DATA }) => {
       const { url, ...delivery } = signTwilio({
@@ -379,8 +381,7 @@ export const providerCases: ProviderCase[] = [
   },
   {
     name: 'SendGrid',
-    secrets: firstThree(sendgridKeys),
-    secretArbitrary: fc.constantFrom(...sendgridKeys),
+    ...publicKeys(sendgridKeys),
     provider: (publicKey) => sendgrid({ publicKey }),
     sign: (publicKey, { timestamp, id, data = DATA }) => ({
       url: '/webhooks/sendgrid',
@@ -393,13 +394,11 @@ export const providerCases: ProviderCase[] = [
     signatureHeader: 'x-twilio-email-event-webhook-signature',
     malformed: ['MEUC', 'not base64!!', 'AAAA', Buffer.from('not a DER signature').toString('base64')],
     signedHeaders: ['x-twilio-email-event-webhook-timestamp'],
-    retime: (delivery, timestamp) =>
-      withHeader(delivery, 'x-twilio-email-event-webhook-timestamp', String(timestamp)),
+    retime: inHeader('x-twilio-email-event-webhook-timestamp'),
   },
   {
     name: 'GitLab',
-    secrets: plainSecrets('gitlab'),
-    secretArbitrary: printableSecret,
+    ...sharedSecrets('gitlab'),
     provider: (secretToken) => gitlab({ secretToken }),
     sign: (secretToken, { id, data = DATA }) => ({
       url: '/webhooks/gitlab',
@@ -417,8 +416,7 @@ export const providerCases: ProviderCase[] = [
   },
   {
     name: 'hmac() Paddle-style (ts=…;h1=…)',
-    secrets: plainSecrets('paddle'),
-    secretArbitrary: printableSecret,
+    ...sharedSecrets('paddle'),
     provider: paddle,
     sign: (secret, { timestamp, id, data = DATA }) => {
       const body = JSON.stringify({ event_id: id, event_type: 'transaction.completed', data })
@@ -452,8 +450,7 @@ export const providerCases: ProviderCase[] = [
   },
   {
     name: 'hmac() with a timestamp header',
-    secrets: plainSecrets('acme'),
-    secretArbitrary: printableSecret,
+    ...sharedSecrets('acme'),
     provider: (secret) =>
       hmac({
         name: 'acme',
@@ -490,7 +487,7 @@ export const providerCases: ProviderCase[] = [
       `SHA256=${'a'.repeat(64)}`,
     ],
     signedHeaders: ['x-timestamp'],
-    retime: (delivery, timestamp) => withHeader(delivery, 'x-timestamp', String(timestamp)),
+    retime: inHeader('x-timestamp'),
   },
 ]
 
