@@ -1,6 +1,6 @@
 /**
- * Stripe, GitHub and Standard Webhooks against their official SDKs and published vectors, and the byte-flip
- * property: one byte changed anywhere in a signed part is refused and runs no handler.
+ * Stripe, GitHub and Standard Webhooks against their official SDKs and published vectors. The refusals (every
+ * changed byte of a signed part, wrong secrets, tolerance) are the case table's: test/providers/tampering.test.ts.
  */
 import { verify as octokitVerify, sign as octokitSign } from '@octokit/webhooks-methods'
 import { Webhook } from 'standardwebhooks'
@@ -64,20 +64,6 @@ describe('Stripe', () => {
     expect((await post(fresh.headers, fresh.body)).status).toBe(200)
     expect(runs).toHaveLength(2)
   })
-
-  it('refuses one byte changed anywhere in the body, the signature or the timestamp', async () => {
-    const { post, runs } = counted(stripe({ secret }))
-    const delivery = signStripe({ payload: body, secret, timestamp: NOW })
-    const header = delivery.headers['stripe-signature']!
-    for (const mutated of flips(Buffer.from(body))) {
-      expect((await post(delivery.headers, mutated)).status).toBe(401)
-    }
-    for (const index of positionsOf(header, /[0-9a-f]/)) {
-      const status = (await post({ 'stripe-signature': flipChar(header, index) }, body)).status
-      expect(status).toBe(401)
-    }
-    expect(runs).toHaveLength(0)
-  })
 })
 
 describe('GitHub', () => {
@@ -121,21 +107,6 @@ describe('GitHub', () => {
     expect(await octokitVerify('gh secret', delivery.body, delivery.headers['x-hub-signature-256']!)).toBe(
       true,
     )
-  })
-
-  it('refuses one byte changed anywhere in the body or the signature', async () => {
-    const { post, runs } = counted(github({ secret: 'gh secret' }))
-    const delivery = signGitHub({ event: 'push', payload: { ref: 'main' }, secret: 'gh secret' })
-    for (const mutated of flips(Buffer.from(delivery.body)))
-      expect((await post(delivery.headers, mutated)).status).toBe(401)
-    const header = delivery.headers['x-hub-signature-256']!
-    for (const index of positionsOf(header, /[0-9a-f]/).filter((i) => i >= 7)) {
-      expect(
-        (await post({ ...delivery.headers, 'x-hub-signature-256': flipChar(header, index) }, delivery.body))
-          .status,
-      ).toBe(401)
-    }
-    expect(runs).toHaveLength(0)
   })
 })
 
@@ -189,49 +160,4 @@ describe('Standard Webhooks', () => {
       data: { id: 'u1' },
     })
   })
-
-  it('refuses one byte changed anywhere in the body, the signature, the timestamp or the id', async () => {
-    const { post, runs } = counted(standardWebhooks({ secret: vector.secret }), vector.timestamp)
-    for (const mutated of flips(Buffer.from(vector.body)))
-      expect((await post(headers, mutated)).status).toBe(401)
-    for (const name of ['webhook-id', 'webhook-timestamp', 'webhook-signature'] as const) {
-      const value = headers[name]
-      const start = name === 'webhook-signature' ? 3 : 0
-      for (let index = start; index < value.length; index++) {
-        const response = await post({ ...headers, [name]: flipChar(value, index) }, vector.body)
-        expect(response.status, `${name} byte ${index}`).toBe(401)
-      }
-    }
-    expect(runs).toHaveLength(0)
-  })
 })
-
-/** Every single-byte change of `bytes`: each position XOR-ed with 0x01. */
-function* flips(bytes: Buffer): Generator<Buffer> {
-  for (let index = 0; index < bytes.length; index++) {
-    const copy = Buffer.from(bytes)
-    copy[index] = (copy[index] as number) ^ 0x01
-    yield copy
-  }
-}
-
-/** One character replaced by another of the same class (digit, letter, symbol), so only the value changes. */
-function flipChar(text: string, index: number): string {
-  const char = text[index] as string
-  const replacement = /[0-9]/.test(char)
-    ? String((Number(char) + 1) % 10)
-    : /[a-z]/i.test(char)
-      ? char === 'a'
-        ? 'b'
-        : 'a'
-      : char === '+'
-        ? '/'
-        : '+'
-  return text.slice(0, index) + replacement + text.slice(index + 1)
-}
-
-function positionsOf(text: string, pattern: RegExp): number[] {
-  return [...text].flatMap((char, index) =>
-    pattern.test(char) && text.indexOf('v1=') < index ? [index] : [],
-  )
-}

@@ -9,6 +9,7 @@ import { createReceiver, type WebhookEvent } from '../../src/index.js'
 import { github } from '../../src/providers/github.js'
 import { signGitHub } from '../../src/testing/index.js'
 import { silentLogger } from '../support/helpers.js'
+import { signGitHubForm } from '../support/provider-cases.js'
 
 const SECRET = 'github test secret'
 const opened = { action: 'opened', issue: { number: 7, title: 'Zoë can’t log in' } }
@@ -71,18 +72,13 @@ describe('github event names', () => {
 describe('github form content type', () => {
   /** What GitHub sends when the webhook's content type is application/x-www-form-urlencoded. */
   function formDelivery(payload: unknown, secret = SECRET) {
-    const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString()
-    return {
-      method: 'POST',
-      url: '/hook',
-      headers: {
-        'content-type': 'application/x-www-form-urlencoded',
-        'x-github-event': 'issues',
-        'x-github-delivery': '72d3162e-cc78-11e3-81ab-4c9367dc0958',
-        'x-hub-signature-256': `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`,
-      },
-      body,
-    }
+    const delivery = signGitHubForm({
+      event: 'issues',
+      payload,
+      secret,
+      deliveryId: '72d3162e-cc78-11e3-81ab-4c9367dc0958',
+    })
+    return { ...delivery, url: '/hook' }
   }
 
   it('verifies the form body as sent and parses the JSON in its payload field', async () => {
@@ -93,13 +89,6 @@ describe('github form content type', () => {
     })
     expect((await receiver.handle(formDelivery(opened))).status).toBe(200)
     expect(payloads).toEqual([opened])
-  })
-
-  it('refuses a form body signed with another secret with 401', async () => {
-    const { receiver } = setup()
-    const response = await receiver.handle(formDelivery(opened, 'another secret'))
-    expect(response.status).toBe(401)
-    expect(JSON.parse(response.body).code).toBe('signature_invalid')
   })
 
   it('answers 400 body_malformed for an authentic form body without a payload field', async () => {

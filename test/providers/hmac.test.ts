@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest'
 import { createReceiver, type Provider, type WebhookEvent, type WebhookResponse } from '../../src/index.js'
 import { hmac } from '../../src/providers/hmac.js'
 import { silentLogger } from '../support/helpers.js'
+import { paddle as paddleProvider, paddleSignature } from '../support/provider-cases.js'
 
 const NOW = 1_700_000_000
 
@@ -25,26 +26,11 @@ const problem = (response: WebhookResponse) => JSON.parse(response.body) as { co
 
 // ---- Worked example 1: Paddle Billing ----------------------------------------------------------------------------
 // Paddle signs `<ts>:<raw body>` with HMAC-SHA256 (hex) and sends `Paddle-Signature: ts=<ts>;h1=<hex>`
-// (developer.paddle.com, "Verify webhook signatures"). The options are the README's.
+// (developer.paddle.com, "Verify webhook signatures"). The options are the README's, kept with the case table's
+// Paddle-style row in test/support/provider-cases.ts.
 
 const PADDLE_SECRET = 'pdl_ntfset_01example_secret'
-const field = (header: string, name: string) =>
-  header
-    .split(';')
-    .filter((part) => part.startsWith(`${name}=`))
-    .map((part) => part.slice(name.length + 1))
-
-const paddle = (secret: string | string[] = PADDLE_SECRET) =>
-  hmac({
-    name: 'paddle',
-    secret,
-    header: 'paddle-signature',
-    signaturesFrom: (value) => field(value, 'h1'),
-    timestampFrom: (headers) => field(headers['paddle-signature'] ?? '', 'ts')[0],
-    signedPayload: ({ timestamp, body }) => [`${timestamp}:`, body],
-    idFrom: (payload) => (payload as { event_id: string }).event_id,
-    typeFrom: (payload) => (payload as { event_type: string }).event_type,
-  })
+const paddle = (secret: string | string[] = PADDLE_SECRET) => paddleProvider(secret)
 
 const paddleBody = JSON.stringify({
   event_id: 'evt_01h8bzakzx3hm2fmen703n5q45',
@@ -54,8 +40,7 @@ const paddleBody = JSON.stringify({
 })
 
 function signPaddle(body: string, ts: number, secret = PADDLE_SECRET) {
-  const h1 = createHmac('sha256', secret).update(`${ts}:${body}`).digest('hex')
-  return { 'content-type': 'application/json', 'paddle-signature': `ts=${ts};h1=${h1}` }
+  return { 'content-type': 'application/json', 'paddle-signature': paddleSignature(secret, ts, body) }
 }
 
 describe('hmac(): Paddle Billing worked example', () => {

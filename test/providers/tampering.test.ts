@@ -1,313 +1,57 @@
 /**
- * One table, every provider of this suite: each changed signed byte (body, signature, signed timestamp, other
- * signed parts), a wrong secret, a missing or malformed signature header and a timestamp outside the tolerance is
- * refused with the documented status and code (README, "What the sender is told"), and no handler runs. Secret
- * rotation (a list; the old and the new both pass) works for each.
+ * One table, every provider and variant (test/support/provider-cases.ts): each changed signed byte (body,
+ * signature header, signed timestamp, signed id, other signed parts), a wrong secret, a missing or malformed
+ * signature header and a timestamp outside the tolerance is refused with the documented status and code (README,
+ * "What the sender is told"), and no handler runs. Secret rotation (a list; the old and the new both pass) works for
+ * each.
  */
-import { createHmac, type KeyObject } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import {
-  createReceiver,
-  isWebhookError,
-  WebhookError,
-  type Provider,
-  type WebhookResponse,
-} from '../../src/index.js'
-import { gitlab } from '../../src/providers/gitlab.js'
-import { hmac } from '../../src/providers/hmac.js'
-import { sendgrid } from '../../src/providers/sendgrid.js'
-import { shopify } from '../../src/providers/shopify.js'
-import { slack } from '../../src/providers/slack.js'
-import { standardWebhooks } from '../../src/providers/standard-webhooks.js'
-import { twilio } from '../../src/providers/twilio.js'
-import {
-  generateSendGridKeyPair,
-  generateStandardWebhooksKeyPair,
-  signGitLab,
-  signSendGrid,
-  signShopify,
-  signSlack,
-  signStandardWebhooks,
-  signTwilio,
-} from '../../src/testing/index.js'
+import { createReceiver, isWebhookError, WebhookError, type WebhookResponse } from '../../src/index.js'
 import { silentLogger } from '../support/helpers.js'
-
-const NOW = 1_700_000_000
-
-interface Delivery {
-  url: string
-  headers: Record<string, string>
-  body: string
-}
-
-/** How one provider is set up, signs, and where its signed parts live. */
-interface Case<C> {
-  name: string
-  /** Three credentials: the old and the new (rotation), and a stranger's. */
-  credentials: () => [C, C, C]
-  provider: (credentials: C[]) => Provider<any, any>
-  /** A fresh delivery (a new event id each call) signed with `credential` at `timestamp`. */
-  sign: (credential: C, timestamp: number) => Delivery
-  signatureHeader: string
-  /** Characters before this index are a fixed prefix (`v0=`, `sha256=`), not signature material. */
-  signatureStart?: (value: string) => number
-  /** False for GitLab, which sends a token and signs no content. */
-  signsBody: boolean
-  /** Rewrites the signed timestamp without re-signing; absent when the provider signs none. */
-  retime?: (delivery: Delivery, timestamp: number) => Delivery
-  /** Signature header values that cannot be read as a signature. */
-  malformed: string[]
-  /** Other signed parts, changed after signing. */
-  otherTampers?: { what: string; apply: (delivery: Delivery) => Delivery }[]
-}
-
-let sequence = 0
-const next = () => `${++sequence}`
+import { bytesOf, isHexCaseSwap, signsAlike, withByte, type Posted } from '../support/hostile.js'
+import { NOW, providerCases, type Delivery } from '../support/provider-cases.js'
 
 const withHeader = (delivery: Delivery, name: string, value: string): Delivery => ({
   ...delivery,
   headers: { ...delivery.headers, [name]: value },
 })
 
-const hexAlphabet = '0123456789abcdef'
-const base64Alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'
+const BASE64_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'
 
-/** Another character of the same alphabet, so the value keeps the signature's shape. */
-function otherChar(char: string): string {
-  for (const alphabet of [hexAlphabet, base64Alphabet]) {
+/** The positions of digest characters: runs of 20 or more hex or base64 characters (not a timestamp, not an id). */
+function digestPositions(text: string): Set<number> {
+  const positions = new Set<number>()
+  for (const run of text.matchAll(/[A-Za-z0-9+/=]{20,}/g))
+    for (let index = run.index; index < run.index + run[0].length; index++) positions.add(index)
+  return positions
+}
+
+/** Another character of the digest's alphabet, so the digest still decodes: a digit, a hex letter, or base64. */
+function nextInAlphabet(byte: number): number {
+  const char = String.fromCharCode(byte)
+  for (const alphabet of ['0123456789', 'abcdef', BASE64_ALPHABET]) {
     const at = alphabet.indexOf(char)
-    if (at >= 0) return alphabet[(at + 1) % alphabet.length] as string
+    if (at >= 0) return alphabet.charCodeAt((at + 1) % alphabet.length)
   }
-  return String.fromCharCode(char.charCodeAt(0) ^ 1)
+  return byte ^ 0x01
 }
 
-const shopifyCase: Case<string> = {
-  name: 'Shopify',
-  credentials: () => ['shopify-old-secret', 'shopify-new-secret', 'shopify-stranger'],
-  provider: (secrets) => shopify({ secret: secrets }),
-  sign: (secret, timestamp) => ({
-    url: '/webhooks/shopify',
-    ...signShopify({
-      topic: 'orders/create',
-      payload: { id: 1, note: 'é ✓' },
-      secret,
-      timestamp,
-      eventId: next(),
-    }),
-  }),
-  signatureHeader: 'x-shopify-hmac-sha256',
-  signsBody: true,
-  malformed: ['not base64!!', 'abc', createHmac('sha256', 'x').update('y').digest('hex')],
+/** What a signed header holds, for test names. */
+function describeHeader(name: string): string {
+  if (name.endsWith('timestamp')) return `the signed timestamp (${name})`
+  if (name.endsWith('id')) return `the signed id (${name})`
+  return `the signed ${name} header`
 }
 
-const slackCase: Case<string> = {
-  name: 'Slack',
-  credentials: () => ['slack-old-secret', 'slack-new-secret', 'slack-stranger'],
-  provider: (secrets) => slack({ signingSecret: secrets }),
-  sign: (signingSecret, timestamp) => ({
-    url: '/slack/events',
-    ...signSlack({
-      signingSecret,
-      timestamp,
-      payload: {
-        type: 'event_callback',
-        event_id: `Ev${next()}`,
-        event: { type: 'app_mention', text: 'hi' },
-      },
-    }),
-  }),
-  signatureHeader: 'x-slack-signature',
-  signatureStart: () => 'v0='.length,
-  signsBody: true,
-  retime: (delivery, timestamp) => withHeader(delivery, 'x-slack-request-timestamp', String(timestamp)),
-  malformed: ['abc', 'v0=zz', `v1=${'a'.repeat(64)}`, 'v0='],
-}
+describe.each(providerCases)('$name', (c) => {
+  const [oldSecret, newSecret, stranger] = c.secrets
+  let sequence = 0
+  /** A fresh delivery (a new event id each call). */
+  const sign = (secret = oldSecret, timestamp = NOW) => c.sign(secret, { timestamp, id: `evt_${++sequence}` })
 
-// The URL is rebuilt from the request (Host + path), so the path and Host are signed parts too.
-const twilioCase: Case<string> = {
-  name: 'Twilio',
-  credentials: () => ['twilio-old-token', 'twilio-new-token', 'twilio-stranger'],
-  provider: (tokens) => twilio({ authToken: tokens }),
-  sign: (authToken) => {
-    const { url: _, ...delivery } = signTwilio({
-      url: 'http://example.com/sms',
-      authToken,
-      params: {
-        MessageSid: `SM${next()}`,
-        From: '+15551234567',
-        To: '+15557654321',
-        Body: 'Hi & bye = 100%',
-      },
-    })
-    return { url: '/sms', ...delivery, headers: { ...delivery.headers, host: 'example.com' } }
-  },
-  signatureHeader: 'x-twilio-signature',
-  signsBody: true,
-  malformed: ['not base64!!', 'abc', createHmac('sha1', 'x').update('y').digest('hex')],
-  otherTampers: [
-    { what: 'the path of the URL', apply: (delivery) => ({ ...delivery, url: '/smt' }) },
-    { what: 'the Host of the URL', apply: (delivery) => withHeader(delivery, 'host', 'example.org') },
-    { what: 'a query parameter added to the URL', apply: (delivery) => ({ ...delivery, url: '/sms?x=1' }) },
-    {
-      what: 'a form parameter added',
-      apply: (delivery) => ({ ...delivery, body: `${delivery.body}&Extra=1` }),
-    },
-    {
-      what: 'a form parameter removed',
-      apply: (delivery) => ({ ...delivery, body: delivery.body.replace(/&?To=[^&]*/, '') }),
-    },
-  ],
-}
-
-const sendgridCase: Case<{ publicKey: string; privateKey: KeyObject }> = {
-  name: 'SendGrid',
-  credentials: () => [generateSendGridKeyPair(), generateSendGridKeyPair(), generateSendGridKeyPair()],
-  provider: (keys) => sendgrid({ publicKey: keys.map((key) => key.publicKey) }),
-  sign: (key, timestamp) => ({
-    url: '/sendgrid',
-    ...signSendGrid({
-      privateKey: key.privateKey,
-      timestamp,
-      payload: [{ email: 'a@example.com', event: 'delivered', sg_event_id: `sg${next()}`, timestamp }],
-    }),
-  }),
-  signatureHeader: 'x-twilio-email-event-webhook-signature',
-  signsBody: true,
-  retime: (delivery, timestamp) =>
-    withHeader(delivery, 'x-twilio-email-event-webhook-timestamp', String(timestamp)),
-  malformed: ['not base64!!', 'AAAA', Buffer.from('not a DER signature').toString('base64')],
-}
-
-const gitlabCase: Case<string> = {
-  name: 'GitLab',
-  credentials: () => ['gitlab-old-token', 'gitlab-new-token', 'gitlab-stranger'],
-  provider: (tokens) => gitlab({ secretToken: tokens }),
-  sign: (secretToken) => ({
-    url: '/gitlab',
-    ...signGitLab({
-      secretToken,
-      event: 'Push Hook',
-      payload: { object_kind: 'push' },
-      idempotencyKey: next(),
-    }),
-  }),
-  signatureHeader: 'x-gitlab-token',
-  signsBody: false,
-  malformed: ['x'.repeat(10_000), ' gitlab-old-token', 'gitlab-old-token '],
-}
-
-const paddleField = (header: string, name: string) =>
-  header
-    .split(';')
-    .filter((part) => part.startsWith(`${name}=`))
-    .map((part) => part.slice(name.length + 1))
-
-const paddleCase: Case<string> = {
-  name: 'hmac() Paddle-style',
-  credentials: () => ['pdl-old-secret', 'pdl-new-secret', 'pdl-stranger'],
-  provider: (secrets) =>
-    hmac({
-      name: 'paddle',
-      secret: secrets,
-      header: 'paddle-signature',
-      signaturesFrom: (value) => paddleField(value, 'h1'),
-      timestampFrom: (headers) => paddleField(headers['paddle-signature'] ?? '', 'ts')[0],
-      signedPayload: ({ timestamp, body }) => [`${timestamp}:`, body],
-      idFrom: (payload) => (payload as { event_id: string }).event_id,
-      typeFrom: (payload) => (payload as { event_type: string }).event_type,
-    }),
-  sign: (secret, timestamp) => {
-    const body = JSON.stringify({ event_id: `evt_${next()}`, event_type: 'transaction.completed', data: {} })
-    const h1 = createHmac('sha256', secret).update(`${timestamp}:${body}`).digest('hex')
-    return { url: '/paddle', headers: { 'paddle-signature': `ts=${timestamp};h1=${h1}` }, body }
-  },
-  signatureHeader: 'paddle-signature',
-  signatureStart: (value) => value.indexOf('h1=') + 3,
-  signsBody: true,
-  retime: (delivery, timestamp) =>
-    withHeader(
-      delivery,
-      'paddle-signature',
-      delivery.headers['paddle-signature']!.replace(/ts=\d+/, `ts=${timestamp}`),
-    ),
-  malformed: [
-    'garbage',
-    `ts=abc;h1=${'a'.repeat(64)}`,
-    `ts=${NOW}`,
-    `h1=${'a'.repeat(64)}`,
-    `ts=${NOW};h1=zz`,
-  ],
-}
-
-const plainHmacCase: Case<string> = {
-  name: 'hmac() plain body',
-  credentials: () => ['acme-old-secret', 'acme-new-secret', 'acme-stranger'],
-  provider: (secrets) =>
-    hmac({
-      name: 'acme',
-      secret: secrets,
-      header: 'x-signature',
-      prefix: 'sha256=',
-      idFrom: 'x-delivery-id',
-    }),
-  sign: (secret) => {
-    const body = JSON.stringify({ type: 'order.paid', order: { id: 42 } })
-    const digest = createHmac('sha256', secret).update(body).digest('hex')
-    return { url: '/acme', headers: { 'x-signature': `sha256=${digest}`, 'x-delivery-id': next() }, body }
-  },
-  signatureHeader: 'x-signature',
-  signatureStart: () => 'sha256='.length,
-  signsBody: true,
-  malformed: ['garbage', 'sha256=zz', 'sha256=', `sha1=${'a'.repeat(40)}`, `SHA256=${'a'.repeat(64)}`],
-}
-
-const ed25519Case: Case<{ publicKey: string; privateKey: string }> = {
-  name: 'Standard Webhooks v1a (Ed25519)',
-  credentials: () => [
-    generateStandardWebhooksKeyPair(),
-    generateStandardWebhooksKeyPair(),
-    generateStandardWebhooksKeyPair(),
-  ],
-  provider: (keys) => standardWebhooks({ publicKey: keys.map((key) => key.publicKey) }),
-  sign: (key, timestamp) => ({
-    url: '/hook',
-    ...signStandardWebhooks({
-      privateKey: key.privateKey,
-      timestamp,
-      id: `msg_${next()}`,
-      payload: { type: 'user.created', data: { id: 'u1' } },
-    }),
-  }),
-  signatureHeader: 'webhook-signature',
-  signatureStart: () => 'v1a,'.length,
-  signsBody: true,
-  retime: (delivery, timestamp) => withHeader(delivery, 'webhook-timestamp', String(timestamp)),
-  malformed: ['garbage', 'v1a,@@not base64@@', 'v1a', 'v1a,', `v1a,${Buffer.alloc(63).toString('base64')}`],
-  otherTampers: [
-    {
-      what: 'the webhook-id',
-      apply: (delivery) => withHeader(delivery, 'webhook-id', `${delivery.headers['webhook-id']}x`),
-    },
-  ],
-}
-
-const cases: Case<any>[] = [
-  shopifyCase,
-  slackCase,
-  twilioCase,
-  sendgridCase,
-  gitlabCase,
-  paddleCase,
-  plainHmacCase,
-  ed25519Case,
-]
-
-describe.each(cases)('$name', (c: Case<unknown>) => {
-  const [oldCredential, newCredential, stranger] = c.credentials()
-
-  function setup(credentials = [oldCredential]) {
+  function setup(secrets = [oldSecret]) {
     const receiver = createReceiver({
-      provider: c.provider(credentials),
+      provider: c.provider(secrets),
       now: () => NOW * 1000,
       logger: silentLogger(),
     })
@@ -315,58 +59,111 @@ describe.each(cases)('$name', (c: Case<unknown>) => {
     receiver.onAny(() => {
       runs++
     })
-    const post = (
-      delivery: Delivery | (Omit<Delivery, 'body'> & { body: Uint8Array }),
-    ): Promise<WebhookResponse> =>
+    const post = (delivery: Posted): Promise<WebhookResponse> =>
       receiver.handle({ method: 'POST', url: delivery.url, headers: delivery.headers, body: delivery.body })
     return { receiver, post, runs: () => runs }
   }
 
-  async function expectRefused(response: Promise<WebhookResponse>, status: number, code: string) {
+  async function expectRefused(response: Promise<WebhookResponse>, status: number, code: string, what = '') {
     const answer = await response
-    expect(answer.status, answer.body).toBe(status)
+    expect(answer.status, `${what} ${answer.body}`).toBe(status)
     expect(answer.headers['content-type']).toBe('application/problem+json')
-    expect(JSON.parse(answer.body)).toMatchObject({ status, code })
+    expect(JSON.parse(answer.body), what).toMatchObject({ status, code })
+  }
+
+  /**
+   * Posts `part` of a fresh delivery with single bytes changed and expects each to be refused as
+   * `signature_invalid`: every other value (0x00–0xff) of every byte, save the characters of a long digest, which
+   * get five (the next character of their alphabet, which reaches the crypto, the other case, and three others).
+   */
+  async function expectByteChangesRefused(part: string) {
+    const { post, runs } = setup()
+    const delivery = sign()
+    const bytes = bytesOf(delivery, part)
+    const digest = digestPositions(bytes.toString('latin1'))
+    const failures: string[] = []
+    for (let index = 0; index < bytes.length; index++) {
+      const byte = bytes[index]!
+      const values = digest.has(index)
+        ? [nextInAlphabet(byte), byte ^ 0x20, byte ^ 0x01, byte ^ 0x80, (byte + 1 + 97 * index) % 256]
+        : Array.from({ length: 256 }, (_, value) => value)
+      for (const value of new Set(values)) {
+        if (value === byte || isHexCaseSwap(c, part, byte, value)) continue
+        const answer = await post(withByte(delivery, part, index, value))
+        const { code } = answer.status === 401 ? (JSON.parse(answer.body) as { code: string }) : { code: '-' }
+        if (answer.status !== 401 || code !== 'signature_invalid')
+          failures.push(`${part}[${index}] = 0x${value.toString(16)}: ${answer.status} ${code}`)
+      }
+    }
+    expect(failures).toEqual([])
+    expect(runs()).toBe(0)
   }
 
   it('accepts an untouched delivery (the baseline the refusals below are measured against)', async () => {
     const { post, runs } = setup()
-    expect((await post(c.sign(oldCredential, NOW))).status).toBe(200)
+    expect((await post(sign())).status).toBe(200)
     expect(runs()).toBe(1)
   })
 
-  if (c.signsBody) {
+  if (c.signsBody === false) {
+    it('verifies no body (GitLab signs none): a changed body byte under a valid token is 200 or 400 body_malformed, never 401', async () => {
+      const { post } = setup()
+      const delivery = sign()
+      const bytes = bytesOf(delivery, 'body')
+      for (let index = 0; index < bytes.length; index++) {
+        const response = await post(withByte(delivery, 'body', index, bytes[index]! ^ 0x01))
+        if (response.status !== 200)
+          expect(JSON.parse(response.body)).toMatchObject({ code: 'body_malformed' })
+      }
+    })
+  } else {
     it('refuses every single changed body byte with 401 signature_invalid, running no handler', async () => {
       const { post, runs } = setup()
-      const delivery = c.sign(oldCredential, NOW)
-      const bytes = Buffer.from(delivery.body)
+      const delivery = sign()
+      const bytes = bytesOf(delivery, 'body')
       for (let index = 0; index < bytes.length; index++) {
-        const mutated = Buffer.from(bytes)
-        mutated[index] = (mutated[index] as number) ^ 0x01
-        await expectRefused(post({ ...delivery, body: mutated }), 401, 'signature_invalid')
+        const changed = withByte(delivery, 'body', index, bytes[index]! ^ 0x01)
+        if (signsAlike(c, delivery, changed)) continue // Twilio: the same form fields, so the same signed content
+        await expectRefused(post(changed), 401, 'signature_invalid', `body[${index}]`)
       }
       await expectRefused(post({ ...delivery, body: `${delivery.body} ` }), 401, 'signature_invalid')
       expect(runs()).toBe(0)
     })
   }
 
-  it('refuses every single changed signature character with 401 signature_invalid, running no handler', async () => {
-    const { post, runs } = setup()
-    const delivery = c.sign(oldCredential, NOW)
-    const value = delivery.headers[c.signatureHeader] as string
-    const start = c.signatureStart?.(value) ?? 0
-    for (let index = start; index < value.length; index++) {
-      const changed = value.slice(0, index) + otherChar(value[index] as string) + value.slice(index + 1)
-      await expectRefused(post(withHeader(delivery, c.signatureHeader, changed)), 401, 'signature_invalid')
-    }
-    expect(runs()).toBe(0)
+  it(`refuses single-byte changes anywhere in the signature header (every value of each byte of its framing${c.retime && c.signedHeaders.length === 0 ? ' and signed timestamp' : ''}, five of each digest character) with 401 signature_invalid, running no handler`, async () => {
+    await expectByteChangesRefused(c.signatureHeader)
   })
+
+  if (c.hexSignature) {
+    // KNOWN BUG (reported): hex digests are decoded case-insensitively, so the upper-case spelling of a valid
+    // signature is accepted, while the senders' SDKs (stripe, @octokit/webhooks-methods, @slack/bolt) compare the
+    // text. `it.fails` until src/crypto/encoding.ts accepts only the canonical (lower-case) spelling.
+    it.fails(
+      'refuses the signature spelled in upper-case hex with 401 signature_invalid, running no handler',
+      async () => {
+        const { post, runs } = setup()
+        const delivery = sign()
+        const upper = delivery.headers[c.signatureHeader]!.replace(/[0-9a-f]{40,}/g, (hex) =>
+          hex.toUpperCase(),
+        )
+        await expectRefused(post(withHeader(delivery, c.signatureHeader, upper)), 401, 'signature_invalid')
+        expect(runs()).toBe(0)
+      },
+    )
+  }
+
+  for (const header of c.signedHeaders) {
+    it(`refuses every single-byte change of ${describeHeader(header)} with 401 signature_invalid, running no handler`, async () => {
+      await expectByteChangesRefused(header)
+    })
+  }
 
   if (c.retime !== undefined) {
     const retime = c.retime
     it('refuses a signed timestamp changed by one second with 401 signature_invalid, running no handler', async () => {
       const { post, runs } = setup()
-      const delivery = c.sign(oldCredential, NOW)
+      const delivery = sign()
       await expectRefused(post(retime(delivery, NOW + 1)), 401, 'signature_invalid')
       await expectRefused(post(retime(delivery, NOW - 1)), 401, 'signature_invalid')
       expect(runs()).toBe(0)
@@ -374,20 +171,20 @@ describe.each(cases)('$name', (c: Case<unknown>) => {
 
     it('refuses a delivery signed 301 s ago with 401 timestamp_out_of_tolerance, running no handler', async () => {
       const { post, runs } = setup()
-      await expectRefused(post(c.sign(oldCredential, NOW - 301)), 401, 'timestamp_out_of_tolerance')
+      await expectRefused(post(sign(oldSecret, NOW - 301)), 401, 'timestamp_out_of_tolerance')
       expect(runs()).toBe(0)
     })
 
     it('refuses a delivery signed 301 s ahead with 401 timestamp_out_of_tolerance, running no handler', async () => {
       const { post, runs } = setup()
-      await expectRefused(post(c.sign(oldCredential, NOW + 301)), 401, 'timestamp_out_of_tolerance')
+      await expectRefused(post(sign(oldSecret, NOW + 301)), 401, 'timestamp_out_of_tolerance')
       expect(runs()).toBe(0)
     })
 
     it('accepts deliveries signed exactly 300 s ago and ahead (the tolerance is inclusive)', async () => {
       const { post, runs } = setup()
-      expect((await post(c.sign(oldCredential, NOW - 300))).status).toBe(200)
-      expect((await post(c.sign(oldCredential, NOW + 300))).status).toBe(200)
+      expect((await post(sign(oldSecret, NOW - 300))).status).toBe(200)
+      expect((await post(sign(oldSecret, NOW + 300))).status).toBe(200)
       expect(runs()).toBe(2)
     })
   }
@@ -395,49 +192,42 @@ describe.each(cases)('$name', (c: Case<unknown>) => {
   for (const tamper of c.otherTampers ?? []) {
     it(`refuses ${tamper.what} changed after signing with 401 signature_invalid, running no handler`, async () => {
       const { post, runs } = setup()
-      await expectRefused(post(tamper.apply(c.sign(oldCredential, NOW))), 401, 'signature_invalid')
+      await expectRefused(post(tamper.apply(sign())), 401, 'signature_invalid')
       expect(runs()).toBe(0)
     })
   }
 
   it("refuses a delivery signed with another party's secret with 401 signature_invalid, running no handler", async () => {
     const { post, runs } = setup()
-    await expectRefused(post(c.sign(stranger, NOW)), 401, 'signature_invalid')
+    await expectRefused(post(sign(stranger)), 401, 'signature_invalid')
     expect(runs()).toBe(0)
   })
 
   it('refuses a delivery without the signature header with 401 signature_missing, running no handler', async () => {
     const { post, runs } = setup()
-    const { [c.signatureHeader]: _, ...headers } = c.sign(oldCredential, NOW).headers
-    await expectRefused(post({ ...c.sign(oldCredential, NOW), headers }), 401, 'signature_missing')
+    const delivery = sign()
+    const { [c.signatureHeader]: _, ...headers } = delivery.headers
+    await expectRefused(post({ ...delivery, headers }), 401, 'signature_missing')
     expect(runs()).toBe(0)
   })
 
   it('refuses an empty signature header with 401 signature_missing, running no handler', async () => {
     const { post, runs } = setup()
-    await expectRefused(
-      post(withHeader(c.sign(oldCredential, NOW), c.signatureHeader, '')),
-      401,
-      'signature_missing',
-    )
+    await expectRefused(post(withHeader(sign(), c.signatureHeader, '')), 401, 'signature_missing')
     expect(runs()).toBe(0)
   })
 
   it('refuses malformed signature headers with 401 signature_invalid, running no handler', async () => {
     const { post, runs } = setup()
     for (const value of c.malformed) {
-      await expectRefused(
-        post(withHeader(c.sign(oldCredential, NOW), c.signatureHeader, value)),
-        401,
-        'signature_invalid',
-      )
+      await expectRefused(post(withHeader(sign(), c.signatureHeader, value)), 401, 'signature_invalid', value)
     }
     expect(runs()).toBe(0)
   })
 
   it('throws a WebhookError with status and code from receiver.verify for a wrong secret', async () => {
     const { receiver } = setup()
-    const delivery = c.sign(stranger, NOW)
+    const delivery = sign(stranger)
     const error = await receiver
       .verify({ method: 'POST', url: delivery.url, headers: delivery.headers, body: delivery.body })
       .then(
@@ -450,22 +240,22 @@ describe.each(cases)('$name', (c: Case<unknown>) => {
   })
 
   it('accepts deliveries signed with the old and with the new secret while rotating', async () => {
-    const { post, runs } = setup([oldCredential, newCredential])
-    expect((await post(c.sign(oldCredential, NOW))).status).toBe(200)
-    expect((await post(c.sign(newCredential, NOW))).status).toBe(200)
+    const { post, runs } = setup([oldSecret, newSecret])
+    expect((await post(sign(oldSecret))).status).toBe(200)
+    expect((await post(sign(newSecret))).status).toBe(200)
     expect(runs()).toBe(2)
   })
 
   it('still refuses a third secret while rotating', async () => {
-    const { post, runs } = setup([oldCredential, newCredential])
-    await expectRefused(post(c.sign(stranger, NOW)), 401, 'signature_invalid')
+    const { post, runs } = setup([oldSecret, newSecret])
+    await expectRefused(post(sign(stranger)), 401, 'signature_invalid')
     expect(runs()).toBe(0)
   })
 
   it('accepts only the new secret once the old one is removed', async () => {
-    const { post, runs } = setup([newCredential])
-    await expectRefused(post(c.sign(oldCredential, NOW)), 401, 'signature_invalid')
-    expect((await post(c.sign(newCredential, NOW))).status).toBe(200)
+    const { post, runs } = setup([newSecret])
+    await expectRefused(post(sign(oldSecret)), 401, 'signature_invalid')
+    expect((await post(sign(newSecret))).status).toBe(200)
     expect(runs()).toBe(1)
   })
 })

@@ -1,13 +1,13 @@
 /**
  * Hostile deliveries for property-based tests: a valid signed delivery, then one mutation of its body, its
- * headers or its timestamp. Shared by `npm test` (a few thousand cases, fixed seed) and `npm run test:fuzz`.
+ * headers or its timestamp. Shared by `npm test` (a few thousand cases, fixed seed) and `npm run test:fuzz`. Also the
+ * single-byte changes of a delivery's signed parts, for the tampering table and the round-trip property.
  */
 import fc from 'fast-check'
 import { expect } from 'vitest'
 import { createReceiver, type Receiver } from '../../src/index.js'
-import type { SignedDelivery } from '../../src/testing/index.js'
 import { silentLogger } from './helpers.js'
-import { NOW, type ProviderCase } from './provider-cases.js'
+import { NOW, type Delivery, type ProviderCase } from './provider-cases.js'
 
 export type Mutation =
   | { kind: 'body-byte'; index: number; xor: number }
@@ -17,6 +17,7 @@ export type Mutation =
   | { kind: 'header-delete'; header: number }
   | { kind: 'header-set'; header: number; value: string }
   | { kind: 'header-duplicate'; header: number; second: string }
+  | { kind: 'header-duplicate-case'; header: number; second: string; before: boolean }
   | { kind: 'header-case'; header: number }
   | { kind: 'signature-list'; extra: string[]; keep: number }
   | { kind: 'resign-at'; offset: number }
@@ -40,8 +41,8 @@ const headerValue = fc.oneof(
   fc.stringMatching(/^[A-Za-z0-9+/=]{0,100}$/),
 )
 
-/** Every kind of mutation, with indices scaled to the delivery later (modulo its size). */
-export function mutationArbitrary(timestamped: boolean): fc.Arbitrary<Mutation> {
+/** Every kind of mutation for `c`'s deliveries, with indices scaled to the delivery later (modulo its size). */
+export function mutationArbitrary(c: ProviderCase): fc.Arbitrary<Mutation> {
   const kinds: fc.Arbitrary<Mutation>[] = [
     fc.record({
       kind: fc.constant('body-byte' as const),
@@ -60,6 +61,12 @@ export function mutationArbitrary(timestamped: boolean): fc.Arbitrary<Mutation> 
     fc.record({ kind: fc.constant('header-delete' as const), header: fc.nat() }),
     fc.record({ kind: fc.constant('header-set' as const), header: fc.nat(), value: headerValue }),
     fc.record({ kind: fc.constant('header-duplicate' as const), header: fc.nat(), second: headerValue }),
+    fc.record({
+      kind: fc.constant('header-duplicate-case' as const),
+      header: fc.nat(),
+      second: headerValue,
+      before: fc.boolean(),
+    }),
     fc.record({ kind: fc.constant('header-case' as const), header: fc.nat() }),
     fc.record({
       kind: fc.constant('signature-list' as const),
@@ -68,7 +75,7 @@ export function mutationArbitrary(timestamped: boolean): fc.Arbitrary<Mutation> 
     }),
     fc.constant({ kind: 'none' as const }),
   ]
-  if (timestamped) {
+  if (c.retime !== undefined) {
     kinds.push(
       fc.record({
         kind: fc.constant('resign-at' as const),
@@ -94,9 +101,9 @@ export interface Hostile {
 /** Applies one mutation to a valid delivery; `resign` re-signs the same payload at another time. */
 export function applyMutation(
   c: ProviderCase,
-  valid: SignedDelivery,
+  valid: Delivery,
   mutation: Mutation,
-  resign: (offset: number) => SignedDelivery,
+  resign: (offset: number) => Delivery,
 ): Hostile {
   const headers: Record<string, string | string[]> = { ...valid.headers }
   const names = Object.keys(headers)
@@ -135,6 +142,24 @@ export function applyMutation(
       headers[name] = [headers[name] as string, mutation.second]
       return { headers, body: valid.body, signedPartsIntact: intactHeaders() }
     }
+    case 'header-duplicate-case': {
+      // The same header twice, its name in two cases, as a raw header list: `Stripe-Signature` and
+      // `stripe-signature`. Whatever joins them, a signed header then no longer reads as the value signed.
+      const name = pick(mutation.header)
+      const twin = name.replace(
+        /(^|-)([a-z])/g,
+        (_, dash: string, letter: string) => dash + letter.toUpperCase(),
+      )
+      const { [name]: value, ...others } = headers
+      const pair = mutation.before
+        ? { [twin]: mutation.second, [name]: value as string }
+        : { [name]: value as string, [twin]: mutation.second }
+      return {
+        headers: { ...others, ...pair },
+        body: valid.body,
+        signedPartsIntact: !c.signedHeaders.includes(name),
+      }
+    }
     case 'header-case': {
       const name = pick(mutation.header)
       const value = headers[name] as string
@@ -146,7 +171,7 @@ export function applyMutation(
     case 'signature-list': {
       const value = headers[c.signatureHeader] as string
       const kept = value.slice(0, mutation.keep % (value.length + 1))
-      headers[c.signatureHeader] = [kept, ...mutation.extra].join(c.name === 'standard-webhooks' ? ' ' : ',')
+      headers[c.signatureHeader] = [kept, ...mutation.extra].join(c.signatureSeparator ?? ',')
       return { headers, body: valid.body, signedPartsIntact: intactHeaders() }
     }
     case 'resign-at': {
@@ -177,21 +202,22 @@ export const DOCUMENTED: Record<number, (string | undefined)[]> = {
   503: ['store_unavailable'],
 }
 
-/** A receiver for `c` with `secrets`, its clock at NOW, counting the handler runs. */
+/** A receiver for `c` with `secrets`, its clock at `now` (seconds), counting the handler runs. */
 export function countingReceiver(
   c: ProviderCase,
   secrets: string[],
-): { receiver: Receiver<any>; runs: () => number } {
+  now = NOW,
+): { receiver: Receiver<any>; runs: () => number; timestamps: (number | undefined)[] } {
   const receiver = createReceiver({
     provider: c.provider(secrets),
-    now: () => NOW * 1000,
+    now: () => now * 1000,
     logger: silentLogger(),
   })
-  let ran = 0
-  receiver.onAny(() => {
-    ran++
+  const timestamps: (number | undefined)[] = []
+  receiver.onAny((event) => {
+    timestamps.push(event.timestamp)
   })
-  return { receiver, runs: () => ran }
+  return { receiver, runs: () => timestamps.length, timestamps }
 }
 
 /** The n-th valid delivery of `c` (signed at NOW with its first secret), and `mutation` applied to it. */
@@ -199,12 +225,10 @@ export function hostileDelivery(
   c: ProviderCase,
   n: number,
   mutation: Mutation,
-): { valid: SignedDelivery; hostile: Hostile } {
-  const valid = c.sign(c.secrets[0], NOW, n)
-  return {
-    valid,
-    hostile: applyMutation(c, valid, mutation, (offset) => c.sign(c.secrets[0], NOW + offset, n)),
-  }
+): { valid: Delivery; hostile: Hostile } {
+  const sign = (timestamp: number) => c.sign(c.secrets[0], { timestamp, id: `id_${n}` })
+  const valid = sign(NOW)
+  return { valid, hostile: applyMutation(c, valid, mutation, (offset) => sign(NOW + offset)) }
 }
 
 /** Asserts an answer is one the README documents (its status and the problem `code` it carries), never a 500. */
@@ -213,4 +237,52 @@ export function expectDocumented(status: number, body: string): void {
   expect(DOCUMENTED[status], `status ${status}`).toBeDefined()
   expect(DOCUMENTED[status]).toContain(code)
   expect(status, 'no internal error on any input').not.toBe(500)
+}
+
+// ---- Single-byte changes of the signed parts --------------------------------------------------------------------
+
+/** A delivery as posted after a change: the body may no longer be text. */
+export type Posted = Omit<Delivery, 'body'> & { body: string | Uint8Array }
+
+/** Where `c` puts what the sender signed: 'body', then header names (the signature, a signed id or timestamp). */
+export function signedParts(c: ProviderCase): string[] {
+  return [...(c.signsBody === false ? [] : ['body']), c.signatureHeader, ...c.signedHeaders]
+}
+
+/** The bytes of one part: the body's, or a header value's characters (headers are ASCII). */
+export function bytesOf(delivery: Delivery, part: string): Buffer {
+  return part === 'body' ? Buffer.from(delivery.body) : Buffer.from(delivery.headers[part]!, 'latin1')
+}
+
+/** `delivery` with byte `index` of `part` set to `value`. */
+export function withByte(delivery: Delivery, part: string, index: number, value: number): Posted {
+  const bytes = bytesOf(delivery, part)
+  bytes[index] = value
+  if (part === 'body') return { ...delivery, body: bytes }
+  return { ...delivery, headers: { ...delivery.headers, [part]: bytes.toString('latin1') } }
+}
+
+/** Whether a changed body still signs alike under `c`'s scheme (Twilio: the same form fields). */
+export function signsAlike(c: ProviderCase, delivery: Delivery, changed: Posted): boolean {
+  const body = Buffer.from(changed.body)
+  return (
+    c.signedContent !== undefined && c.signedContent(body) === c.signedContent(Buffer.from(delivery.body))
+  )
+}
+
+/**
+ * KNOWN BUG, reported: a hex signature with one letter in the other case (`a` → `A`) is accepted today, though the
+ * senders' SDKs compare the text. The tampering table asserts the refusal in its own test (`it.fails` until `src/`
+ * is fixed); the byte-change checks leave that one change to it.
+ */
+export function isHexCaseSwap(c: ProviderCase, part: string, before: number, after: number): boolean {
+  const letters = /[a-fA-F]/
+  const [x, y] = [String.fromCharCode(before), String.fromCharCode(after)]
+  return (
+    c.hexSignature === true &&
+    part === c.signatureHeader &&
+    letters.test(x) &&
+    letters.test(y) &&
+    x.toLowerCase() === y.toLowerCase()
+  )
 }

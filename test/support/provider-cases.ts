@@ -1,8 +1,11 @@
 /**
- * One row per provider: how to build it with a list of credentials, how its sender signs a delivery, and which
- * header carries the signature. Shared by the conformance table and the hostile-input properties.
+ * The one provider case table: a row per provider and variant (content type, signature scheme) with how to build
+ * it from a list of credentials, how its sender signs a delivery, and where the signed parts of that delivery live.
+ * Shared by the tampering table (test/providers/tampering.test.ts), the hostile-input properties
+ * (test/hostile.test.ts) and the adapter contract's hostile property (test/adapters/contract.ts).
  */
-import { createHmac } from 'node:crypto'
+import { createHmac, type KeyObject } from 'node:crypto'
+import fc from 'fast-check'
 import type { Provider } from '../../src/index.js'
 import { github } from '../../src/providers/github.js'
 import { gitlab } from '../../src/providers/gitlab.js'
@@ -15,6 +18,7 @@ import { stripe } from '../../src/providers/stripe.js'
 import { twilio } from '../../src/providers/twilio.js'
 import {
   generateSendGridKeyPair,
+  generateStandardWebhooksKeyPair,
   signGitHub,
   signGitLab,
   signSendGrid,
@@ -27,21 +31,41 @@ import {
 } from '../../src/testing/index.js'
 
 export const NOW = 1_700_000_000
-const URL = 'https://example.com/hook'
-const sendgridKeys = [generateSendGridKeyPair(), generateSendGridKeyPair(), generateSendGridKeyPair()]
+
+/** A signed delivery and the request path it is posted to (Twilio signs the URL). */
+export interface Delivery extends SignedDelivery {
+  url: string
+}
+
+/** What the sender signs: when, under which event id, and some event data (any JSON object). */
+export interface Signing {
+  timestamp: number
+  id: string
+  data?: Record<string, unknown>
+}
 
 export interface ProviderCase {
   name: string
   /** Three distinct credentials: [0] and [1] are configured (rotation), [2] is a stranger's. */
   secrets: [string, string, string]
+  /** Any credential the provider accepts, for the round-trip property. */
+  secretArbitrary: fc.Arbitrary<string>
   provider: (secrets: string[]) => Provider<any, any>
-  sign: (secret: string, timestamp: number, n: number) => SignedDelivery
+  /** The sender's delivery: signed with `secret` (a public key stands for its pair), at `timestamp`, as event `id`. */
+  sign: (secret: string, signing: Signing) => Delivery
   signatureHeader: string
-  malformed: string
-  /** Whether a signed timestamp exists; sign() then honours `timestamp`. */
-  timestamped: boolean
-  /** Headers whose values are signed besides the body (an id, a timestamp): changing one must be refused. */
+  /** How several signatures are listed in the signature header. Default ','. */
+  signatureSeparator?: string
+  /** The signature is hex: see the upper-case test in the tampering table (accepted today, a known bug). */
+  hexSignature?: true
+  /** Signature header values that cannot be read as a signature (answered 401 signature_invalid). */
+  malformed: string[]
+  /** Headers whose whole value is signed besides the body (an id, a timestamp, the Host Twilio signs). */
   signedHeaders: string[]
+  /** Rewrites the signed timestamp without re-signing; present exactly when the provider signs a timestamp. */
+  retime?: (delivery: Delivery, timestamp: number) => Delivery
+  /** Other signed parts (the URL Twilio signs), each changed after signing. */
+  otherTampers?: { what: string; apply: (delivery: Delivery) => Delivery }[]
   /** False for GitLab, which sends a token instead of signing the content. */
   signsBody?: false
   /**
@@ -51,139 +75,421 @@ export interface ProviderCase {
   signedContent?: (body: Buffer) => string
 }
 
-const stripeEvent = (n: number) => ({ id: `evt_${n}`, type: 'customer.created', data: { object: {} } })
+/** The event data a row signs when the test does not choose any: non-ASCII, and characters forms escape. */
+const DATA = { note: 'Zoë ✓ 100% & more' }
+
+const withHeader = (delivery: Delivery, name: string, value: string): Delivery => ({
+  ...delivery,
+  headers: { ...delivery.headers, [name]: value },
+})
+
+/** `retime` for a timestamp sent in a header of its own. */
+const inHeader =
+  (name: string) =>
+  (delivery: Delivery, timestamp: number): Delivery =>
+    withHeader(delivery, name, String(timestamp))
+
+// ---- Credentials ---------------------------------------------------------------------------------------------------
+
+/** Printable ASCII without leading or trailing white space: what every HMAC secret and token accepts. */
+const printableSecret = fc.stringMatching(/^[!-~]([ -~]{0,62}[!-~])?$/)
+const whsecSecret = fc
+  .uint8Array({ minLength: 1, maxLength: 64 })
+  .map((bytes) => `whsec_${Buffer.from(bytes).toString('base64')}`)
+/** A shared-secret row's credentials: three named after the row for the table, any printable one for the round trip. */
+const sharedSecrets = (prefix: string) => ({
+  secrets: [`${prefix}-old-secret-0001`, `${prefix}-new-secret-0002`, `${prefix}-stranger-0003`] as [
+    string,
+    string,
+    string,
+  ],
+  secretArbitrary: printableSecret,
+})
+
+/** Key pairs made once: the receiver is given the public key, the signer looks the private key up by it. */
+const privateKeys = new Map<string, KeyObject | string>()
+function keyPairs(generate: () => { publicKey: string; privateKey: KeyObject | string }): string[] {
+  return Array.from({ length: 5 }, () => {
+    const { publicKey, privateKey } = generate()
+    privateKeys.set(publicKey, privateKey)
+    return publicKey
+  })
+}
+const privateKeyOf = (publicKey: string) => privateKeys.get(publicKey)!
+const sendgridKeys = keyPairs(generateSendGridKeyPair)
+const ed25519Keys = keyPairs(generateStandardWebhooksKeyPair)
+/** A key-pair row's credentials: three of its public keys for the table, any of them for the round trip. */
+const publicKeys = (keys: string[]) => ({
+  secrets: keys.slice(0, 3) as [string, string, string],
+  secretArbitrary: fc.constantFrom(...keys),
+})
+
+// ---- Senders without a signer in webhook-receiver/testing -----------------------------------------------------------
+
+/** What GitHub sends when the webhook's content type is application/x-www-form-urlencoded: a `payload=` field. */
+export function signGitHubForm(options: {
+  event: string
+  payload: unknown
+  secret: string
+  deliveryId?: string
+}): SignedDelivery {
+  const body = new URLSearchParams({ payload: JSON.stringify(options.payload) }).toString()
+  const delivery = signGitHub({ ...options, payload: body })
+  return {
+    ...delivery,
+    headers: { ...delivery.headers, 'content-type': 'application/x-www-form-urlencoded' },
+  }
+}
+
+/** The values of one `name=value` field of a `;`-separated header (Paddle's `ts=…;h1=…`). */
+export const paddleField = (header: string, name: string): string[] =>
+  header
+    .split(';')
+    .filter((part) => part.startsWith(`${name}=`))
+    .map((part) => part.slice(name.length + 1))
+
+/** Paddle Billing through `hmac()`, with the options of the README's worked example. */
+export const paddle = (secret: string | string[]): Provider =>
+  hmac({
+    name: 'paddle',
+    secret,
+    header: 'paddle-signature',
+    signaturesFrom: (value) => paddleField(value, 'h1'),
+    timestampFrom: (headers) => paddleField(headers['paddle-signature'] ?? '', 'ts')[0],
+    signedPayload: ({ timestamp, body }) => [`${timestamp}:`, body],
+    idFrom: (payload) => (payload as { event_id: string }).event_id,
+    typeFrom: (payload) => (payload as { event_type: string }).event_type,
+  })
+
+/** Paddle's `Paddle-Signature: ts=<ts>;h1=<hex HMAC-SHA256 of "<ts>:<body>">`. */
+export const paddleSignature = (secret: string, timestamp: number, body: string): string =>
+  `ts=${timestamp};h1=${createHmac('sha256', secret).update(`${timestamp}:${body}`).digest('hex')}`
+
+/** Twilio's signed content of a form body: every field sorted, a repeated field's distinct values sorted. */
+function twilioSignedContent(body: Buffer): string {
+  const form = new URLSearchParams(body.toString('latin1'))
+  return [...new Set(form.keys())]
+    .sort()
+    .map((name) => name + [...new Set(form.getAll(name))].sort().join(''))
+    .join('')
+}
+
+const TWILIO_JSON_URL = 'https://example.com/hooks/twilio'
+
+// ---- The table -----------------------------------------------------------------------------------------------------
+// A variant (another content type or signature scheme) spreads its base row and states what differs.
+
+const githubJson: ProviderCase = {
+  name: 'GitHub (JSON)',
+  ...sharedSecrets('github'),
+  provider: (secret) => github({ secret }),
+  sign: (secret, { id, data = DATA }) => ({
+    url: '/webhooks/github',
+    ...signGitHub({ event: 'push', payload: { ref: 'refs/heads/main', data }, secret, deliveryId: id }),
+  }),
+  signatureHeader: 'x-hub-signature-256',
+  hexSignature: true,
+  malformed: ['sha1=0123', 'sha256=', 'sha256=zz', `sha1=${'a'.repeat(40)}`, 'a'.repeat(64)],
+  signedHeaders: [],
+}
+
+const standardWebhooksV1: ProviderCase = {
+  name: 'Standard Webhooks v1 (HMAC)',
+  secrets: ['whsec_YWFhYWFhYWE=', 'whsec_YmJiYmJiYmI=', 'whsec_Y2NjY2NjY2M='],
+  secretArbitrary: whsecSecret,
+  provider: (secret) => standardWebhooks({ secret }),
+  sign: (secret, { timestamp, id, data = DATA }) => ({
+    url: '/webhooks/svix',
+    ...signStandardWebhooks({ payload: { type: 'user.created', data }, secret, timestamp, id }),
+  }),
+  signatureHeader: 'webhook-signature',
+  signatureSeparator: ' ',
+  malformed: ['v1,@@@@', 'v1', 'v1,', 'garbage', `v2,${Buffer.alloc(32).toString('base64')}`],
+  signedHeaders: ['webhook-id', 'webhook-timestamp'],
+  retime: inHeader('webhook-timestamp'),
+}
+
+const slackEvents: ProviderCase = {
+  name: 'Slack Events API (JSON)',
+  ...sharedSecrets('slack'),
+  provider: (signingSecret) => slack({ signingSecret }),
+  sign: (signingSecret, { timestamp, id, data = DATA }) => ({
+    url: '/slack/events',
+    ...signSlack({
+      payload: { type: 'event_callback', event_id: id, event: { type: 'app_mention', data } },
+      signingSecret,
+      timestamp,
+    }),
+  }),
+  signatureHeader: 'x-slack-signature',
+  hexSignature: true,
+  malformed: ['abc', 'v0=zz', `v1=${'a'.repeat(64)}`, 'v0='],
+  signedHeaders: ['x-slack-request-timestamp'],
+  retime: inHeader('x-slack-request-timestamp'),
+}
+
 export const providerCases: ProviderCase[] = [
   {
-    name: 'stripe',
-    secrets: ['whsec_a', 'whsec_b', 'whsec_c'],
+    name: 'Stripe',
+    ...sharedSecrets('whsec_stripe'),
     provider: (secret) => stripe({ secret }),
-    sign: (secret, timestamp, n) => signStripe({ payload: stripeEvent(n), secret, timestamp }),
+    sign: (secret, { timestamp, id, data = DATA }) => ({
+      url: '/webhooks/stripe',
+      ...signStripe({
+        payload: { id, object: 'event', type: 'customer.created', data: { object: data } },
+        secret,
+        timestamp,
+      }),
+    }),
+    // The signed timestamp is the t= field of the signature header itself.
     signatureHeader: 'stripe-signature',
-    malformed: 'v1=abc',
-    timestamped: true,
-    // The signed timestamp travels inside the signature header: changing it is covered by re-signing.
+    hexSignature: true,
+    malformed: ['v1=abc', 't=1', `v1=${'a'.repeat(64)}`, `t=${NOW},v1=zz`, `t=${NOW},v0=${'a'.repeat(64)}`],
     signedHeaders: [],
+    retime: (delivery, timestamp) =>
+      withHeader(
+        delivery,
+        'stripe-signature',
+        delivery.headers['stripe-signature']!.replace(/^t=\d+/, `t=${timestamp}`),
+      ),
+  },
+  githubJson,
+  {
+    ...githubJson,
+    name: 'GitHub (form, payload= field)',
+    ...sharedSecrets('github-form'),
+    sign: (secret, { id, data = DATA }) => ({
+      url: '/webhooks/github',
+      ...signGitHubForm({ event: 'push', payload: { ref: 'refs/heads/main', data }, secret, deliveryId: id }),
+    }),
+    malformed: ['sha1=0123', `SHA256=${'a'.repeat(64)}`],
+  },
+  standardWebhooksV1,
+  {
+    ...standardWebhooksV1,
+    name: 'Standard Webhooks v1a (Ed25519)',
+    ...publicKeys(ed25519Keys),
+    provider: (publicKey) => standardWebhooks({ publicKey }),
+    sign: (publicKey, { timestamp, id, data = DATA }) => ({
+      url: '/webhooks/svix',
+      ...signStandardWebhooks({
+        payload: { type: 'user.created', data },
+        privateKey: privateKeyOf(publicKey) as string,
+        timestamp,
+        id,
+      }),
+    }),
+    malformed: ['garbage', 'v1a,@@not base64@@', 'v1a', 'v1a,', `v1a,${Buffer.alloc(63).toString('base64')}`],
   },
   {
-    name: 'github',
-    secrets: ['first-secret-0001', 'second-secret-0002', 'stranger-secret-0003'],
-    provider: (secret) => github({ secret }),
-    sign: (secret, _t, n) => signGitHub({ event: 'push', payload: { ref: `r${n}` }, secret }),
-    signatureHeader: 'x-hub-signature-256',
-    malformed: 'sha1=0123',
-    timestamped: false,
-    signedHeaders: [],
-  },
-  {
-    name: 'standard-webhooks',
-    secrets: ['whsec_YWFhYWFhYWE=', 'whsec_YmJiYmJiYmI=', 'whsec_Y2NjY2NjY2M='],
-    provider: (secret) => standardWebhooks({ secret }),
-    sign: (secret, timestamp, n) => signStandardWebhooks({ payload: { type: 't', n }, secret, timestamp }),
-    signatureHeader: 'webhook-signature',
-    malformed: 'v1,@@@@',
-    timestamped: true,
-    signedHeaders: ['webhook-id', 'webhook-timestamp'],
-  },
-  {
-    name: 'shopify',
-    secrets: ['first-secret-0001', 'second-secret-0002', 'stranger-secret-0003'],
+    name: 'Shopify',
+    ...sharedSecrets('shopify'),
     provider: (secret) => shopify({ secret }),
-    sign: (secret, _t, n) => signShopify({ topic: 'orders/create', payload: { id: n }, secret }),
+    sign: (secret, { timestamp, id, data = DATA }) => ({
+      url: '/webhooks/shopify',
+      ...signShopify({ topic: 'orders/create', payload: { id: 1, data }, secret, timestamp, eventId: id }),
+    }),
     signatureHeader: 'x-shopify-hmac-sha256',
-    malformed: '%%%',
-    timestamped: false,
+    malformed: ['%%%', 'not base64!!', 'abc', createHmac('sha256', 'x').update('y').digest('hex')],
     signedHeaders: [],
   },
+  slackEvents,
   {
-    name: 'slack',
-    secrets: ['first-secret-0001', 'second-secret-0002', 'stranger-secret-0003'],
-    provider: (signingSecret) => slack({ signingSecret }),
-    sign: (signingSecret, timestamp, n) =>
-      signSlack({
-        payload: { type: 'event_callback', event_id: `Ev${n}`, event: { type: 'team_join' } },
+    ...slackEvents,
+    name: 'Slack slash command (form)',
+    ...sharedSecrets('slack-form'),
+    sign: (signingSecret, { timestamp, id, data = DATA }) => ({
+      url: '/slack/commands',
+      ...signSlack({
+        form: {
+          command: '/deploy',
+          text: JSON.stringify(data),
+          trigger_id: id,
+          user_id: 'U1',
+          team_id: 'T1',
+          channel_id: 'C1',
+          response_url: 'https://hooks.slack.com/commands/T1/1/x',
+        },
         signingSecret,
         timestamp,
       }),
-    signatureHeader: 'x-slack-signature',
-    malformed: 'v1=00',
-    timestamped: true,
-    signedHeaders: ['x-slack-request-timestamp'],
+    }),
+    malformed: ['v0=zz', `V0=${'a'.repeat(64)}`],
   },
   {
-    name: 'twilio',
-    secrets: ['first-secret-0001', 'second-secret-0002', 'stranger-secret-0003'],
-    provider: (authToken) => twilio({ authToken, url: URL }),
-    sign: (authToken, _t, n) => {
+    // No url option: the URL is rebuilt from the request (Host + path), so the Host and the path are signed too.
+    name: 'Twilio (form, URL from the Host)',
+    ...sharedSecrets('twilio'),
+    provider: (authToken) => twilio({ authToken }),
+    sign: (authToken, { id, data = DATA }) => {
       const { url: _, ...delivery } = signTwilio({
-        url: URL,
-        params: { MessageSid: `SM${n}`, Body: 'hi' },
+        url: 'http://example.com/sms',
         authToken,
+        idempotencyToken: id,
+        params: { MessageSid: 'SM1', From: '+15551234567', To: '+15557654321', Body: JSON.stringify(data) },
       })
-      return delivery
+      return withHeader({ url: '/sms', ...delivery }, 'host', 'example.com')
     },
     signatureHeader: 'x-twilio-signature',
-    malformed: 'not base64!',
-    timestamped: false,
-    signedContent: (body) => {
-      const form = new URLSearchParams(body.toString('latin1'))
-      return [...new Set(form.keys())]
-        .sort()
-        .map((name) => name + [...new Set(form.getAll(name))].sort().join(''))
-        .join('')
-    },
-    signedHeaders: [],
+    malformed: ['not base64!', 'not base64!!', 'abc', createHmac('sha1', 'x').update('y').digest('hex')],
+    signedHeaders: ['host'],
+    signedContent: twilioSignedContent,
+    otherTampers: [
+      { what: 'the path of the URL', apply: (delivery) => ({ ...delivery, url: '/smt' }) },
+      { what: 'a query parameter added to the URL', apply: (delivery) => ({ ...delivery, url: '/sms?x=1' }) },
+      {
+        what: 'a form field added',
+        apply: (delivery) => ({ ...delivery, body: `${delivery.body}&Extra=1` }),
+      },
+      {
+        what: 'a form field removed',
+        apply: (delivery) => ({ ...delivery, body: delivery.body.replace(/&?To=[^&]*/, '') }),
+      },
+    ],
   },
   {
-    name: 'sendgrid',
-    secrets: [sendgridKeys[0]!.publicKey, sendgridKeys[1]!.publicKey, sendgridKeys[2]!.publicKey],
-    provider: (publicKey) => sendgrid({ publicKey }),
-    sign: (publicKey, timestamp, n) => {
-      const privateKey = sendgridKeys.find((keys) => keys.publicKey === publicKey)!.privateKey
-      return signSendGrid({
-        payload: [{ event: 'delivered', sg_event_id: `e${n}`, email: 'a@b.c', timestamp }],
-        privateKey,
-        timestamp,
+    // JSON bodies are signed through the URL: its bodySHA256 query parameter is the body's SHA-256.
+    name: 'Twilio (JSON, bodySHA256)',
+    ...sharedSecrets('twilio-json'),
+    provider: (authToken) => twilio({ authToken, url: TWILIO_JSON_URL }),
+    sign: (authToken, { id, data = DATA }) => {
+      const { url, ...delivery } = signTwilio({
+        url: TWILIO_JSON_URL,
+        authToken,
+        idempotencyToken: id,
+        json: { type: 'message.received', data },
       })
+      const { pathname, search } = new URL(url)
+      return { url: pathname + search, ...delivery }
     },
-    signatureHeader: 'x-twilio-email-event-webhook-signature',
-    malformed: 'MEUC',
-    timestamped: true,
-    signedHeaders: ['x-twilio-email-event-webhook-timestamp'],
-  },
-  {
-    name: 'gitlab',
-    secrets: ['first-secret-0001', 'second-secret-0002', 'stranger-secret-0003'],
-    provider: (secretToken) => gitlab({ secretToken }),
-    sign: (secretToken, _t, n) => signGitLab({ event: 'Push Hook', payload: { n }, secretToken }),
-    signatureHeader: 'x-gitlab-token',
-    malformed: ' ',
-    timestamped: false,
-    signsBody: false,
+    signatureHeader: 'x-twilio-signature',
+    malformed: ['not base64!!', 'AAAA'],
     signedHeaders: [],
+    otherTampers: [
+      {
+        what: 'the bodySHA256 in the URL',
+        apply: (delivery) => ({
+          ...delivery,
+          url: delivery.url.replace(/.$/, (c) => (c === '0' ? '1' : '0')),
+        }),
+      },
+      {
+        what: 'the URL without its bodySHA256',
+        apply: (delivery) => ({ ...delivery, url: '/hooks/twilio' }),
+      },
+    ],
   },
   {
-    name: 'hmac',
-    secrets: ['first-secret-0001', 'second-secret-0002', 'stranger-secret-0003'],
+    name: 'SendGrid',
+    ...publicKeys(sendgridKeys),
+    provider: (publicKey) => sendgrid({ publicKey }),
+    sign: (publicKey, { timestamp, id, data = DATA }) => ({
+      url: '/webhooks/sendgrid',
+      ...signSendGrid({
+        payload: [{ email: 'a@example.com', event: 'delivered', sg_event_id: id, timestamp, data }],
+        privateKey: privateKeyOf(publicKey),
+        timestamp,
+      }),
+    }),
+    signatureHeader: 'x-twilio-email-event-webhook-signature',
+    malformed: ['MEUC', 'not base64!!', 'AAAA', Buffer.from('not a DER signature').toString('base64')],
+    signedHeaders: ['x-twilio-email-event-webhook-timestamp'],
+    retime: inHeader('x-twilio-email-event-webhook-timestamp'),
+  },
+  {
+    name: 'GitLab',
+    ...sharedSecrets('gitlab'),
+    provider: (secretToken) => gitlab({ secretToken }),
+    sign: (secretToken, { id, data = DATA }) => ({
+      url: '/webhooks/gitlab',
+      ...signGitLab({
+        event: 'Push Hook',
+        payload: { object_kind: 'push', data },
+        secretToken,
+        idempotencyKey: id,
+      }),
+    }),
+    signatureHeader: 'x-gitlab-token',
+    malformed: [' ', 'x'.repeat(10_000), ' gitlab-old-secret-0001', 'gitlab-old-secret-0001 '],
+    signedHeaders: [],
+    signsBody: false,
+  },
+  {
+    name: 'hmac() Paddle-style (ts=…;h1=…)',
+    ...sharedSecrets('paddle'),
+    provider: paddle,
+    sign: (secret, { timestamp, id, data = DATA }) => {
+      const body = JSON.stringify({ event_id: id, event_type: 'transaction.completed', data })
+      return {
+        method: 'POST',
+        url: '/webhooks/paddle',
+        headers: {
+          'content-type': 'application/json',
+          'paddle-signature': paddleSignature(secret, timestamp, body),
+        },
+        body,
+      }
+    },
+    signatureHeader: 'paddle-signature',
+    signatureSeparator: ';',
+    hexSignature: true,
+    malformed: [
+      'garbage',
+      `ts=abc;h1=${'a'.repeat(64)}`,
+      `ts=${NOW}`,
+      `h1=${'a'.repeat(64)}`,
+      `ts=${NOW};h1=zz`,
+    ],
+    signedHeaders: [],
+    retime: (delivery, timestamp) =>
+      withHeader(
+        delivery,
+        'paddle-signature',
+        delivery.headers['paddle-signature']!.replace(/^ts=\d+/, `ts=${timestamp}`),
+      ),
+  },
+  {
+    name: 'hmac() with a timestamp header',
+    ...sharedSecrets('acme'),
     provider: (secret) =>
       hmac({
+        name: 'acme',
         secret,
         header: 'x-signature',
         prefix: 'sha256=',
         timestampFrom: 'x-timestamp',
         signedPayload: ({ timestamp, body }) => [`${timestamp}.`, body],
+        idFrom: 'x-delivery-id',
       }),
-    sign: (secret, timestamp, n) => {
-      const body = JSON.stringify({ type: 'thing', n })
+    sign: (secret, { timestamp, id, data = DATA }) => {
+      const body = JSON.stringify({ type: 'order.paid', data })
       const signature = createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')
       return {
         method: 'POST',
-        headers: { 'x-signature': `sha256=${signature}`, 'x-timestamp': String(timestamp) },
+        url: '/webhooks/acme',
+        headers: {
+          'content-type': 'application/json',
+          'x-signature': `sha256=${signature}`,
+          'x-timestamp': String(timestamp),
+          'x-delivery-id': id,
+        },
         body,
       }
     },
     signatureHeader: 'x-signature',
-    malformed: 'md5=00',
-    timestamped: true,
+    hexSignature: true,
+    malformed: [
+      'md5=00',
+      'garbage',
+      'sha256=zz',
+      'sha256=',
+      `sha1=${'a'.repeat(40)}`,
+      `SHA256=${'a'.repeat(64)}`,
+    ],
     signedHeaders: ['x-timestamp'],
+    retime: inHeader('x-timestamp'),
   },
 ]
+
+/** The row named `name`. */
+export const providerCase = (name: string): ProviderCase => providerCases.find((c) => c.name === name)!
