@@ -13,7 +13,6 @@ import {
   countingReceiver,
   expectDocumented,
   hostileDelivery,
-  isHexCaseSwap,
   mutationArbitrary,
   signedParts,
   signsAlike,
@@ -114,7 +113,6 @@ describe.each(providerCases)('$name under hostile input', (c) => {
             const bytes = bytesOf(delivery, part)
             for (const index of positions(bytes.length, POSITIONS, next)) {
               const value = bytes[index]! ^ (1 + Math.floor(next() * 255))
-              if (isHexCaseSwap(c, part, bytes[index]!, value)) continue
               const changed = withByte(delivery, part, index, value)
               if (part === 'body' && signsAlike(c, delivery, changed)) continue
               const response = await post(changed)

@@ -98,10 +98,7 @@ describe('form payloads', () => {
     const params = { ...withProtoField({ From: '+15550001', Body: 'hi', MessageSid: 'SM1' }) }
     Object.defineProperty(params, '__proto__', { value: ['a', 'b'], enumerable: true })
     const delivery = signTwilio({ url: TWILIO_URL, authToken: TWILIO_TOKEN, params })
-    const payload = await payloadOf(twilio({ authToken: TWILIO_TOKEN, url: TWILIO_URL }), {
-      url: '/sms',
-      ...delivery,
-    })
+    const payload = await payloadOf(twilio({ authToken: TWILIO_TOKEN, url: TWILIO_URL }), delivery)
     expect(payload).toEqual({ From: '+15550001', Body: 'hi', MessageSid: 'SM1' })
     expectNoPollution(payload)
   })

@@ -1,6 +1,7 @@
 import { base64Decode, base64Encode, hexDecode } from '#crypto'
 
-const HEX = /^[0-9a-f]*$/i
+// Lower case only: the senders write it so and their own SDKs compare the text, so `A` for `a` is a change.
+const HEX = /^[0-9a-f]*$/
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/
 
 /**

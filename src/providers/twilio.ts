@@ -182,7 +182,6 @@ function parseBody(contentType: string | undefined, body: Uint8Array): Omit<Pars
   return { type: kindOf(payload), payload }
 }
 
-
 /** JSON bodies are signed through the URL: its `bodySHA256` must be the hex SHA-256 of the body. */
 function bodyHashMatches(url: string, body: Uint8Array): boolean | CryptoResult<boolean> {
   const query = url.indexOf('?')

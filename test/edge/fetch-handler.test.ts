@@ -26,19 +26,31 @@ function mount(provider: Provider<any, any>, bodyLimit?: number) {
     runs.push(event.id)
   })
   const handle = fetchHandler(receiver)
-  const post = (delivery: SignedDelivery, body: string | Uint8Array<ArrayBuffer> = delivery.body) =>
-    handle(new Request(URL, { method: 'POST', headers: delivery.headers, body }))
+  const post = (
+    delivery: SignedDelivery & { url?: string },
+    body: string | Uint8Array<ArrayBuffer> = delivery.body,
+  ) =>
+    handle(
+      new Request(
+        new globalThis.URL(delivery.url ?? '/hook', `http://${delivery.headers.host ?? 'localhost'}`),
+        {
+          method: 'POST',
+          headers: delivery.headers,
+          body,
+        },
+      ),
+    )
   return { handle, post, runs }
 }
 
 describe.each(providerCases)('$name (edge build, fetchHandler)', (c) => {
   it("answers 200 once then 200 again without rerunning, and 401 to a stranger's secret or a changed byte", async () => {
     const { post, runs } = mount(c.provider([c.secrets[0], c.secrets[1]]))
-    const valid = c.sign(c.secrets[1], NOW, 1)
+    const valid = c.sign(c.secrets[1], { timestamp: NOW, id: 'evt_edge_1' })
     expect((await post(valid)).status).toBe(200)
     expect((await post(valid)).status).toBe(200)
     expect(runs).toHaveLength(1)
-    expect((await post(c.sign(c.secrets[2], NOW, 2))).status).toBe(401)
+    expect((await post(c.sign(c.secrets[2], { timestamp: NOW, id: 'evt_edge_2' }))).status).toBe(401)
     if (c.signsBody !== false) {
       const changed = new TextEncoder().encode(valid.body)
       changed[changed.length >> 1] = (changed[changed.length >> 1] as number) ^ 0x01
@@ -68,9 +80,15 @@ describe('the edge build', () => {
       digest: vi.spyOn(subtle, 'digest'),
     }
     try {
-      for (const name of ['stripe', 'sendgrid', 'gitlab'] as const) {
+      for (const name of ['Stripe', 'SendGrid', 'GitLab'] as const) {
         const c = providerCases.find((candidate) => candidate.name === name)!
-        expect((await mount(c.provider([c.secrets[0]])).post(c.sign(c.secrets[0], NOW, 3))).status).toBe(200)
+        expect(
+          (
+            await mount(c.provider([c.secrets[0]])).post(
+              c.sign(c.secrets[0], { timestamp: NOW, id: 'evt_edge_3' }),
+            )
+          ).status,
+        ).toBe(200)
       }
       expect(calls.sign).toHaveBeenCalledWith('HMAC', expect.anything(), expect.anything())
       expect(calls.verify).toHaveBeenCalledWith(
@@ -86,7 +104,7 @@ describe('the edge build', () => {
   })
 
   it('answers 405 with Allow to a GET and 413 to a body over the limit', async () => {
-    const stripe = providerCases.find((candidate) => candidate.name === 'stripe')!
+    const stripe = providerCases.find((candidate) => candidate.name === 'Stripe')!
     const { handle, post, runs } = mount(stripe.provider([stripe.secrets[0]]), 64)
     const get = await handle(new Request(URL))
     expect(get.status).toBe(405)

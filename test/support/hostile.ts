@@ -269,20 +269,3 @@ export function signsAlike(c: ProviderCase, delivery: Delivery, changed: Posted)
     c.signedContent !== undefined && c.signedContent(body) === c.signedContent(Buffer.from(delivery.body))
   )
 }
-
-/**
- * KNOWN BUG, reported: a hex signature with one letter in the other case (`a` → `A`) is accepted today, though the
- * senders' SDKs compare the text. The tampering table asserts the refusal in its own test (`it.fails` until `src/`
- * is fixed); the byte-change checks leave that one change to it.
- */
-export function isHexCaseSwap(c: ProviderCase, part: string, before: number, after: number): boolean {
-  const letters = /[a-fA-F]/
-  const [x, y] = [String.fromCharCode(before), String.fromCharCode(after)]
-  return (
-    c.hexSignature === true &&
-    part === c.signatureHeader &&
-    letters.test(x) &&
-    letters.test(y) &&
-    x.toLowerCase() === y.toLowerCase()
-  )
-}

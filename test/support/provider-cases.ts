@@ -56,7 +56,7 @@ export interface ProviderCase {
   signatureHeader: string
   /** How several signatures are listed in the signature header. Default ','. */
   signatureSeparator?: string
-  /** The signature is hex: see the upper-case test in the tampering table (accepted today, a known bug). */
+  /** The signature is hex: its upper-case spelling is refused (see the tampering table). */
   hexSignature?: true
   /** Signature header values that cannot be read as a signature (answered 401 signature_invalid). */
   malformed: string[]
@@ -232,6 +232,8 @@ export const providerCases: ProviderCase[] = [
   {
     name: 'Stripe',
     ...sharedSecrets('whsec_stripe'),
+    // Stripe endpoint secrets always start with whsec_ (stripe() refuses anything else at construction).
+    secretArbitrary: printableSecret.map((secret) => `whsec_${secret}`),
     provider: (secret) => stripe({ secret }),
     sign: (secret, { timestamp, id, data = DATA }) => ({
       url: '/webhooks/stripe',
