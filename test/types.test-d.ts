@@ -10,6 +10,7 @@ import { sendgrid, type SendGridEvent } from '../src/providers/sendgrid.js'
 import { slack, type SlackSlashCommand } from '../src/providers/slack.js'
 import { standardWebhooks } from '../src/providers/standard-webhooks.js'
 import { stripe } from '../src/providers/stripe.js'
+import { twilio, type TwilioCloudEvent, type TwilioParams } from '../src/providers/twilio.js'
 
 describe('Stripe event types', () => {
   const receiver = createReceiver({ provider: stripe({ secret: 'whsec_x' }) })
@@ -99,6 +100,19 @@ describe('provider event maps', () => {
     createReceiver({ provider: sendgrid({ publicKey: 'unused-in-typecheck' }) }).on('bounce', (event) => {
       expectTypeOf(event.payload).toEqualTypeOf<SendGridEvent>()
     })
+  })
+
+  it('types Twilio form requests by kind and Event Streams CloudEvents by their com.twilio. type', () => {
+    const receiver = createReceiver({ provider: twilio({ authToken: 't', url: 'https://example.com/sms' }) })
+    receiver.on('message.received', (event) => {
+      expectTypeOf(event.payload).toEqualTypeOf<TwilioParams>()
+    })
+    receiver.on('com.twilio.messaging.message.delivered', (event) => {
+      expectTypeOf(event.type).toEqualTypeOf<'com.twilio.messaging.message.delivered'>()
+      expectTypeOf(event.payload).toEqualTypeOf<TwilioCloudEvent>()
+    })
+    // @ts-expect-error 'message.recieved' is neither a Twilio request kind nor an Event Streams type
+    receiver.on('message.recieved', () => undefined)
   })
 })
 

@@ -3,19 +3,35 @@ import { bytesToText, formFields, isJsonObject, parseJsonBody } from '../body.js
 import { anyOf } from '../crypto/any-of.js'
 import { createHmacVerifier } from '../crypto/hmac-verifier.js'
 import { SignatureInvalidError, SignatureMissingError } from '../errors.js'
-import type { EventMap, ParsedEvent, Provider, SignedRequest, WebhookResponse } from '../types.js'
+import type { EventMap, Provider, SignedRequest, WebhookResponse } from '../types.js'
 import { oneEvent } from './one-event.js'
 import { secretList } from './secrets.js'
 
 /** Form fields as Twilio posts them; a repeated field is an array. */
 export type TwilioParams = Record<string, string | string[]>
 
-/** Twilio requests by kind: an incoming message, a message status callback, a voice call, anything else. */
+/** One event of an Event Streams webhook sink: a CloudEvent (its `type` starts `com.twilio.`). */
+export interface TwilioCloudEvent<TData = Record<string, unknown>> {
+  specversion: string
+  type: string
+  source: string
+  id: string
+  time?: string
+  dataschema?: string
+  datacontenttype?: string
+  data: TData
+}
+
+/**
+ * Twilio requests by kind: an incoming message, a message status callback, a voice call; each CloudEvent of an
+ * Event Streams batch under its own type (`com.twilio.messaging.message.delivered`); anything else as `twilio`.
+ */
 export type TwilioEventMap = {
   'message.received': TwilioParams
   'message.status': TwilioParams
   call: TwilioParams
   twilio: unknown
+  [type: `com.twilio.${string}`]: TwilioCloudEvent
 }
 
 export interface TwilioOptions {
@@ -122,7 +138,17 @@ export function twilio(options: TwilioOptions): Provider<TwilioEventMap> {
       })
     },
     parse({ headers, body }) {
-      return oneEvent(headers['i-twilio-idempotency-token'], body, parseBody(headers['content-type'], body))
+      if (isForm(headers['content-type'])) {
+        const payload: TwilioParams = formFields(new URLSearchParams(bytesToText(body)))
+        return oneEvent(headers['i-twilio-idempotency-token'], body, { type: kindOf(payload), payload })
+      }
+      const payload = parseJsonBody(body)
+      // Event Streams webhook sinks post a JSON array of CloudEvents: each is its own event, deduplicated on its id.
+      if (Array.isArray(payload) && payload.length > 0 && payload.every(isCloudEvent)) {
+        return payload.map((event) => ({ id: event.id, type: event.type, payload: event }))
+      }
+      const type = isJsonObject(payload) && typeof payload.type === 'string' ? payload.type : 'twilio'
+      return oneEvent(headers['i-twilio-idempotency-token'], body, { type, payload })
     },
     reply(results) {
       const twiml = results.find((result) => result !== undefined && result !== null)
@@ -170,16 +196,15 @@ function sortedParams(form: URLSearchParams): string {
   return data
 }
 
-function parseBody(contentType: string | undefined, body: Uint8Array): Omit<ParsedEvent, 'id'> {
-  if (!isForm(contentType)) {
-    const payload = parseJsonBody(body)
-    return {
-      type: isJsonObject(payload) && typeof payload.type === 'string' ? payload.type : 'twilio',
-      payload,
-    }
-  }
-  const payload: TwilioParams = formFields(new URLSearchParams(bytesToText(body)))
-  return { type: kindOf(payload), payload }
+function isCloudEvent(value: unknown): value is TwilioCloudEvent {
+  return (
+    isJsonObject(value) &&
+    typeof value.specversion === 'string' &&
+    typeof value.type === 'string' &&
+    value.type !== '' &&
+    typeof value.id === 'string' &&
+    value.id !== ''
+  )
 }
 
 /** JSON bodies are signed through the URL: its `bodySHA256` must be the hex SHA-256 of the body. */

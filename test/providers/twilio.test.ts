@@ -458,6 +458,49 @@ describe('Twilio replies and dedup', () => {
     expect(seen.map((event) => event.type)).toEqual(['message.received', 'message.status', 'call'])
   })
 
+  it('dispatches each CloudEvent of an Event Streams batch on its own, deduplicated on its id', async () => {
+    const url = 'https://example.com/events'
+    const { receiver, seen } = setup({ url })
+    const delivered: string[] = []
+    receiver.on('com.twilio.messaging.message.delivered', (event) => {
+      delivered.push(String(event.payload.data.messageSid))
+    })
+    const cloudEvent = (id: string, type: string, messageSid: string) => ({
+      specversion: '1.0',
+      type,
+      source: '/2010-04-01/Accounts/AC1/Messages/SM1.json',
+      id,
+      datacontenttype: 'application/json',
+      time: '2026-11-22T10:00:00.000Z',
+      data: { messageSid },
+    })
+    const batch = (...events: unknown[]) => {
+      const delivery = signTwilio({ url, json: events, authToken: AUTH_TOKEN })
+      return request(delivery.url.slice('https://example.com'.length), delivery) // /events?bodySHA256=…
+    }
+    const first = await receiver.handle(
+      batch(
+        cloudEvent('EZ1', 'com.twilio.messaging.message.delivered', 'SM1'),
+        cloudEvent('EZ2', 'com.twilio.messaging.message.sent', 'SM2'),
+      ),
+    )
+    expect(first.status).toBe(200)
+    // Event Streams retries a batch whole: the item already handled is skipped, the new one runs.
+    const second = await receiver.handle(
+      batch(
+        cloudEvent('EZ1', 'com.twilio.messaging.message.delivered', 'SM1'),
+        cloudEvent('EZ3', 'com.twilio.messaging.message.delivered', 'SM3'),
+      ),
+    )
+    expect(second.status).toBe(200)
+    expect(seen.map((event) => [event.id, event.type])).toEqual([
+      ['EZ1', 'com.twilio.messaging.message.delivered'],
+      ['EZ2', 'com.twilio.messaging.message.sent'],
+      ['EZ3', 'com.twilio.messaging.message.delivered'],
+    ])
+    expect(delivered).toEqual(['SM1', 'SM3'])
+  })
+
   it('answers within the 15 s Twilio waits', () => {
     expect(twilio({ authToken: AUTH_TOKEN }).deadlineMs).toBe(15_000)
   })
