@@ -20,8 +20,8 @@ const DAY_MS = 24 * 60 * 60 * 1000
 /**
  * GitLab: the webhook's secret token is sent as it is in `X-Gitlab-Token` (GitLab signs nothing), compared
  * timing-safe against every configured token. The event type is `X-Gitlab-Event` (`Push Hook`, `Merge Request
- * Hook`); the dedup id is `Idempotency-Key` (the same on every retry of one event), then `X-Gitlab-Event-UUID`,
- * then a hash of the body (GitLab before 17.4).
+ * Hook`); the dedup id is `Idempotency-Key` (the same on every retry of one event), else a hash of the body (GitLab
+ * before 17.4). `X-Gitlab-Event-UUID` is not an event id: a recursive chain of webhooks shares one.
  *
  * @example
  * ```ts
@@ -62,8 +62,10 @@ export function gitlab<TEvents extends EventMap = EventMap>(options: GitLabOptio
       if (type === undefined || type === '') throw new HeaderMissingError('X-Gitlab-Event')
       const payload = parseJsonBody(body)
       if (!isJsonObject(payload)) throw new BodyMalformedError('a GitLab event object')
-      // GitLab before 17.4 sends neither header; the body is then the identity (a retry repeats it exactly).
-      return oneEvent(headers['idempotency-key'] || headers['x-gitlab-event-uuid'], body, { type, payload })
+      // Not X-Gitlab-Event-UUID: GitLab gives every webhook of a recursive chain (a handler whose API call fires
+      // another webhook) the same one, so distinct events would be dropped as duplicates. GitLab before 17.4 sends no
+      // Idempotency-Key; the body is then the identity (a retry repeats it exactly).
+      return oneEvent(headers['idempotency-key'], body, { type, payload })
     },
   }
 }
