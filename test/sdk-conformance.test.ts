@@ -141,6 +141,25 @@ describe('Standard Webhooks', () => {
     expect((await post(svix, vector.body)).status).toBe(200)
   })
 
+  it('reads one header family whole: a webhook-id beside svix-* headers is not mixed in', async () => {
+    const { post, runs } = counted(standardWebhooks({ secret: vector.secret }), vector.timestamp)
+    const svix = {
+      'svix-id': vector.id,
+      'svix-timestamp': String(vector.timestamp),
+      'svix-signature': vector.signature,
+      'webhook-id': 'msg_another',
+    }
+    expect((await post(svix, vector.body)).status).toBe(200)
+    const mixed = {
+      'webhook-signature': vector.signature,
+      'svix-id': vector.id,
+      'svix-timestamp': String(vector.timestamp),
+    }
+    const refused = await post(mixed, vector.body)
+    expect(refused.status).toBe(400)
+    expect(runs).toHaveLength(1)
+  })
+
   it("accepts a signature produced by standardwebhooks' sign, and its verify accepts ours", async () => {
     const secret = vector.secret
     const { post } = counted(standardWebhooks({ secret }))

@@ -105,9 +105,14 @@ export function standardWebhooks<TEvents extends EventMap = EventMap>(
   }
 }
 
-/** `webhook-*` is the standard's name; `svix-*` is what Svix itself (and Clerk, via Svix) still sends. */
+/**
+ * `webhook-*` is the standard's name; `svix-*` is what Svix itself (and Clerk, via Svix) still sends. One family is
+ * read whole, the one whose signature header is present, so a request never mixes an id from one with a timestamp
+ * from the other.
+ */
 function read(request: SignedRequest, name: 'id' | 'timestamp' | 'signature'): string | undefined {
-  const value = request.headers[`webhook-${name}`] ?? request.headers[`svix-${name}`]
+  const family = request.headers['webhook-signature'] === undefined ? 'svix' : 'webhook'
+  const value = request.headers[`${family}-${name}`]
   return value === '' ? undefined : value
 }
 
