@@ -63,6 +63,31 @@ describe('memoryStore', () => {
     expect(store.reserve('a', 'x', 1000)).toBe('reserved')
   })
 
+  it('keeps exactly the newest maxEntries keys through many evictions', () => {
+    const store = memoryStore({ maxEntries: 100 })
+    for (let i = 0; i < 50_000; i++) {
+      store.reserve(`k${i}`, 't', 60_000)
+      store.complete(`k${i}`, 't', 60_000)
+    }
+    expect(store.reserve('k49999', 'x', 1000)).toBe('done')
+    expect(store.reserve('k49900', 'x', 1000)).toBe('done')
+    expect(store.reserve('k49899', 'x', 1000)).toBe('reserved')
+  })
+
+  it('counts an expired lease taken over as the newest key', () => {
+    const time = clock()
+    const store = memoryStore({ maxEntries: 3, now: time.now })
+    store.reserve('a', 't', 10)
+    time.advance(20)
+    store.reserve('b', 't', 60_000)
+    store.reserve('c', 't', 60_000)
+    expect(store.reserve('a', 'u', 60_000)).toBe('reserved')
+    store.reserve('d', 't', 60_000) // evicts b, now the oldest
+    expect(store.reserve('a', 'x', 1000)).toBe('in-flight')
+    expect(store.reserve('c', 'x', 1000)).toBe('in-flight')
+    expect(store.reserve('b', 'x', 1000)).toBe('reserved')
+  })
+
   it('rejects a maxEntries that is not a positive whole number', () => {
     expect(() => memoryStore({ maxEntries: 0 })).toThrow(TypeError)
     expect(() => memoryStore({ maxEntries: 1.5 })).toThrow(/positive whole number/)
