@@ -214,7 +214,7 @@ try {
   await Promise.all([...started.values()].map((server) => server.close()))
 }
 
-interface ServerResult {
+export interface ServerResult {
   module: string
   label: string
   provider: ProviderName
@@ -240,7 +240,33 @@ for (const entry of servers.values()) {
   })
 }
 
-const pairings = selected.map((pairing) => {
+export interface PairingResult {
+  framework: string
+  provider: ProviderName
+  ours: ServerResult | undefined
+  reference: ServerResult
+  /** ours ÷ reference, req/s, round by round. */
+  ratio: Spread | undefined
+  target: { limit: number; holds: boolean } | undefined
+  /** No failed request, and every 2xx ran the handler once, on both sides. */
+  valid: boolean
+}
+
+/** bench/results/e2e.json, as bench/report.ts reads it. */
+export interface E2eResult {
+  settings: {
+    rounds: number
+    seconds: number
+    warmupSeconds: number
+    connections: number
+    bodyBytes: number
+    pool: number
+  }
+  servers: ServerResult[]
+  pairings: PairingResult[]
+}
+
+const pairings = selected.map((pairing): PairingResult => {
   const reference = summary.get(pairing.reference.module) as ServerResult
   const ours = pairing.ours === undefined ? undefined : (summary.get(pairing.ours.module) as ServerResult)
   // Round by round: both sides of a ratio were measured within the same round.
@@ -301,4 +327,4 @@ if (ONLY === undefined)
     },
     servers: [...summary.values()],
     pairings,
-  })
+  } satisfies E2eResult)

@@ -53,7 +53,7 @@ new PerformanceObserver((list) => {
 
 const tick = () => new Promise((resolve) => setImmediate(resolve))
 
-interface Allocation {
+export interface Allocation {
   heapBytes: number
   arrayBufferBytes: number
   deliveries: number
@@ -83,8 +83,17 @@ async function allocationPerCall<T>(items: readonly T[], fn: (item: T) => unknow
   throw new Error('a collection ran in every window: raise --min-semi-space-size')
 }
 
+export interface ProviderAllocation {
+  provider: ProviderName
+  floor: Allocation
+  verify: Allocation
+  handle: Allocation
+  /** handle ÷ floor, heap bytes. */
+  ratio: number
+}
+
 /** Bytes per delivery for one provider at 1 KiB: the floor, `receiver.verify` and `receiver.handle`. */
-async function allocation(provider: ProviderName) {
+async function allocation(provider: ProviderName): Promise<ProviderAllocation> {
   const request = (delivery: Delivery) => ({
     method: 'POST',
     url: '/webhooks',
@@ -125,7 +134,7 @@ async function allocation(provider: ProviderName) {
 
 // Part 2 ------------------------------------------------------------------------------------------------------
 
-interface BodyCheck {
+export interface BodyCheck {
   provider: ProviderName
   size: number
   status: number
@@ -206,7 +215,13 @@ async function bodyCheck(provider: ProviderName, size: number): Promise<BodyChec
 
 // Part 3 ------------------------------------------------------------------------------------------------------
 
-async function flatness() {
+export interface Flatness {
+  deliveries: number
+  handled: number
+  samples: { deliveries: number; rssMiB: number; heapUsedMiB: number; arrayBuffersMiB: number }[]
+}
+
+async function flatness(): Promise<Flatness> {
   let handled = 0
   const receiver = createReceiver({ provider: stripe({ secret: STRIPE_SECRET }), now: () => NOW * 1000 })
   receiver.onAny(() => void handled++)
@@ -246,7 +261,7 @@ if (process.argv[2] === 'flatness') {
   const bodyChecks: BodyCheck[] = []
   // One at a time: the counters are global.
   for (const provider of PROVIDERS) bodyChecks.push(await bodyCheck(provider, 256 * 1024))
-  const allocations = []
+  const allocations: ProviderAllocation[] = []
   for (const provider of PROVIDERS) allocations.push(await allocation(provider))
   process.send?.({ allocations, bodyChecks })
 }

@@ -6,38 +6,15 @@
 import { fork } from 'node:child_process'
 import { once } from 'node:events'
 import { fileURLToPath } from 'node:url'
-import type { ProviderName } from './support/deliveries.js'
+import type { BodyCheck, Flatness, ProviderAllocation } from './memory-worker.js'
 import { QUICK, writeResult } from './support/results.js'
 import { formatCount } from './support/stats.js'
 
-interface Allocation {
-  heapBytes: number
-  arrayBufferBytes: number
-  deliveries: number
-}
-interface WorkerResult {
-  allocations: {
-    provider: ProviderName
-    floor: Allocation
-    verify: Allocation
-    handle: Allocation
-    ratio: number
-  }[]
-  bodyChecks: {
-    provider: ProviderName
-    size: number
-    status: number
-    sameBytes: boolean
-    decodes: number
-    jsonParses: number
-    arrayBufferBytes: number
-    holds: boolean
-  }[]
-  flatness: {
-    deliveries: number
-    handled: number
-    samples: { deliveries: number; rssMiB: number; heapUsedMiB: number; arrayBuffersMiB: number }[]
-  }
+/** bench/results/memory.json, as bench/report.ts reads it. */
+export interface MemoryResult {
+  allocations: (ProviderAllocation & { target: { limit: number; ratio: number; holds: boolean } })[]
+  bodyChecks: BodyCheck[]
+  flatness: Flatness & { target: { heapGrowth: number; rssGrowth: number; holds: boolean } }
 }
 
 const DELIVERIES = QUICK ? 200_000 : 1_000_000
@@ -56,12 +33,15 @@ async function runWorker<T>(args: string[], v8Flags: string[]): Promise<T> {
   return result
 }
 
-const { allocations, bodyChecks } = await runWorker<Pick<WorkerResult, 'allocations' | 'bodyChecks'>>(
+const { allocations, bodyChecks } = await runWorker<{
+  allocations: ProviderAllocation[]
+  bodyChecks: BodyCheck[]
+}>(
   [],
   // A young generation large enough for a window of 4,000 deliveries between two collections.
   ['--min-semi-space-size=64', '--max-semi-space-size=64'],
 )
-const { flatness } = await runWorker<Pick<WorkerResult, 'flatness'>>(['flatness'], [])
+const { flatness } = await runWorker<{ flatness: Flatness }>(['flatness'], [])
 
 const allocationTargets = allocations.map((a) => ({
   provider: a.provider,
@@ -108,7 +88,10 @@ console.log(
 )
 
 writeResult('memory', {
-  allocations: allocations.map((a, i) => ({ ...a, target: allocationTargets[i] })),
+  allocations: allocations.map((a, i) => ({
+    ...a,
+    target: allocationTargets[i] as MemoryResult['allocations'][number]['target'],
+  })),
   bodyChecks,
   flatness: { ...flatness, target: flatTarget },
-})
+} satisfies MemoryResult)

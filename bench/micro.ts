@@ -48,7 +48,7 @@ const NOW = 1_700_000_000
  */
 const poolSize = (size: number) => Math.min(2048, Math.floor((8 * 1024 * 1024) / size))
 
-type Role = 'floor' | 'verify' | 'handle' | 'handle-async' | 'sdk' | 'forged' | 'unsigned'
+export type Role = 'floor' | 'verify' | 'handle' | 'handle-async' | 'sdk' | 'forged' | 'unsigned'
 
 interface Case {
   provider: ProviderName
@@ -215,7 +215,7 @@ function checkOutcome(c: Pick<Case, 'provider' | 'size' | 'name' | 'role'>, resu
     throw new Error(`${c.provider} ${c.size} ${c.name}: answered ${status}, expected ${expected}`)
 }
 
-interface Row {
+export interface MicroRow {
   provider: ProviderName
   size: number
   name: string
@@ -226,7 +226,7 @@ interface Row {
   ratioToSdk: Record<string, Spread>
 }
 
-const rows: Row[] = []
+const rows: MicroRow[] = []
 for (const group of groups) {
   const members = caseList.filter((c) => c.provider === group.provider && c.size === group.size)
   const floor = samples.get(key(members.find((c) => c.role === 'floor') as Case)) as number[]
@@ -268,8 +268,26 @@ for (const row of rows) {
   )
 }
 
+export interface MicroTarget {
+  provider: ProviderName
+  size: number
+  name: string
+  limit: number
+  ratioToFloor: number
+  holds: boolean
+  aheadOfEverySdk: boolean
+  slowerThan: string[]
+}
+
+/** bench/results/micro.json, as bench/report.ts reads it. */
+export interface MicroResult {
+  settings: { rounds: number; minCpuTimeMs: number; sizes: number[]; statistic: string }
+  rows: MicroRow[]
+  targets: MicroTarget[]
+}
+
 const LIMITS: Partial<Record<Role, number>> = { handle: 1.1, verify: 1.05 }
-const targets = rows.flatMap((row) => {
+const targets = rows.flatMap((row): MicroTarget[] => {
   const limit = LIMITS[row.role]
   if (limit === undefined) return []
   const slowerThan = Object.entries(row.ratioToSdk)
@@ -301,4 +319,4 @@ writeResult('micro', {
   settings: { rounds: ROUNDS, minCpuTimeMs: MIN_CPU_NS / 1e6, sizes: SIZES, statistic: 'mitata p50' },
   rows,
   targets,
-})
+} satisfies MicroResult)

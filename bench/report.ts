@@ -5,88 +5,19 @@
  * `npm run bench:chart` runs only this step, from the JSON already written.
  */
 import { readFileSync, writeFileSync } from 'node:fs'
+// Types only: each result file is typed by the script that writes it (nothing of theirs runs here).
+import type { E2eResult, ServerResult } from './e2e.js'
+import type { MemoryResult } from './memory.js'
+import type { MicroResult, MicroRow } from './micro.js'
+import type { StoresResult } from './stores.js'
 import type { ProviderName } from './support/deliveries.js'
 import { QUICK, readResult, writeText, type RunInfo } from './support/results.js'
 import { formatCount, formatNs, formatRatio, formatSize, type Spread } from './support/stats.js'
 
-interface MicroRow {
-  provider: ProviderName
-  size: number
-  name: string
-  role: 'floor' | 'verify' | 'handle' | 'handle-async' | 'sdk' | 'forged' | 'unsigned'
-  nsPerOp: Spread
-  ratioToFloor: Spread
-  ratioToSdk: Record<string, Spread>
-}
-interface Micro {
-  settings: { rounds: number }
-  rows: MicroRow[]
-  targets: {
-    provider: ProviderName
-    size: number
-    name: string
-    limit: number
-    ratioToFloor: number
-    holds: boolean
-    aheadOfEverySdk: boolean
-    slowerThan: string[]
-  }[]
-}
-interface E2eServer {
-  label: string
-  requestsPerSecond: Spread
-  p50Ms: Spread
-  p99Ms: Spread
-}
-interface E2e {
-  settings: { rounds: number; seconds: number; connections: number; bodyBytes: number }
-  pairings: {
-    framework: string
-    provider: ProviderName
-    ours: E2eServer | undefined
-    reference: E2eServer
-    ratio: Spread | undefined
-    target: { limit: number; holds: boolean } | undefined
-    valid: boolean
-  }[]
-}
-interface Allocation {
-  heapBytes: number
-}
-interface Memory {
-  allocations: {
-    provider: ProviderName
-    floor: Allocation
-    verify: Allocation
-    handle: Allocation
-    ratio: number
-    target: { holds: boolean }
-  }[]
-  bodyChecks: {
-    provider: ProviderName
-    size: number
-    sameBytes: boolean
-    decodes: number
-    jsonParses: number
-    arrayBufferBytes: number
-    holds: boolean
-  }[]
-  flatness: {
-    deliveries: number
-    handled: number
-    samples: { deliveries: number; rssMiB: number; heapUsedMiB: number }[]
-    target: { heapGrowth: number; rssGrowth: number; holds: boolean }
-  }
-}
-interface Stores {
-  inFlight: number
-  results: Record<string, { perSecond: number; roundTrips: number }>
-}
-
-const micro = readResult<Micro>('micro')
-const e2e = readResult<E2e>('e2e')
-const memory = readResult<Memory>('memory')
-const stores = readResult<Stores>('stores')
+const micro = readResult<MicroResult>('micro')
+const e2e = readResult<E2eResult>('e2e')
+const memory = readResult<MemoryResult>('memory')
+const stores = readResult<StoresResult>('stores')
 
 const PROVIDER_NAMES: Record<ProviderName, string> = {
   stripe: 'Stripe',
@@ -104,7 +35,7 @@ function runLine(run: RunInfo | undefined, what: string): string {
 
 // ---- Markdown ------------------------------------------------------------------------------------------------
 
-function microTables(data: Micro): string {
+function microTables(data: MicroResult): string {
   const groups = [...new Set(data.rows.map((row) => `${row.provider}|${row.size}`))].map((key) => {
     const [provider, size] = key.split('|') as [ProviderName, string]
     return data.rows.filter((row) => row.provider === provider && row.size === Number(size))
@@ -147,8 +78,8 @@ function microTables(data: Micro): string {
   ].join('\n')
 }
 
-function e2eTable(data: E2e): string {
-  const side = (server: E2eServer | undefined) =>
+function e2eTable(data: E2eResult): string {
+  const side = (server: ServerResult | undefined) =>
     server === undefined
       ? '(adapter not written yet)'
       : `${server.label}: ${formatCount(server.requestsPerSecond.median)} req/s (${formatCount(server.requestsPerSecond.min)}–${formatCount(server.requestsPerSecond.max)}), p50 ${server.p50Ms.median.toFixed(2)} ms, p99 ${server.p99Ms.median.toFixed(2)} ms`
@@ -164,7 +95,7 @@ function e2eTable(data: E2e): string {
   ].join('\n')
 }
 
-function memoryTables(data: Memory): string {
+function memoryTables(data: MemoryResult): string {
   const samples = data.flatness.samples
   return [
     'JS heap bytes allocated per delivery, 1 KiB:',
@@ -194,7 +125,7 @@ function memoryTables(data: Memory): string {
   ].join('\n')
 }
 
-function storesTable(data: Stores): string {
+function storesTable(data: StoresResult): string {
   return [
     `Deliveries per second through \`receiver.handle\`, ${data.inFlight} in flight, stores on loopback:`,
     '',
@@ -247,33 +178,22 @@ function targetList(): string {
 }
 
 /** The tables and the targets; `chart` is the SVG's path relative to where the Markdown is read. */
-const markdown = (chart: string) =>
-  [
+function markdown(chart: string): string {
+  const sections: [title: string, body: string | undefined][] = [
+    ['**Targets**', targetList()],
+    ['**Per delivery** (`bench/micro.ts`)', micro && microTables(micro)],
+    ['**End to end** (`bench/e2e.ts`)', e2e && e2eTable(e2e)],
+    ['**Memory** (`bench/memory.ts`)', memory && memoryTables(memory)],
+    ['**Stores** (`bench/stores.ts`)', stores && storesTable(stores)],
+  ]
+  return [
     runLine(micro?.run ?? e2e?.run, 'Measured'),
     '',
     `![Ratios: per delivery to the floor, end to end to the hand-wired SDK](${chart})`,
     '',
-    '**Targets**',
-    '',
-    targetList(),
-    '',
-    '**Per delivery** (`bench/micro.ts`)',
-    '',
-    micro ? microTables(micro) : 'not run',
-    '',
-    '**End to end** (`bench/e2e.ts`)',
-    '',
-    e2e ? e2eTable(e2e) : 'not run',
-    '',
-    '**Memory** (`bench/memory.ts`)',
-    '',
-    memory ? memoryTables(memory) : 'not run',
-    '',
-    '**Stores** (`bench/stores.ts`)',
-    '',
-    stores ? storesTable(stores) : 'not run',
-    '',
+    ...sections.flatMap(([title, body]) => [title, '', body ?? 'not run', '']),
   ].join('\n')
+}
 
 // ---- SVG -----------------------------------------------------------------------------------------------------
 

@@ -114,4 +114,17 @@ console.log(`\nredis ÷ memory = ${ratio.toFixed(2)}× (target ≥ 0.70×: ${rat
 console.log(
   `postgres ÷ memory = ${((results.postgres?.perSecond ?? 0) / (results.memory?.perSecond ?? 1)).toFixed(2)}×`,
 )
-writeResult('stores', { inFlight: IN_FLIGHT, deliveries: DELIVERIES, results, redisToMemory: ratio })
+/** bench/results/stores.json, as bench/report.ts reads it. */
+export interface StoresResult {
+  inFlight: number
+  deliveries: number
+  results: Record<string, { perSecond: number; roundTrips: number }>
+  redisToMemory: number
+}
+
+writeResult('stores', {
+  inFlight: IN_FLIGHT,
+  deliveries: DELIVERIES,
+  results,
+  redisToMemory: ratio,
+} satisfies StoresResult)
