@@ -11,11 +11,10 @@ export const STANDARD_SECRET = `whsec_${Buffer.from('bench secret bytes 01234567
 export type ProviderName = 'stripe' | 'github' | 'standard-webhooks'
 export const PROVIDERS: readonly ProviderName[] = ['stripe', 'github', 'standard-webhooks']
 
-/** A delivery as bytes (what a server reads) and as text (what some SDK APIs take). */
+/** A delivery as a server reads it: headers, and the body as bytes. */
 export interface Delivery {
   headers: Record<string, string>
   body: Buffer
-  text: string
 }
 
 /** A JSON event of exactly `size` bytes, shaped like the provider's own. */
@@ -53,7 +52,7 @@ export function signDelivery(provider: ProviderName, size: number, id: string, t
             id,
             timestamp,
           })
-  return { headers: signed.headers, body: Buffer.from(signed.body), text: signed.body }
+  return { headers: signed.headers, body: Buffer.from(signed.body) }
 }
 
 /** `count` deliveries with distinct ids (`<prefix><n>`), all signed at `timestamp`. */
