@@ -3,19 +3,19 @@
  * PostgreSQL stores on loopback, 64 deliveries in flight, and the store round trips each delivery costs. Starts its
  * own redis-server and PostgreSQL like the tests do. Writes bench/results/stores.json.
  */
-import { mkdirSync, writeFileSync } from 'node:fs'
 import { Redis } from 'ioredis'
 import pg from 'pg'
-import { createReceiver, memoryStore, type DedupStore } from '../src/index.js'
-import { stripe } from '../src/providers/stripe.js'
-import { postgresStore } from '../src/stores/postgres.js'
-import { redisStore } from '../src/stores/redis.js'
-import { signStripe, type SignedDelivery } from '../src/testing/index.js'
+import { createReceiver, memoryStore, type DedupStore } from 'webhook-receiver'
+import { stripe } from 'webhook-receiver/providers/stripe'
+import { postgresStore } from 'webhook-receiver/stores/postgres'
+import { redisStore } from 'webhook-receiver/stores/redis'
+import { signStripe, type SignedDelivery } from 'webhook-receiver/testing'
 import { startPostgres } from '../test/support/postgres-server.js'
 import { startRedis } from '../test/support/redis-server.js'
+import { QUICK, writeResult } from './support/results.js'
 
 const SECRET = 'whsec_bench_stores'
-const DELIVERIES = 20_000
+const DELIVERIES = QUICK ? 5_000 : 20_000
 const IN_FLIGHT = 64
 
 const deliveries: SignedDelivery[] = Array.from({ length: DELIVERIES }, (_, i) =>
@@ -114,8 +114,17 @@ console.log(`\nredis ÷ memory = ${ratio.toFixed(2)}× (target ≥ 0.70×: ${rat
 console.log(
   `postgres ÷ memory = ${((results.postgres?.perSecond ?? 0) / (results.memory?.perSecond ?? 1)).toFixed(2)}×`,
 )
-mkdirSync(new URL('./results/', import.meta.url), { recursive: true })
-writeFileSync(
-  new URL('./results/stores.json', import.meta.url),
-  `${JSON.stringify({ node: process.version, date: new Date().toISOString(), inFlight: IN_FLIGHT, results, redisToMemory: ratio }, null, 2)}\n`,
-)
+/** bench/results/stores.json, as bench/report.ts reads it. */
+export interface StoresResult {
+  inFlight: number
+  deliveries: number
+  results: Record<string, { perSecond: number; roundTrips: number }>
+  redisToMemory: number
+}
+
+writeResult('stores', {
+  inFlight: IN_FLIGHT,
+  deliveries: DELIVERIES,
+  results,
+  redisToMemory: ratio,
+} satisfies StoresResult)

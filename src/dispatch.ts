@@ -1,3 +1,4 @@
+import { isPromiseLike, type MaybePromise } from './promise-like.js'
 import type { ErrorHandler, Handler, ParsedEvent, WebhookEvent } from './types.js'
 
 /** Where failures go when no `onError` handler is registered, or when one of them throws. */
@@ -15,7 +16,11 @@ export interface Dispatcher {
   onAny(handler: Handler<any>): void
   onError(handler: ErrorHandler): void
   handlersFor(event: ParsedEvent): readonly Handler<any>[]
-  run(handlers: readonly Handler<any>[], event: WebhookEvent): Promise<unknown[]>
+  /**
+   * Runs every handler with the event. Returns the results at once when every handler returned a plain value;
+   * a promise when any returned one; throws (or rejects) with the failure when any failed.
+   */
+  run(handlers: readonly Handler<any>[], event: WebhookEvent): MaybePromise<unknown[]>
   reportError(error: unknown, event: WebhookEvent | undefined): void
 }
 
@@ -60,26 +65,36 @@ export function createDispatcher(logger: Logger): Dispatcher {
     },
     handlersFor(event) {
       const own = byType.get(event.type)
-      if (event.aliases === undefined && any.length === 0) return own ?? NO_HANDLERS
+      // The common cases return a registered list as it is: one type's handlers, or only onAny handlers.
+      if (event.aliases === undefined || !event.aliases.some((alias) => byType.has(alias))) {
+        if (any.length === 0) return own ?? NO_HANDLERS
+        if (own === undefined) return any
+      }
       // A handler registered under several matching names (`issues` and `issues.opened`) still runs once.
       const all = new Set<Handler<any>>(own)
       for (const alias of event.aliases ?? []) for (const handler of byType.get(alias) ?? []) all.add(handler)
       for (const handler of any) all.add(handler)
       return [...all]
     },
-    async run(handlers, event) {
-      if (handlers.length === 1) return [await (handlers[0] as Handler<any>)(event)]
-      const settled = await Promise.allSettled(handlers.map(async (handler) => handler(event)))
-      const failures: unknown[] = []
-      const results: unknown[] = []
-      for (const outcome of settled) {
-        if (outcome.status === 'fulfilled') results.push(outcome.value)
-        else failures.push(outcome.reason)
+    run(handlers, event) {
+      if (handlers.length === 1) {
+        // A synchronous throw reaches the caller as the handler's failure, like a rejection does.
+        const result = (handlers[0] as Handler<any>)(event)
+        return isPromiseLike(result) ? Promise.resolve(result).then((value) => [value]) : [result]
       }
-      if (failures.length === 1) throw failures[0]
-      if (failures.length > 1)
-        throw new AggregateError(failures, `${failures.length} handlers failed for ${event.type} ${event.id}`)
-      return results
+      // Every handler runs, even after one failed; their failures are reported together.
+      let pending = false
+      const outcomes = handlers.map((handler) => {
+        try {
+          const result = handler(event)
+          pending ||= isPromiseLike(result)
+          return result
+        } catch (error) {
+          pending = true
+          return Promise.reject(error)
+        }
+      })
+      return pending ? Promise.allSettled(outcomes).then((settled) => collect(settled, event)) : outcomes
     },
     reportError(error, event) {
       if (errorHandlers.length === 0) {
@@ -101,4 +116,18 @@ export function createDispatcher(logger: Logger): Dispatcher {
       }
     },
   }
+}
+
+/** The results of several handlers, or their failure: the error itself, or an `AggregateError` when several failed. */
+function collect(settled: PromiseSettledResult<unknown>[], event: WebhookEvent): unknown[] {
+  const failures: unknown[] = []
+  const results: unknown[] = []
+  for (const outcome of settled) {
+    if (outcome.status === 'fulfilled') results.push(outcome.value)
+    else failures.push(outcome.reason)
+  }
+  if (failures.length === 1) throw failures[0]
+  if (failures.length > 1)
+    throw new AggregateError(failures, `${failures.length} handlers failed for ${event.type} ${event.id}`)
+  return results
 }

@@ -34,6 +34,12 @@ export interface ReceiverOptions<TProvider extends Provider<any, any>> {
   leaseMs?: number
   /** How long a handled event is remembered. Default: the provider's retry window (Stripe: 4 days). */
   dedupTtlMs?: number
+  /**
+   * How long a store that answers asynchronously (Redis, PostgreSQL) gets to answer a reservation before the
+   * delivery is answered 503, so a hung store cannot hold requests past the sender's deadline. Default: half the
+   * deadline, at most 5 s.
+   */
+  storeTimeoutMs?: number
   /** When the store is unreachable: `'reject'` answers 503 so the sender retries (default); `'process'` runs without dedup. */
   onStoreError?: 'reject' | 'process'
   /** Where failures are logged when no `onError` handler is registered. Default `console`. */
@@ -160,6 +166,7 @@ function resolveConfig(options: ReceiverOptions<Provider<any, any>>): PipelineCo
     bodyLimit: positive(options.bodyLimit ?? provider.bodyLimit, 'bodyLimit'),
     leaseMs: positive(options.leaseMs ?? deadlineMs + 5_000, 'leaseMs'),
     dedupTtlMs: positive(options.dedupTtlMs ?? provider.retryWindowMs, 'dedupTtlMs'),
+    storeTimeoutMs: positive(options.storeTimeoutMs ?? Math.min(5_000, deadlineMs / 2), 'storeTimeoutMs'),
     namespace: options.namespace ?? 'webhook',
     onStoreError: options.onStoreError ?? 'reject',
     pathToken: pathTokenBytes(options.pathToken),

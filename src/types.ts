@@ -77,6 +77,12 @@ export interface ParsedEvent {
   attempt?: number
   /** A protocol message the provider answers itself (Slack's `url_verification`): no dedup, no handlers. */
   reply?: WebhookResponse
+  /**
+   * For senders that sign neither a timestamp nor the header carrying `id` (GitHub, Shopify, Twilio): an id of the
+   * signed bytes (the verified signature), reserved beside `id`, so a captured delivery replayed under another id is
+   * still a duplicate.
+   */
+  replayId?: string
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { DedupStore, ReserveOutcome } from '../types.js'
 
 export interface MemoryStoreOptions {
-  /** Most keys kept; the least recently used is evicted past it. Default 10,000. */
+  /** Most keys kept; past it, the key reserved longest ago is evicted. Default 10,000. */
   maxEntries?: number
   /** Clock in ms, for tests. Default `Date.now`. */
   now?: () => number
@@ -15,9 +15,10 @@ interface Entry {
 }
 
 /**
- * The default dedup store: a bounded LRU map with TTLs, in this process only. Every operation is synchronous, so
+ * The default dedup store: a bounded map with TTLs, in this process only. Every operation is synchronous, so
  * it is trivially atomic within one process; apps running several processes need a shared store (Redis, PostgreSQL).
- * Memory stays flat: past `maxEntries` the least recently used key is evicted.
+ * Memory stays flat: past `maxEntries` the key reserved longest ago (the least recently used: a key is written when
+ * it is reserved, and completed moments later) is evicted. Every operation is O(1).
  *
  * @example
  * ```ts
@@ -32,13 +33,18 @@ export function memoryStore(options: MemoryStoreOptions = {}): DedupStore {
     )
   }
   const now = options.now ?? Date.now
-  // A Map iterates in insertion order: re-inserting on every write keeps the oldest entry first, which is the LRU.
+  // A Map iterates in insertion order, and a reservation (re-)inserts its key: the first key is the oldest.
   const entries = new Map<string, Entry>()
+  // One long-lived cursor finds the oldest key in O(1) amortised: a Map iterator skips deleted entries and sees
+  // new ones, and every live key is at or after it. A fresh `entries.keys().next()` per eviction rescans the holes
+  // that evictions leave at the front of V8's hash table (thousands at the bound): 3 µs per delivery, measured.
+  let oldest = entries.keys()
 
-  function put(key: string, entry: Entry): void {
-    entries.delete(key)
-    entries.set(key, entry)
-    if (entries.size > maxEntries) entries.delete(entries.keys().next().value as string)
+  function evictOldest(): void {
+    let next = oldest.next()
+    // A finished iterator stays finished, even when keys are added after it: start a new one.
+    if (next.done === true) next = (oldest = entries.keys()).next()
+    if (next.done !== true) entries.delete(next.value)
   }
 
   function owned(key: string, token: string): boolean {
@@ -50,13 +56,25 @@ export function memoryStore(options: MemoryStoreOptions = {}): DedupStore {
     reserve(key, token, leaseMs): ReserveOutcome {
       const entry = entries.get(key)
       const at = now()
-      if (entry !== undefined && entry.expiresAt > at) return entry.state === 'done' ? 'done' : 'in-flight'
-      put(key, { state: 'leased', token, expiresAt: at + leaseMs })
+      if (entry !== undefined) {
+        if (entry.expiresAt > at) return entry.state === 'done' ? 'done' : 'in-flight'
+        entries.delete(key) // expired: taken over, and moved to the newest end
+      }
+      entries.set(key, { state: 'leased', token, expiresAt: at + leaseMs })
+      if (entries.size > maxEntries) evictOldest()
       return 'reserved'
     },
     complete(key, token, ttlMs) {
-      // A key gone from the map (its expired lease evicted, nobody took it over) is marked done too: the work is done.
-      if (owned(key, token) || !entries.has(key)) put(key, { state: 'done', token, expiresAt: now() + ttlMs })
+      const entry = entries.get(key)
+      if (entry === undefined) {
+        // Gone from the map (its expired lease evicted, nobody took it over): marked done too, the work is done.
+        entries.set(key, { state: 'done', token, expiresAt: now() + ttlMs })
+        if (entries.size > maxEntries) evictOldest()
+      } else if (entry.state === 'leased' && entry.token === token) {
+        // Updated in place: the key keeps its place in the order, and nothing is allocated.
+        entry.state = 'done'
+        entry.expiresAt = now() + ttlMs
+      }
     },
     release(key, token) {
       if (owned(key, token)) entries.delete(key)

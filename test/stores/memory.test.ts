@@ -1,6 +1,6 @@
 /**
  * memoryStore: the shared DedupStore contract, then what only the memory store has: the maxEntries bound and its
- * eviction order, the injected clock, and option validation.
+ * eviction order (by reservation), the injected clock, and option validation.
  */
 import { describe, expect, it } from 'vitest'
 import { memoryStore } from '../../src/index.js'
@@ -16,7 +16,7 @@ function clock(start = 0) {
 }
 
 describe('memoryStore: what only the memory store has', () => {
-  it('forgets the least recently used key past maxEntries, and keeps the others', () => {
+  it('forgets the oldest reserved key past maxEntries, and keeps the others', () => {
     const store = memoryStore({ maxEntries: 2 })
     for (const key of ['a', 'b', 'c']) {
       store.reserve(key, 't', 60_000)
@@ -27,15 +27,39 @@ describe('memoryStore: what only the memory store has', () => {
     expect(store.reserve('a', 'x', 1000)).toBe('reserved')
   })
 
-  it('evicts by the order of the last write: a key completed again outlives keys written after it first', () => {
+  it('evicts by reservation order: completing a key does not move it', () => {
     const store = memoryStore({ maxEntries: 3 })
     for (const key of ['a', 'b', 'c']) store.reserve(key, 't', 60_000)
-    store.complete('a', 't', 60_000) // 'a' is now the most recently written
-    store.reserve('d', 't', 60_000) // one over the bound: 'b' goes
-    // Reading a kept key does not write it; 'b' is checked last, since reserving it writes it again.
-    expect(store.reserve('a', 'x', 1000)).toBe('done')
+    store.complete('a', 't', 60_000) // completed in place: still the oldest reservation
+    store.reserve('d', 't', 60_000) // one over the bound: 'a' goes
+    expect(store.reserve('b', 'x', 1000)).toBe('in-flight')
     expect(store.reserve('c', 'x', 1000)).toBe('in-flight')
     expect(store.reserve('d', 'x', 1000)).toBe('in-flight')
+    expect(store.reserve('a', 'x', 1000)).toBe('reserved')
+  })
+
+  it('keeps exactly the newest maxEntries keys through many evictions', () => {
+    const store = memoryStore({ maxEntries: 100 })
+    for (let i = 0; i < 50_000; i++) {
+      store.reserve(`k${i}`, 't', 60_000)
+      store.complete(`k${i}`, 't', 60_000)
+    }
+    expect(store.reserve('k49999', 'x', 1000)).toBe('done')
+    expect(store.reserve('k49900', 'x', 1000)).toBe('done')
+    expect(store.reserve('k49899', 'x', 1000)).toBe('reserved')
+  })
+
+  it('counts an expired lease taken over as the newest key', () => {
+    const time = clock()
+    const store = memoryStore({ maxEntries: 3, now: time.now })
+    store.reserve('a', 't', 10)
+    time.advance(20)
+    store.reserve('b', 't', 60_000)
+    store.reserve('c', 't', 60_000)
+    expect(store.reserve('a', 'u', 60_000)).toBe('reserved')
+    store.reserve('d', 't', 60_000) // evicts b, now the oldest
+    expect(store.reserve('a', 'x', 1000)).toBe('in-flight')
+    expect(store.reserve('c', 'x', 1000)).toBe('in-flight')
     expect(store.reserve('b', 'x', 1000)).toBe('reserved')
   })
 

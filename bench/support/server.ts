@@ -1,0 +1,34 @@
+/**
+ * The child side of an end-to-end benchmark server: every server module builds its framework's server, registers
+ * `countHandled` as its (no-op) handler and calls `serve`. The parent (`startServer`) learns the port over IPC and
+ * asks for the count after a run, to check that every 2xx answer ran the handler exactly once (no duplicate was
+ * measured as a cheap dedup hit).
+ */
+import type { Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+
+let handled = 0
+
+/** The one handler of every benchmark server: no work but a count. */
+export function countHandled(): void {
+  handled++
+}
+
+export type ServerMessage = { type: 'listening'; port: number } | { type: 'handled'; count: number }
+
+/** Listens on a free port of 127.0.0.1 and tells the parent which; exits when the parent goes away. */
+export function serve(server: Server): void {
+  server.keepAliveTimeout = 60_000
+  server.listen(0, '127.0.0.1', () => {
+    const { port } = server.address() as AddressInfo
+    send({ type: 'listening', port })
+  })
+  process.on('message', (message) => {
+    if (message === 'handled') send({ type: 'handled', count: handled })
+  })
+  process.on('disconnect', () => process.exit(0))
+}
+
+function send(message: ServerMessage): void {
+  process.send?.(message)
+}

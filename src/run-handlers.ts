@@ -1,0 +1,109 @@
+/**
+ * Step 8 of a delivery (DESIGN.md §3): the handlers run, the store records the outcome, and the answer waits for
+ * both up to the deadline. Past it the sender is answered (202, or the provider's empty reply) and the handlers go
+ * on, their failures reaching `onError`.
+ */
+import { completeEvent, releaseEvent, type Reservation } from './dedup.js'
+import { HandlerFailedError } from './errors.js'
+import type { PipelineConfig } from './pipeline.js'
+import { isPromiseLike, type MaybePromise } from './promise-like.js'
+import { ACCEPTED, RECEIVED } from './responses.js'
+import type { HandleOptions, Handler, WebhookEvent, WebhookResponse } from './types.js'
+
+const TIMED_OUT = Symbol('timed out')
+
+/**
+ * Runs `handlers` for `event` and answers: the provider's reply to what they returned (or 200), 500 when one
+ * failed (the reservation released first, so the retry runs), 202 at the deadline. Synchronous when the handlers
+ * and the store are.
+ *
+ * @example
+ * ```ts
+ * return runHandlers(config, handlers, event, reservation, options)
+ * ```
+ */
+export function runHandlers(
+  config: PipelineConfig,
+  handlers: readonly Handler<any>[],
+  event: WebhookEvent,
+  reservation: Reservation | undefined,
+  options: HandleOptions | undefined,
+): MaybePromise<WebhookResponse> {
+  // Settles after the store has recorded the outcome, so a retry right after our answer sees the right state.
+  let settled: MaybePromise<unknown[] | HandlerFailedError>
+  try {
+    const results = config.dispatcher.run(handlers, event)
+    settled = isPromiseLike(results)
+      ? Promise.resolve(results).then(
+          (values) => succeeded(config, reservation, values),
+          (error: unknown) => failed(config, event, reservation, error),
+        )
+      : succeeded(config, reservation, results)
+  } catch (error) {
+    settled = failed(config, event, reservation, error)
+  }
+  return isPromiseLike(settled) ? untilDeadline(config, settled, options) : answer(config, settled)
+}
+
+function succeeded(
+  config: PipelineConfig,
+  reservation: Reservation | undefined,
+  results: unknown[],
+): MaybePromise<unknown[]> {
+  if (reservation === undefined) return results
+  const written = completeEvent(config, reservation)
+  return isPromiseLike(written) ? Promise.resolve(written).then(() => results) : results
+}
+
+function failed(
+  config: PipelineConfig,
+  event: WebhookEvent,
+  reservation: Reservation | undefined,
+  error: unknown,
+): MaybePromise<HandlerFailedError> {
+  const report = (): HandlerFailedError => {
+    config.dispatcher.reportError(error, event)
+    return new HandlerFailedError(error)
+  }
+  if (reservation === undefined) return report()
+  const released = releaseEvent(config, reservation)
+  return isPromiseLike(released) ? Promise.resolve(released).then(report) : report()
+}
+
+async function untilDeadline(
+  config: PipelineConfig,
+  settled: PromiseLike<unknown[] | HandlerFailedError>,
+  options: HandleOptions | undefined,
+): Promise<WebhookResponse> {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const deadline = new Promise<typeof TIMED_OUT>((resolve) => {
+    timer = setTimeout(resolve, config.deadlineMs, TIMED_OUT)
+    // The deadline only decides the answer; it must not keep a closing process alive.
+    timer.unref?.()
+  })
+  const result = await Promise.race([settled, deadline])
+  clearTimeout(timer)
+  if (result !== TIMED_OUT) return answer(config, result)
+  keepAlive(config, options, Promise.resolve(settled))
+  // A sender that reads the answer (Slack, Twilio) gets its empty reply, not a JSON body it would show or refuse.
+  return config.provider.reply?.([]) ?? ACCEPTED
+}
+
+function answer(config: PipelineConfig, result: unknown[] | HandlerFailedError): WebhookResponse {
+  if (result instanceof HandlerFailedError) throw result
+  return config.provider.reply?.(result) ?? RECEIVED
+}
+
+/**
+ * Passes work that outlives the response to the platform's `waitUntil` (Vercel, Cloudflare, Next.js `after()`).
+ * A `waitUntil` that throws (e.g. `after()` outside a request scope) must not turn the 202 into a failure: the work
+ * still runs in this process, so the failure is only logged.
+ */
+function keepAlive(config: PipelineConfig, options: HandleOptions | undefined, work: Promise<unknown>): void {
+  if (options?.waitUntil === undefined) return
+  try {
+    options.waitUntil(work)
+  } catch (error) {
+    config.logger.warn('[webhook-receiver] waitUntil() threw; the handlers go on in this process', error)
+  }
+}
