@@ -73,10 +73,13 @@ export function github(options: GitHubOptions): Provider<GitHubEventMap, GitHubE
       if (id === undefined || id === '') throw new HeaderMissingError('X-GitHub-Delivery')
       const payload = isFormEncoded(headers['content-type']) ? parseFormPayload(body) : parseJsonBody(body)
       if (!isJsonObject(payload)) throw new BodyMalformedError('a GitHub event object')
+      // X-GitHub-Delivery is not signed: the verified signature (lower-case hex) identifies the signed bytes, so a
+      // captured delivery replayed under another delivery id is still a duplicate.
+      const replayId = headers['x-hub-signature-256']?.slice(SIGNATURE_PREFIX.length)
       const action = payload.action
       return typeof action === 'string' && action !== ''
-        ? [{ id, type: `${event}.${action}`, payload, aliases: [event] }]
-        : [{ id, type: event, payload }]
+        ? [{ id, type: `${event}.${action}`, payload, aliases: [event], replayId }]
+        : [{ id, type: event, payload, replayId }]
     },
   }
 }

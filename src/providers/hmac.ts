@@ -1,5 +1,6 @@
-import type { HmacAlgorithm } from '#crypto'
+import { chain, type HmacAlgorithm } from '#crypto'
 import { isJsonObject, parseJsonBody } from '../body.js'
+import { contentId } from '../crypto/content-id.js'
 import { createHmacVerifier } from '../crypto/hmac-verifier.js'
 import {
   HeaderMissingError,
@@ -45,7 +46,10 @@ export interface HmacOptions {
     timestamp: string | undefined
     headers: Readonly<Record<string, string>>
   }) => (string | Uint8Array)[]
-  /** The dedup id. Default: a hash of the body. */
+  /**
+   * The dedup id. Default: a hash of the body. An id read from a header (not signed by the sender) is deduplicated
+   * together with a hash of the signed payload, so a replay under a changed header is still a duplicate.
+   */
   idFrom?: ValueSource
   /** The event type. Default: the payload's `type` field. */
   typeFrom?: ValueSource
@@ -139,7 +143,12 @@ export function hmac<TEvents extends EventMap = EventMap>(options: HmacOptions):
       const id = pick(options.idFrom, payload, request)
       if (id === undefined || id === '')
         throw new PayloadInvalidError(`${name}: no event id found where idFrom points.`)
-      return [{ id, type, payload }]
+      if (typeof options.idFrom !== 'string') return [{ id, type, payload }]
+      // An id from a header is not signed: a hash of what is signed is reserved beside it, so a captured delivery
+      // replayed under another id is still a duplicate.
+      const { body, headers } = request
+      const signed = signedPayload({ body, timestamp: readTimestamp?.(headers), headers })
+      return chain(contentId(...signed), (replayId) => [{ id, type, payload, replayId }])
     },
   }
 }

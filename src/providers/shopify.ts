@@ -55,7 +55,9 @@ export function shopify<TEvents extends EventMap = EventMap>(options: ShopifyOpt
       const id = read(request, 'event-id') ?? read(request, 'webhook-id')
       if (id === undefined) throw new HeaderMissingError('X-Shopify-Event-Id or X-Shopify-Webhook-Id')
       const payload = parseJsonBody(request.body)
-      return [{ id, type: topic, payload }]
+      // The id headers are not signed: the verified signature (canonical base64) identifies the signed bytes, so a
+      // captured delivery replayed under a changed X-Shopify-Event-Id is still a duplicate.
+      return [{ id, type: topic, payload, replayId: read(request, 'hmac-sha256') }]
     },
   }
 }

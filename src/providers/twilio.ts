@@ -138,9 +138,16 @@ export function twilio(options: TwilioOptions): Provider<TwilioEventMap> {
       })
     },
     parse({ headers, body }) {
+      // I-Twilio-Idempotency-Token is not signed: the verified signature (canonical base64) identifies the signed
+      // URL and fields, so a captured request replayed under another token is still a duplicate.
+      const replayId = headers['x-twilio-signature']
       if (isForm(headers['content-type'])) {
         const payload: TwilioParams = formFields(new URLSearchParams(bytesToText(body)))
-        return oneEvent(headers['i-twilio-idempotency-token'], body, { type: kindOf(payload), payload })
+        return oneEvent(headers['i-twilio-idempotency-token'], body, {
+          type: kindOf(payload),
+          payload,
+          replayId,
+        })
       }
       const payload = parseJsonBody(body)
       // Event Streams webhook sinks post a JSON array of CloudEvents: each is its own event, deduplicated on its id.
@@ -148,7 +155,7 @@ export function twilio(options: TwilioOptions): Provider<TwilioEventMap> {
         return payload.map((event) => ({ id: event.id, type: event.type, payload: event }))
       }
       const type = isJsonObject(payload) && typeof payload.type === 'string' ? payload.type : 'twilio'
-      return oneEvent(headers['i-twilio-idempotency-token'], body, { type, payload })
+      return oneEvent(headers['i-twilio-idempotency-token'], body, { type, payload, replayId })
     },
     reply(results) {
       const twiml = results.find((result) => result !== undefined && result !== null)

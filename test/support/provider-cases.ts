@@ -464,7 +464,9 @@ export const providerCases: ProviderCase[] = [
         idFrom: 'x-delivery-id',
       }),
     sign: (secret, { timestamp, id, data = DATA }) => {
-      const body = JSON.stringify({ type: 'order.paid', data })
+      // The sender names the delivery in a header and the event in the body: deliveries of distinct events differ
+      // in their signed bytes (an unsigned header id alone would be a replay, see test/replay.test.ts).
+      const body = JSON.stringify({ type: 'order.paid', event: id, data })
       const signature = createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')
       return {
         method: 'POST',

@@ -1,0 +1,207 @@
+/**
+ * Replays of senders that sign no timestamp (GitHub, Shopify, Twilio, an `hmac()` reading its id from a header):
+ * their event id travels in a header nobody signed, so a captured delivery could come back under a new id. The
+ * verified signature (or a hash of the signed body) is reserved beside the id, so the copy is still a duplicate,
+ * while distinct events still each run once.
+ */
+import { describe, expect, it } from 'vitest'
+import {
+  createReceiver,
+  memoryStore,
+  type DedupStore,
+  type Provider,
+  type WebhookRequest,
+} from '../src/index.js'
+import { github } from '../src/providers/github.js'
+import { hmac } from '../src/providers/hmac.js'
+import { shopify } from '../src/providers/shopify.js'
+import { stripe } from '../src/providers/stripe.js'
+import { twilio } from '../src/providers/twilio.js'
+import { signGitHub, signShopify, signStripe, signTwilio } from '../src/testing/index.js'
+import { createHmac } from 'node:crypto'
+import { deferred, silentLogger } from './support/helpers.js'
+
+const SECRET = 'replay test secret'
+const TWILIO_URL = 'https://example.com/sms'
+
+/** A receiver counting handler runs, over a memory store whose reservations are counted too. */
+function setup(provider: Provider<any, any>) {
+  const inner = memoryStore()
+  const reserved: string[] = []
+  const store: DedupStore = {
+    reserve: (key, token, leaseMs) => {
+      reserved.push(key)
+      return inner.reserve(key, token, leaseMs)
+    },
+    complete: (key, token, ttlMs) => inner.complete(key, token, ttlMs),
+    release: (key, token) => inner.release(key, token),
+  }
+  const receiver = createReceiver({ provider, store, logger: silentLogger() })
+  const runs: string[] = []
+  receiver.onAny((event) => {
+    runs.push(event.id)
+  })
+  const send = async (request: WebhookRequest) => {
+    const response = await receiver.handle(request)
+    // Twilio is answered TwiML, whose duplicate reads like any other empty reply; JSON answers say duplicate.
+    const json = response.headers['content-type']?.includes('json') === true
+    return {
+      status: response.status,
+      duplicate: json ? JSON.parse(response.body).duplicate === true : undefined,
+    }
+  }
+  return { receiver, send, runs, reserved }
+}
+
+const withHeader = (request: WebhookRequest, name: string, value: string | undefined): WebhookRequest => {
+  const headers = { ...(request.headers as Record<string, string>) }
+  if (value === undefined) delete headers[name]
+  else headers[name] = value
+  return { ...request, headers }
+}
+
+describe.each([
+  {
+    name: 'GitHub, under a new X-GitHub-Delivery',
+    provider: () => github({ secret: SECRET }),
+    delivery: (n: number) => ({
+      url: '/hook',
+      ...signGitHub({ event: 'issues', payload: { action: 'opened', issue: { number: n } }, secret: SECRET }),
+    }),
+    replay: (request: WebhookRequest) => withHeader(request, 'x-github-delivery', 'a-new-guid'),
+  },
+  {
+    name: 'GitHub, as another event type',
+    provider: () => github({ secret: SECRET }),
+    delivery: (n: number) => ({
+      url: '/hook',
+      ...signGitHub({ event: 'issues', payload: { action: 'opened', issue: { number: n } }, secret: SECRET }),
+    }),
+    replay: (request: WebhookRequest) =>
+      withHeader(withHeader(request, 'x-github-event', 'pull_request'), 'x-github-delivery', 'other'),
+  },
+  {
+    name: 'Shopify, under a new X-Shopify-Event-Id',
+    provider: () => shopify({ secret: SECRET }),
+    delivery: (n: number) => ({
+      url: '/hook',
+      ...signShopify({ topic: 'orders/create', payload: { id: n }, secret: SECRET }),
+    }),
+    replay: (request: WebhookRequest) => withHeader(request, 'x-shopify-event-id', 'evt-forged'),
+  },
+  {
+    name: 'Twilio, without its I-Twilio-Idempotency-Token',
+    provider: () => twilio({ authToken: SECRET, url: TWILIO_URL }),
+    delivery: (n: number) => ({
+      ...signTwilio({
+        url: TWILIO_URL,
+        authToken: SECRET,
+        idempotencyToken: `idem-${n}`,
+        params: { MessageSid: `SM${n}`, From: '+15550001', Body: 'hi' },
+      }),
+      url: '/sms',
+    }),
+    replay: (request: WebhookRequest) => withHeader(request, 'i-twilio-idempotency-token', undefined),
+  },
+  {
+    name: 'Twilio, with its form fields re-split (Body=hi → Bod=yhi: the same signed text)',
+    provider: () => twilio({ authToken: SECRET, url: TWILIO_URL }),
+    delivery: (n: number) => ({
+      ...signTwilio({
+        url: TWILIO_URL,
+        authToken: SECRET,
+        idempotencyToken: `idem-${n}`,
+        params: { Body: 'hi', MessageSid: `SM${n}` },
+      }),
+      url: '/sms',
+    }),
+    replay: (request: WebhookRequest) => ({
+      ...withHeader(request, 'i-twilio-idempotency-token', 'idem-forged'),
+      body: String(request.body).replace('Body=hi', 'Bod=yhi'),
+    }),
+  },
+  {
+    name: 'hmac() reading its id from a header, under a new id',
+    provider: () => hmac({ secret: SECRET, header: 'x-signature', idFrom: 'x-event-id' }),
+    delivery: (n: number) => {
+      const body = JSON.stringify({ type: 'thing.happened', n })
+      return {
+        method: 'POST',
+        url: '/hook',
+        headers: {
+          'x-signature': createHmac('sha256', SECRET).update(body).digest('hex'),
+          'x-event-id': `evt-${n}`,
+        },
+        body,
+      }
+    },
+    replay: (request: WebhookRequest) => withHeader(request, 'x-event-id', 'evt-forged'),
+  },
+])('a captured delivery replayed: $name', ({ provider, delivery, replay }) => {
+  it('is answered 200 as a duplicate, running nothing again', async () => {
+    const { send, runs } = setup(provider())
+    const original = delivery(1)
+    expect((await send(original)).status).toBe(200)
+    const again = await send(replay(original))
+    expect(again.status).toBe(200)
+    expect(again.duplicate).not.toBe(false)
+    expect(runs).toHaveLength(1)
+  })
+
+  it('is answered 409 while the original is still being handled, and runs once the original failed', async () => {
+    const { receiver, send, runs } = setup(provider())
+    const gate = deferred()
+    let failFirst = true
+    receiver.onAny(async () => {
+      await gate.promise
+      if (failFirst) {
+        failFirst = false
+        throw new Error('first attempt fails')
+      }
+    })
+    const original = delivery(2)
+    const first = send(original)
+    await new Promise((resolve) => setImmediate(resolve)) // the original holds its reservation
+    const copy = await send(replay(original))
+    expect(copy.status).toBe(409)
+    gate.resolve()
+    expect((await first).status).toBe(500)
+    // The failure released both keys: the sender's retry runs.
+    expect((await send(original)).status).toBe(200)
+    expect(runs).toHaveLength(2)
+  })
+
+  it('does not hold back a distinct event', async () => {
+    const { send, runs } = setup(provider())
+    expect((await send(delivery(3))).status).toBe(200)
+    expect((await send(delivery(4))).status).toBe(200)
+    expect(runs).toHaveLength(2)
+  })
+})
+
+describe('senders that sign their id or a timestamp', () => {
+  it('reserve one key per event (Stripe: the event id is in the signed body)', async () => {
+    const { send, reserved } = setup(stripe({ secret: 'whsec_replay' }))
+    await send({
+      url: '/hook',
+      ...signStripe({
+        payload: { id: 'evt_1', type: 'customer.created', data: { object: {} } },
+        secret: 'whsec_replay',
+      }),
+    })
+    expect(reserved).toEqual(['webhook:stripe:evt_1'])
+  })
+
+  it('reserve two keys for an unsigned id (GitHub: the delivery id and the signature)', async () => {
+    const { send, reserved } = setup(github({ secret: SECRET }))
+    const request = {
+      url: '/hook',
+      ...signGitHub({ event: 'push', payload: { ref: 'x' }, secret: SECRET, deliveryId: 'd-1' }),
+    }
+    await send(request)
+    const signature = (request.headers as Record<string, string>)['x-hub-signature-256']!.slice(
+      'sha256='.length,
+    )
+    expect(reserved).toEqual(['webhook:github:d-1', `webhook:github:replay:${signature}`])
+  })
+})
