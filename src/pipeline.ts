@@ -155,12 +155,16 @@ async function processBatch(
   )
   let worst: WebhookError | undefined
   let pending = false
+  let duplicates = 0
   for (const result of settled) {
-    if (result.status === 'fulfilled') pending ||= result.value.status === 202
-    else if (worst === undefined || severity(result.reason) > severity(worst)) worst = result.reason
+    if (result.status === 'fulfilled') {
+      pending ||= result.value.status === 202
+      if (result.value === DUPLICATE) duplicates++
+    } else if (worst === undefined || severity(result.reason) > severity(worst)) worst = result.reason
   }
   if (worst !== undefined) throw worst
-  return pending ? (config.provider.reply?.([]) ?? ACCEPTED) : RECEIVED
+  if (pending) return config.provider.reply?.([]) ?? ACCEPTED
+  return duplicates === settled.length ? DUPLICATE : RECEIVED
 }
 
 /** A failed item makes the sender retry the batch; the items already handled are then skipped by dedup. */

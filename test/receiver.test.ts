@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import {
   createReceiver,
   isWebhookError,
@@ -132,6 +132,61 @@ describe('createReceiver options', () => {
     expect(runs).toBe(2)
   })
 
+  it('answers 503 store_unavailable when the store does not answer a reservation within storeTimeoutMs', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    try {
+      const hung: DedupStore = {
+        reserve: () => new Promise<never>(() => undefined), // a pool waiting forever for a connection
+        complete: () => undefined,
+        release: () => undefined,
+      }
+      const receiver = make({ store: hung, storeTimeoutMs: 2_000 })
+      let ran = 0
+      receiver.onAny(() => {
+        ran++
+      })
+      let answered = false
+      const answer = receiver.handle(delivery('evt_hung')).finally(() => (answered = true))
+      await vi.advanceTimersByTimeAsync(1_999)
+      expect(answered).toBe(false)
+      await vi.advanceTimersByTimeAsync(1)
+      const response = await answer
+      expect(response.status).toBe(503)
+      expect(JSON.parse(response.body).code).toBe('store_unavailable')
+      expect(response.headers['retry-after']).toBeDefined()
+      expect(ran).toBe(0)
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
+  it('gives an asynchronous store half the deadline to answer by default, at most 5 s', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    try {
+      const hung: DedupStore = {
+        reserve: () => new Promise<never>(() => undefined),
+        complete: () => undefined,
+        release: () => undefined,
+      }
+      for (const [deadlineMs, timeoutMs] of [
+        [3_000, 1_500],
+        [30_000, 5_000],
+      ] as const) {
+        let answered = false
+        const answer = make({ store: hung, deadlineMs })
+          .onAny(() => undefined) // without a handler the store is never asked
+          .handle(delivery(`evt_default_${deadlineMs}`))
+          .finally(() => (answered = true))
+        await vi.advanceTimersByTimeAsync(timeoutMs - 1)
+        expect(answered).toBe(false)
+        await vi.advanceTimersByTimeAsync(1)
+        expect((await answer).status).toBe(503)
+      }
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
   it('applies a custom tolerance', async () => {
     const receiver = make({ tolerance: 10, now: () => Date.now() + 11_000 })
     const response = await receiver.handle(delivery())
@@ -175,7 +230,7 @@ describe('errors', () => {
     expect(ran).toBe(0)
   })
 
-  it('answers 500 internal_error, never throwing, when a provider fails unexpectedly', async () => {
+  it('answers 500 internal_error, never throwing, and logs every such failure, when a provider fails unexpectedly', async () => {
     const logger = silentLogger()
     const broken: Provider = {
       name: 'broken',
@@ -194,6 +249,9 @@ describe('errors', () => {
     expect(JSON.parse(response.body).code).toBe('internal_error')
     expect(response.body).not.toContain('bug')
     expect(logger.errors).toHaveLength(1)
+    // Unlike a misconfiguration (logged once), each internal failure is its own incident.
+    await receiver.handle({ method: 'POST', url: '/', headers: {}, body: '{}' })
+    expect(logger.errors).toHaveLength(2)
   })
 
   it('accepts headers as a Web Headers object and as a mixed-case record', async () => {

@@ -243,7 +243,15 @@ describe('SendGrid batches', () => {
     await post(sign([item('e1'), item('e2')]))
     const again = await post(sign([item('e1'), item('e2')]))
     expect(again.status).toBe(200)
+    expect(JSON.parse(again.body)).toEqual({ received: true, duplicate: true })
     expect(seen).toHaveLength(2)
+  })
+
+  it('runs an item listed twice in one batch once, answering 200 (not 409 for the second copy)', async () => {
+    const { post, seen } = setup(keys.publicKey)
+    const response = await post(sign([item('e1'), item('e2'), item('e1')]))
+    expect(response.status).toBe(200)
+    expect(seen.map((event) => event.id).sort()).toEqual(['e1', 'e2'])
   })
 
   it('still dispatches an item without sg_event_id to onAny, under a content id', async () => {

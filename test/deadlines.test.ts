@@ -1,0 +1,85 @@
+/**
+ * Each sender's deadline (DESIGN.md §3): a handler still running when the sender would give up gets an answer
+ * sent for it at that moment, not a millisecond before; the answer is 202, or the empty reply of a sender that
+ * reads the answer (Slack, Twilio). Timers are faked: this asserts when the answer comes, without waiting for it.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { createReceiver } from '../src/index.js'
+import { silentLogger } from './support/helpers.js'
+import { NOW, providerCases } from './support/provider-cases.js'
+
+/** What each sender waits for (README, provider table), and what it is told when a handler outlives that. */
+const EXPECTED: Record<
+  string,
+  { deadlineMs: number; status: number; contentType: string | undefined; body: RegExp }
+> = {
+  Stripe: { deadlineMs: 10_000, status: 202, contentType: 'application/json', body: /"pending":true/ },
+  GitHub: { deadlineMs: 10_000, status: 202, contentType: 'application/json', body: /"pending":true/ },
+  'Standard Webhooks': {
+    deadlineMs: 15_000,
+    status: 202,
+    contentType: 'application/json',
+    body: /"pending":true/,
+  },
+  Shopify: { deadlineMs: 5_000, status: 202, contentType: 'application/json', body: /"pending":true/ },
+  // Slack acknowledges with an empty 200; any body would be shown to the user (slash commands).
+  Slack: { deadlineMs: 3_000, status: 200, contentType: undefined, body: /^$/ },
+  Twilio: { deadlineMs: 15_000, status: 200, contentType: 'text/xml', body: /<Response><\/Response>$/ },
+  SendGrid: { deadlineMs: 10_000, status: 202, contentType: 'application/json', body: /"pending":true/ },
+  GitLab: { deadlineMs: 10_000, status: 202, contentType: 'application/json', body: /"pending":true/ },
+  'hmac()': { deadlineMs: 10_000, status: 202, contentType: 'application/json', body: /"pending":true/ },
+}
+
+const expectedFor = (name: string) => {
+  const key = Object.keys(EXPECTED).find((prefix) => name.startsWith(prefix))
+  if (key === undefined) throw new Error(`no expected deadline for ${name}`)
+  return EXPECTED[key]!
+}
+
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+})
+afterEach(() => {
+  vi.useRealTimers()
+})
+
+describe.each(providerCases)('$name', (c) => {
+  const expected = expectedFor(c.name)
+
+  it(`answers a handler still running at ${expected.deadlineMs / 1000} s, and not before`, async () => {
+    const receiver = createReceiver({
+      provider: c.provider([c.secrets[0]]),
+      now: () => NOW * 1000,
+      logger: silentLogger(),
+    })
+    let finish!: () => void
+    let finished = false
+    receiver.onAny(
+      () =>
+        new Promise<void>((resolve) => {
+          finish = () => {
+            finished = true
+            resolve()
+          }
+        }),
+    )
+    const delivery = c.sign(c.secrets[0], { timestamp: NOW, id: 'evt_deadline' })
+    let answered = false
+    const answer = receiver
+      .handle({ method: 'POST', url: delivery.url, headers: delivery.headers, body: delivery.body })
+      .finally(() => {
+        answered = true
+      })
+    await vi.advanceTimersByTimeAsync(expected.deadlineMs - 1)
+    expect(answered).toBe(false)
+    await vi.advanceTimersByTimeAsync(1)
+    const response = await answer
+    expect(response.status).toBe(expected.status)
+    if (expected.contentType === undefined) expect(response.headers['content-type']).toBeUndefined()
+    else expect(response.headers['content-type']).toContain(expected.contentType)
+    expect(response.body).toMatch(expected.body)
+    // The handler goes on after the answer.
+    expect(finished).toBe(false)
+    finish()
+  })
+})
