@@ -50,7 +50,15 @@ export class WebhookError extends Error {
     message: string,
     options?: { cause?: unknown; retryAfter?: number },
   ) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause })
+    // A refusal of the sender's request (4xx) needs no stack: nothing in this process went wrong, and capturing one
+    // is most of what a forged or unsigned delivery costs (so of what a flood of them costs). Faults keep theirs.
+    const stackTraceLimit = Error.stackTraceLimit
+    if (status < 500) Error.stackTraceLimit = 0
+    try {
+      super(message, options?.cause === undefined ? undefined : { cause: options.cause })
+    } finally {
+      Error.stackTraceLimit = stackTraceLimit
+    }
     this.status = status
     this.code = code
     this.retryAfter = options?.retryAfter
