@@ -143,7 +143,7 @@ function proofs(store: 'redis' | 'postgres') {
       const delivery = customer('evt_storm', { slowMs: 300 })
       const statuses = await pool(
         Array.from({ length: 1000 }, (_, i) => () => post(workers[i % WORKERS] as Worker, delivery)),
-        200,
+        1000, // every copy in flight at once
       )
       await eventually(() => log.done.get('evt_storm') === 1)
       expect(log.started.get('evt_storm')).toBe(1)
