@@ -1,5 +1,7 @@
 import { Redis } from 'ioredis'
+import { Redis as Redis5 } from 'ioredis5'
 import { createClient } from 'redis'
+import { createClient as createClient4 } from 'redis4'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DedupStore } from '../../src/index.js'
 import { redisStore } from '../../src/stores/redis.js'
@@ -11,6 +13,9 @@ let io: Redis
 let node: ReturnType<typeof createClient>
 let ioStore: DedupStore
 let nodeStore: DedupStore
+// The oldest majors the peer ranges allow (ioredis 5, node-redis 4), beside the current ones.
+let io5: Redis5
+let node4: ReturnType<typeof createClient4>
 
 beforeAll(async () => {
   server = await startRedis()
@@ -20,16 +25,24 @@ beforeAll(async () => {
   await node.connect()
   ioStore = redisStore({ client: io })
   nodeStore = redisStore({ client: node, prefix: 'node:' })
+  io5 = new Redis5(server.url, { lazyConnect: true })
+  await io5.connect()
+  node4 = createClient4({ url: server.url })
+  await node4.connect()
 })
 
 afterAll(async () => {
   io?.disconnect()
+  io5?.disconnect()
   await node?.quit()
+  await node4?.quit()
   await server?.close()
 })
 
 storeContract('redisStore (ioredis)', () => ioStore)
 storeContract('redisStore (node-redis)', () => nodeStore)
+storeContract('redisStore (ioredis 5)', () => redisStore({ client: io5, prefix: 'io5:' }))
+storeContract('redisStore (node-redis 4)', () => redisStore({ client: node4, prefix: 'node4:' }))
 
 describe('redisStore', () => {
   it('keeps one key per event, with the lease as a TTL, and the prefix in front', async () => {
