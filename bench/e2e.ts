@@ -77,7 +77,7 @@ const PAIRINGS: Pairing[] = [
   {
     framework: 'Fastify 5',
     provider: 'standard-webhooks',
-    ours: undefined, // SLOT fastifyPlugin (src/adapters/fastify.ts): { module: 'fastify-ours', label: 'fastifyPlugin' }
+    ours: { module: 'fastify-ours', label: 'fastifyPlugin' },
     reference: {
       module: 'fastify-standardwebhooks',
       label: 'buffer parser + standardwebhooks Webhook.verify',
