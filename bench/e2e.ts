@@ -84,7 +84,13 @@ const PAIRINGS: Pairing[] = [
     },
     target: true,
   },
-  // SLOT koaMiddleware (src/adapters/koa.ts): { framework: 'Koa 3', provider: 'stripe', ours: { module: 'koa-ours', label: 'koaMiddleware' }, reference: { module: 'koa-stripe-sdk', label: 'raw-body + stripe constructEvent' }, target: true },
+  {
+    framework: 'Koa 3',
+    provider: 'stripe',
+    ours: { module: 'koa-ours', label: 'koaMiddleware' },
+    reference: { module: 'koa-stripe-sdk', label: 'raw-body + stripe constructEvent' },
+    target: true,
+  },
   // SLOT nextRouteHandler (src/adapters/next.ts; needs a `next build` first): { framework: 'Next.js', provider: 'stripe', ours: { module: 'next-ours', label: 'nextRouteHandler' }, reference: { module: 'next-stripe-sdk', label: 'route handler + stripe constructEvent' }, target: true },
 ]
 
