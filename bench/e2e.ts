@@ -3,7 +3,8 @@
  * real HTTP on 127.0.0.1. Every server runs in its own process (bench/e2e/servers/*.ts, one module per side of a
  * pairing); autocannon runs here, 10 connections, 1 KiB signed POSTs. Several rounds, each measuring every server
  * in turn (the order rotates), so a noisy neighbour slows both sides of a ratio alike; the median round is
- * reported with the min–max. Writes bench/results/e2e.json.
+ * reported with the min–max. The Next.js sides are two processes serving one `next build` of bench/e2e/next-app,
+ * built before the rounds, each sent deliveries on its own route. Writes bench/results/e2e.json.
  *
  * Every request carries a distinct delivery id: each round signs a pool of 20,000 deliveries (fresh ids, signed
  * "now", so the SDKs' own 5-minute tolerance accepts them) and the requests walk through it. An id comes back only
@@ -12,6 +13,7 @@
  */
 import autocannon from 'autocannon'
 import { deliveryPool, nowSeconds, type Delivery, type ProviderName } from './support/deliveries.js'
+import { buildNextApp } from './support/next-app.js'
 import { QUICK, writeResult } from './support/results.js'
 import { startServer, type BenchServer } from './support/spawn.js'
 import { formatCount, formatRatio, spread, type Spread } from './support/stats.js'
@@ -37,13 +39,15 @@ interface Pairing {
   reference: Side
   /** Whether "ours ≥ 1.0× reference" is a target (not for the bare node:http ceiling). */
   target: boolean
+  /** Run once before any server starts (the Next.js app's `next build`); returns the milliseconds it took. */
+  build?: () => number
 }
 
 const NODE_OURS: Side = { module: 'node-ours', label: 'nodeHandler' }
 
 /**
- * The pairings. SLOT lines are adapters not written yet: write their server modules (bench/e2e/servers/, like
- * express-ours.ts and express-stripe-sdk.ts) and fill in `ours` or uncomment the line.
+ * The pairings. An adapter not written yet has `ours: undefined` (its reference is still measured); each side is a
+ * server module in bench/e2e/servers/, like express-ours.ts and express-stripe-sdk.ts.
  */
 const PAIRINGS: Pairing[] = [
   {
@@ -77,15 +81,28 @@ const PAIRINGS: Pairing[] = [
   {
     framework: 'Fastify 5',
     provider: 'standard-webhooks',
-    ours: undefined, // SLOT fastifyPlugin (src/adapters/fastify.ts): { module: 'fastify-ours', label: 'fastifyPlugin' }
+    ours: { module: 'fastify-ours', label: 'fastifyPlugin' },
     reference: {
       module: 'fastify-standardwebhooks',
       label: 'buffer parser + standardwebhooks Webhook.verify',
     },
     target: true,
   },
-  // SLOT koaMiddleware (src/adapters/koa.ts): { framework: 'Koa 3', provider: 'stripe', ours: { module: 'koa-ours', label: 'koaMiddleware' }, reference: { module: 'koa-stripe-sdk', label: 'raw-body + stripe constructEvent' }, target: true },
-  // SLOT nextRouteHandler (src/adapters/next.ts; needs a `next build` first): { framework: 'Next.js', provider: 'stripe', ours: { module: 'next-ours', label: 'nextRouteHandler' }, reference: { module: 'next-stripe-sdk', label: 'route handler + stripe constructEvent' }, target: true },
+  {
+    framework: 'Koa 3',
+    provider: 'stripe',
+    ours: { module: 'koa-ours', label: 'koaMiddleware' },
+    reference: { module: 'koa-stripe-sdk', label: 'raw-body + stripe constructEvent' },
+    target: true,
+  },
+  {
+    framework: 'Next.js 16',
+    provider: 'stripe',
+    ours: { module: 'next-ours', label: 'nextRouteHandler' },
+    reference: { module: 'next-stripe-sdk', label: 'route handler + stripe constructEvent' },
+    target: true,
+    build: buildNextApp,
+  },
 ]
 
 interface Run {
@@ -126,7 +143,7 @@ async function measure(server: BenchServer, deliveries: Deliveries, seconds: num
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(
       {
-        url: `http://127.0.0.1:${server.port}/webhooks`,
+        url: `http://127.0.0.1:${server.port}${server.path}`,
         connections: CONNECTIONS,
         duration: seconds,
         requests: [
@@ -137,7 +154,7 @@ async function measure(server: BenchServer, deliveries: Deliveries, seconds: num
               return {
                 ...request,
                 method: 'POST',
-                path: '/webhooks',
+                path: server.path,
                 headers: delivery.headers,
                 body: delivery.body,
               }
@@ -181,6 +198,11 @@ for (const pairing of selected) {
 console.log(
   `\nend to end: ${servers.size} servers, ${ROUNDS} rounds of ${SECONDS} s (+${WARMUP_SECONDS} s warm-up), ${CONNECTIONS} connections, ${SIZE / 1024} KiB signed POSTs\n`,
 )
+for (const pairing of selected) {
+  if (pairing.build === undefined) continue
+  const ms = pairing.build()
+  console.log(`${pairing.framework}: built in ${(ms / 1000).toFixed(1)} s, once, before the rounds\n`)
+}
 const started = new Map<string, BenchServer>()
 try {
   await Promise.all(

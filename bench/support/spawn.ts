@@ -9,6 +9,8 @@ import type { ServerMessage } from './server.js'
 
 export interface BenchServer {
   readonly port: number
+  /** The path of the server's webhook route. */
+  readonly path: string
   /** How many times the server's handler has run so far. */
   handled(): Promise<number>
   close(): Promise<void>
@@ -24,17 +26,18 @@ export async function startServer(module: URL): Promise<BenchServer> {
     env: { ...process.env, NODE_ENV: 'production' },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   })
-  const port = await new Promise<number>((resolve, reject) => {
+  const { port, path } = await new Promise<{ port: number; path: string }>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${module.pathname}: no port after 30 s`)), 30_000)
     child.once('exit', (code) => reject(new Error(`${module.pathname} exited with ${code} before listening`)))
     child.on('message', (message: ServerMessage) => {
       if (message.type !== 'listening') return
       clearTimeout(timer)
-      resolve(message.port)
+      resolve(message)
     })
   })
   return {
     port,
+    path,
     handled: () => ask(child),
     async close() {
       if (child.exitCode !== null) return
