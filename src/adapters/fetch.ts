@@ -40,10 +40,10 @@ function toResponse(response: WebhookResponse): Response {
 async function readWebBody(request: Request, limit: number): Promise<Uint8Array | BodyTooLargeError> {
   const declared = Number(request.headers.get('content-length') ?? Number.NaN)
   if (declared > limit) return new BodyTooLargeError(limit)
-  if (request.body === null) return new Uint8Array(0)
   // A declared length within the limit bounds the body (HTTP framing ends it there): read it whole, which runtimes
-  // do without a stream per request (@hono/node-server: 0.5× → 1.2× the hand-wired server's throughput).
+  // do without a stream per request. Before touching `request.body`: @hono/node-server builds a stream on that.
   if (declared >= 0) return new Uint8Array(await request.arrayBuffer())
+  if (request.body === null) return new Uint8Array(0)
   const chunks: Uint8Array[] = []
   let size = 0
   const reader = request.body.getReader()
