@@ -10,18 +10,22 @@ import type { ParsedEvent, ReserveOutcome } from './types.js'
 
 /** The keys one event holds in the store, under one token: its id's, and its replay id's when it has one. */
 export interface Reservation {
-  keys: readonly string[]
   token: string
+  key: string
+  replayKey: string | undefined
 }
 
-/** What reserving decided: run the handlers holding `reservation` (undefined: without dedup), or a duplicate. */
-export type Reserved = { reservation: Reservation | undefined } | 'done'
+/**
+ * What reserving decided: run the handlers holding the reservation, run them without dedup (`'unguarded'`: the store
+ * failed and `onStoreError` is `'process'`), or answer a duplicate (`'done'`).
+ */
+export type Reserved = Reservation | 'unguarded' | 'done'
 
 /**
  * Reserves an event under `<namespace>:<provider>:<id>` and, for an event whose id is not signed, under its replay
  * id too, both at once. Throws (or rejects with) 409 `DuplicateInFlightError` when another copy holds either key,
  * and 503 `StoreUnavailableError` when the store fails or does not answer in time (unless `onStoreError` is
- * `'process'`, which runs the handlers without dedup).
+ * `'process'`). With a synchronous store and one key, nothing is allocated but the reservation.
  *
  * @example
  * ```ts
@@ -30,23 +34,20 @@ export type Reserved = { reservation: Reservation | undefined } | 'done'
  * ```
  */
 export function reserveEvent(config: PipelineConfig, parsed: ParsedEvent): MaybePromise<Reserved> {
-  const prefix = `${config.namespace}:${config.provider.name}:`
-  const keys =
-    parsed.replayId === undefined
-      ? [prefix + parsed.id]
-      : [prefix + parsed.id, `${prefix}replay:${parsed.replayId}`]
-  const reservation: Reservation = { keys, token: nextToken() }
-  const outcomes = keys.map((key) =>
-    attempt(() => config.store.reserve(key, reservation.token, config.leaseMs)),
-  )
-  if (!outcomes.some(isPromiseLike)) {
-    const failure = outcomes.find((outcome) => outcome instanceof Failure)
-    if (failure !== undefined) return withoutStore(config, failure.error)
-    return decide(config, reservation, outcomes as ReserveOutcome[])
+  const reservation: Reservation = {
+    token: nextToken(),
+    key: config.keyPrefix + parsed.id,
+    replayKey: parsed.replayId === undefined ? undefined : `${config.keyPrefix}replay:${parsed.replayId}`,
   }
+  const outcome = reserveKey(config, reservation.key, reservation.token)
+  const replay =
+    reservation.replayKey === undefined
+      ? 'reserved'
+      : reserveKey(config, reservation.replayKey, reservation.token)
+  if (!isPromiseLike(outcome) && !isPromiseLike(replay)) return decide(config, reservation, outcome, replay)
   // A key reserved while its sibling failed stays leased until its lease ends: the sender's retry then runs.
-  return withinStoreTimeout(config, Promise.all(outcomes.map(settleFailure))).then(
-    (settled) => decide(config, reservation, settled),
+  return withinStoreTimeout(config, Promise.all([outcome, replay])).then(
+    ([settled, settledReplay]) => decide(config, reservation, settled, settledReplay),
     (error: unknown) => withoutStore(config, error),
   )
 }
@@ -61,9 +62,9 @@ export function reserveEvent(config: PipelineConfig, parsed: ParsedEvent): Maybe
  * ```
  */
 export function completeEvent(config: PipelineConfig, reservation: Reservation): MaybePromise<void> {
-  return eachKey(config, reservation, (key) =>
-    config.store.complete(key, reservation.token, config.dedupTtlMs),
-  )
+  const { token, key, replayKey } = reservation
+  const written = complete(config, key, token)
+  return replayKey === undefined ? written : both(written, complete(config, replayKey, token))
 }
 
 /**
@@ -75,7 +76,9 @@ export function completeEvent(config: PipelineConfig, reservation: Reservation):
  * ```
  */
 export function releaseEvent(config: PipelineConfig, reservation: Reservation): MaybePromise<void> {
-  return eachKey(config, reservation, (key) => config.store.release(key, reservation.token))
+  const { token, key, replayKey } = reservation
+  const released = release(config, key, token)
+  return replayKey === undefined ? released : both(released, release(config, replayKey, token))
 }
 
 /**
@@ -94,13 +97,15 @@ export function retryAfterSeconds(config: PipelineConfig): number {
 function decide(
   config: PipelineConfig,
   reservation: Reservation,
-  outcomes: readonly ReserveOutcome[],
+  outcome: ReserveOutcome,
+  replay: ReserveOutcome,
 ): Reserved {
-  if (outcomes.every((outcome) => outcome === 'reserved')) return { reservation }
+  if (outcome === 'reserved' && replay === 'reserved') return reservation
   // What this copy did take goes back at once, so the copy holding the other key is not kept waiting on it.
-  const taken = reservation.keys.filter((_, index) => outcomes[index] === 'reserved')
-  if (taken.length > 0) void releaseEvent(config, { keys: taken, token: reservation.token })
-  if (outcomes.includes('done')) return 'done'
+  if (outcome === 'reserved') void release(config, reservation.key, reservation.token)
+  if (replay === 'reserved' && reservation.replayKey !== undefined)
+    void release(config, reservation.replayKey, reservation.token)
+  if (outcome === 'done' || replay === 'done') return 'done'
   throw new DuplicateInFlightError(retryAfterSeconds(config))
 }
 
@@ -111,45 +116,47 @@ function withoutStore(config: PipelineConfig, error: unknown): Reserved {
     '[webhook-receiver] dedup store failed; processing without dedup (onStoreError: "process")',
     error,
   )
-  return { reservation: undefined }
+  return 'unguarded'
 }
 
-function eachKey(
-  config: PipelineConfig,
-  reservation: Reservation,
-  write: (key: string) => MaybePromise<void>,
-): MaybePromise<void> {
-  const written = reservation.keys.map((key) => attempt(() => write(key)))
-  if (!written.some(isPromiseLike)) {
-    const failure = written.find((outcome) => outcome instanceof Failure)
-    if (failure !== undefined) storeWriteFailed(config, failure.error)
-    return
+/** One reservation call; a synchronous throw becomes a rejection, judged with the asynchronous failures. */
+function reserveKey(config: PipelineConfig, key: string, token: string): MaybePromise<ReserveOutcome> {
+  try {
+    return config.store.reserve(key, token, config.leaseMs)
+  } catch (error) {
+    return Promise.reject(error)
   }
-  return Promise.all(written.map(settleFailure)).then(
-    () => undefined,
-    (error: unknown) => storeWriteFailed(config, error),
-  )
+}
+
+function complete(config: PipelineConfig, key: string, token: string): MaybePromise<void> {
+  try {
+    return logFailure(config, config.store.complete(key, token, config.dedupTtlMs))
+  } catch (error) {
+    storeWriteFailed(config, error)
+  }
+}
+
+function release(config: PipelineConfig, key: string, token: string): MaybePromise<void> {
+  try {
+    return logFailure(config, config.store.release(key, token))
+  } catch (error) {
+    storeWriteFailed(config, error)
+  }
+}
+
+/** A store write that settles later: its failure is logged, never rejected. */
+function logFailure(config: PipelineConfig, written: MaybePromise<void>): MaybePromise<void> {
+  if (!isPromiseLike(written)) return
+  return Promise.resolve(written).then(undefined, (error: unknown) => storeWriteFailed(config, error))
+}
+
+function both(first: MaybePromise<void>, second: MaybePromise<void>): MaybePromise<void> {
+  if (!isPromiseLike(first) && !isPromiseLike(second)) return
+  return Promise.all([first, second]).then(() => undefined)
 }
 
 function storeWriteFailed(config: PipelineConfig, error: unknown): void {
   config.logger.warn('[webhook-receiver] dedup store write failed after the handlers ran', error)
-}
-
-/** A store call that threw synchronously, kept as a value so the other calls of the step still happen. */
-class Failure {
-  constructor(readonly error: unknown) {}
-}
-
-function attempt<T>(call: () => MaybePromise<T>): MaybePromise<T> | Failure {
-  try {
-    return call()
-  } catch (error) {
-    return new Failure(error)
-  }
-}
-
-function settleFailure<T>(outcome: MaybePromise<T> | Failure): MaybePromise<T> {
-  return outcome instanceof Failure ? Promise.reject(outcome.error) : outcome
 }
 
 function withinStoreTimeout<T>(config: PipelineConfig, work: Promise<T>): Promise<T> {

@@ -46,7 +46,8 @@ export interface PipelineConfig {
   dedupTtlMs: number
   /** How long an asynchronous store gets to answer a reservation before the delivery is answered 503. */
   storeTimeoutMs: number
-  namespace: string
+  /** `<namespace>:<provider>:`, the start of every dedup key. */
+  keyPrefix: string
   onStoreError: 'reject' | 'process'
   /** When set, the URL's last path segment must equal it (404 otherwise), before any other work. */
   pathToken: Uint8Array | undefined
@@ -192,7 +193,7 @@ function processEvent(
   return andThen(reserveEvent(config, parsed), (reserved) =>
     reserved === 'done'
       ? (config.provider.reply?.([]) ?? DUPLICATE)
-      : runHandlers(config, handlers, event, reserved.reservation, options),
+      : runHandlers(config, handlers, event, reserved === 'unguarded' ? undefined : reserved, options),
   )
 }
 

@@ -167,7 +167,7 @@ function resolveConfig(options: ReceiverOptions<Provider<any, any>>): PipelineCo
     leaseMs: positive(options.leaseMs ?? deadlineMs + 5_000, 'leaseMs'),
     dedupTtlMs: positive(options.dedupTtlMs ?? provider.retryWindowMs, 'dedupTtlMs'),
     storeTimeoutMs: positive(options.storeTimeoutMs ?? Math.min(5_000, deadlineMs / 2), 'storeTimeoutMs'),
-    namespace: options.namespace ?? 'webhook',
+    keyPrefix: `${options.namespace ?? 'webhook'}:${provider.name}:`,
     onStoreError: options.onStoreError ?? 'reject',
     pathToken: pathTokenBytes(options.pathToken),
   }
