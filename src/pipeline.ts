@@ -4,7 +4,7 @@
  * really asynchronous, so a delivery through node:crypto, the memory store and synchronous handlers costs no tick.
  */
 import { toBytes } from './body.js'
-import { reserveEvent } from './dedup.js'
+import { reserveEvent, type Reserved } from './dedup.js'
 import type { Dispatcher, Logger } from './dispatch.js'
 import {
   BodyTooLargeError,
@@ -18,11 +18,12 @@ import {
 } from './errors.js'
 import { normalizeHeaders } from './headers.js'
 import { hasPathToken } from './path-token.js'
-import { andThen, isPromiseLike, type MaybePromise } from './promise-like.js'
+import { isPromiseLike, type MaybePromise } from './promise-like.js'
 import { ACCEPTED, DUPLICATE, problemResponse, RECEIVED } from './responses.js'
 import { runHandlers } from './run-handlers.js'
 import type {
   DedupStore,
+  Handler,
   HandleOptions,
   ParsedEvent,
   Provider,
@@ -81,7 +82,11 @@ function verifyAndParse(config: PipelineConfig, request: WebhookRequest): MaybeP
   }
   // Web Crypto providers verify asynchronously, node:crypto ones synchronously. Any thenable is awaited, not only an
   // `instanceof Promise`: a Promise from another realm (edge sandboxes) must never pass unawaited as a timestamp.
-  return andThen(config.provider.verify(signed), (timestamp) => checkAndParse(config, signed, timestamp))
+  // The callbacks are only made on the asynchronous path: the synchronous one allocates no closure.
+  const verified = config.provider.verify(signed)
+  return isPromiseLike(verified)
+    ? Promise.resolve(verified).then((timestamp) => checkAndParse(config, signed, timestamp))
+    : checkAndParse(config, signed, verified)
 }
 
 function checkAndParse(
@@ -93,7 +98,10 @@ function checkAndParse(
   if (timestamp !== undefined && Math.abs(config.now() / 1000 - timestamp) > config.toleranceSeconds) {
     throw new TimestampOutOfToleranceError(config.toleranceSeconds)
   }
-  return andThen(config.provider.parse(signed), (parsed) => ({ signed, timestamp, parsed }))
+  const parsed = config.provider.parse(signed)
+  return isPromiseLike(parsed)
+    ? Promise.resolve(parsed).then((events) => ({ signed, timestamp, parsed: events }))
+    : { signed, timestamp, parsed }
 }
 
 /**
@@ -190,11 +198,21 @@ function processEvent(
   // Nothing would run, so there is nothing to protect: skip the store round trips.
   if (handlers.length === 0) return config.provider.reply?.([]) ?? RECEIVED
   const event = toEvent(config, delivery, parsed)
-  return andThen(reserveEvent(config, parsed), (reserved) =>
-    reserved === 'done'
-      ? (config.provider.reply?.([]) ?? DUPLICATE)
-      : runHandlers(config, handlers, event, reserved === 'unguarded' ? undefined : reserved, options),
-  )
+  const reserved = reserveEvent(config, parsed)
+  return isPromiseLike(reserved)
+    ? Promise.resolve(reserved).then((settled) => afterReserve(config, handlers, event, settled, options))
+    : afterReserve(config, handlers, event, reserved, options)
+}
+
+function afterReserve(
+  config: PipelineConfig,
+  handlers: readonly Handler<any>[],
+  event: WebhookEvent,
+  reserved: Reserved,
+  options: HandleOptions | undefined,
+): MaybePromise<WebhookResponse> {
+  if (reserved === 'done') return config.provider.reply?.([]) ?? DUPLICATE
+  return runHandlers(config, handlers, event, reserved === 'unguarded' ? undefined : reserved, options)
 }
 
 const loggedOnce = new WeakMap<Logger, Set<string>>()

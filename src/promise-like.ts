@@ -20,16 +20,3 @@ export function isPromiseLike<T>(value: MaybePromise<T>): value is PromiseLike<T
     typeof (value as { then?: unknown }).then === 'function'
   )
 }
-
-/**
- * Calls `next` with the value: at once when it is plain, once it settles when it is a promise. The pipeline's steps
- * are chained with it, so a delivery whose every step is synchronous costs no microtask.
- *
- * @example
- * ```ts
- * return andThen(store.reserve(key, token, leaseMs), (outcome) => outcome === 'reserved')
- * ```
- */
-export function andThen<T, R>(value: MaybePromise<T>, next: (value: T) => MaybePromise<R>): MaybePromise<R> {
-  return isPromiseLike(value) ? Promise.resolve(value).then(next) : next(value)
-}
