@@ -81,16 +81,8 @@ export function releaseEvent(config: PipelineConfig, reservation: Reservation): 
   return replayKey === undefined ? released : both(released, release(config, replayKey, token))
 }
 
-/**
- * Seconds a sender should wait before retrying a 409 or 503: about one deadline, by when the copy in flight has
- * been answered.
- *
- * @example
- * ```ts
- * throw new DuplicateInFlightError(retryAfterSeconds(config))
- * ```
- */
-export function retryAfterSeconds(config: PipelineConfig): number {
+/** Seconds a sender should wait before retrying a 409 or 503: about one deadline, by when the copy in flight is answered. */
+function retryAfterSeconds(config: PipelineConfig): number {
   return Math.max(1, Math.ceil(config.deadlineMs / 1000))
 }
 

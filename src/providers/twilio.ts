@@ -3,7 +3,7 @@ import { bytesToText, formFields, isJsonObject, parseJsonBody } from '../body.js
 import { anyOf } from '../crypto/any-of.js'
 import { createHmacVerifier } from '../crypto/hmac-verifier.js'
 import { SignatureInvalidError, SignatureMissingError } from '../errors.js'
-import type { EventMap, Provider, SignedRequest, WebhookResponse } from '../types.js'
+import type { Provider, SignedRequest, WebhookResponse } from '../types.js'
 import { oneEvent } from './one-event.js'
 import { secretList } from './secrets.js'
 
