@@ -6,7 +6,8 @@
 import { DuplicateInFlightError, StoreUnavailableError } from './errors.js'
 import type { PipelineConfig } from './pipeline.js'
 import { isPromiseLike, type MaybePromise } from './promise-like.js'
-import type { ParsedEvent, ReserveOutcome } from './types.js'
+import type { ParsedEvent } from './types/provider.js'
+import type { ReserveOutcome } from './types/store.js'
 
 /** The keys one event holds in the store, under one token: its id's, and its replay id's when it has one. */
 export interface Reservation {

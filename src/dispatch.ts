@@ -1,5 +1,6 @@
 import { isPromiseLike, type MaybePromise } from './promise-like.js'
-import type { ErrorHandler, Handler, ParsedEvent, WebhookEvent } from './types.js'
+import type { ErrorHandler, Handler, WebhookEvent } from './types/events.js'
+import type { ParsedEvent } from './types/provider.js'
 
 /** Where failures go when no `onError` handler is registered, or when one of them throws. */
 export interface Logger {

@@ -1,4 +1,4 @@
-import type { HeaderInput } from './types.js'
+import type { HeaderInput } from './types/events.js'
 
 /**
  * Lower-cases header names once, so providers look headers up by their lower-case name. Node's `req.headers` is

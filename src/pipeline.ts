@@ -21,17 +21,9 @@ import { hasPathToken } from './path-token.js'
 import { isPromiseLike, type MaybePromise } from './promise-like.js'
 import { ACCEPTED, DUPLICATE, problemResponse, RECEIVED } from './responses.js'
 import { runHandlers } from './run-handlers.js'
-import type {
-  DedupStore,
-  Handler,
-  HandleOptions,
-  ParsedEvent,
-  Provider,
-  SignedRequest,
-  WebhookEvent,
-  WebhookRequest,
-  WebhookResponse,
-} from './types.js'
+import type { HandleOptions, Handler, WebhookEvent, WebhookRequest, WebhookResponse } from './types/events.js'
+import type { ParsedEvent, Provider, SignedRequest } from './types/provider.js'
+import type { DedupStore } from './types/store.js'
 
 /** Everything `createReceiver` resolved from its options; read-only for the life of the receiver. */
 export interface PipelineConfig {

@@ -3,17 +3,9 @@ import { createDispatcher, type Logger } from './dispatch.js'
 import { handleDelivery, refuse, verifyDelivery, type PipelineConfig } from './pipeline.js'
 import { memoryStore } from './stores/memory.js'
 import type { WebhookError } from './errors.js'
-import type {
-  DedupStore,
-  ErrorHandler,
-  EventMap,
-  Handler,
-  HandleOptions,
-  Provider,
-  WebhookEvent,
-  WebhookRequest,
-  WebhookResponse,
-} from './types.js'
+import type { ErrorHandler, EventMap, HandleOptions, Handler, WebhookEvent, WebhookRequest, WebhookResponse } from './types/events.js'
+import type { Provider } from './types/provider.js'
+import type { DedupStore } from './types/store.js'
 
 export interface ReceiverOptions<TProvider extends Provider<any, any>> {
   /** Who sends the webhooks, e.g. `stripe({ secret })`. */

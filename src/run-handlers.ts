@@ -8,7 +8,7 @@ import { HandlerFailedError } from './errors.js'
 import type { PipelineConfig } from './pipeline.js'
 import { isPromiseLike, type MaybePromise } from './promise-like.js'
 import { ACCEPTED, RECEIVED } from './responses.js'
-import type { HandleOptions, Handler, WebhookEvent, WebhookResponse } from './types.js'
+import type { HandleOptions, Handler, WebhookEvent, WebhookResponse } from './types/events.js'
 
 const TIMED_OUT = Symbol('timed out')
 

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { BodyTooLargeError, RawBodyUnavailableError } from '../errors.js'
 import type { Receiver } from '../receiver.js'
-import type { WebhookResponse } from '../types.js'
+import type { WebhookResponse } from '../types/events.js'
 import { closeAfterResponse, heldBody, type BodyHolder } from './node-io.js'
 
 const FIX =

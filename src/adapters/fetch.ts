@@ -1,6 +1,6 @@
 import { BodyTooLargeError } from '../errors.js'
 import type { Receiver } from '../receiver.js'
-import type { HandleOptions, WebhookResponse } from '../types.js'
+import type { HandleOptions, WebhookResponse } from '../types/events.js'
 
 /**
  * A Web-standard handler, `(Request, context?) => Promise<Response>`, for Hono, Bun, Deno, Cloudflare Workers or

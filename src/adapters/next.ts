@@ -1,6 +1,6 @@
 import type { NextApiRequest, NextApiResponse } from 'next'
 import type { Receiver } from '../receiver.js'
-import type { HandleOptions } from '../types.js'
+import type { HandleOptions } from '../types/events.js'
 import { handleNodeRequest } from './node-io.js'
 
 // The App Router handler lives on its own so the edge build (Next's edge runtime) can ship it without Node's.

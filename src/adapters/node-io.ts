@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import getRawBody from 'raw-body'
 import { BodyTooLargeError, RawBodyUnavailableError, type WebhookError } from '../errors.js'
 import type { Receiver } from '../receiver.js'
-import type { HandleOptions, WebhookResponse } from '../types.js'
+import type { HandleOptions, WebhookResponse } from '../types/events.js'
 
 /**
  * Where a framework or body parser may already hold the body: the request itself (Express, Next.js Pages Router,

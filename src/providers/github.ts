@@ -7,7 +7,7 @@ import {
   SignatureInvalidError,
   SignatureMissingError,
 } from '../errors.js'
-import type { Provider } from '../types.js'
+import type { Provider } from '../types/provider.js'
 import { secretList } from './secrets.js'
 import { verdict } from './verdict.js'
 
@@ -57,7 +57,6 @@ export function github(options: GitHubOptions): Provider<GitHubEventMap, GitHubE
     bodyLimit: 25 * 1024 * 1024,
     // GitHub does not retry by itself; deliveries can be redelivered by hand for 3 days. One more day of margin.
     retryWindowMs: 4 * DAY_MS,
-    signsTimestamp: false,
     verify({ headers, body }) {
       const header = headers['x-hub-signature-256']
       if (header === undefined || header === '') throw new SignatureMissingError('X-Hub-Signature-256')

@@ -6,7 +6,8 @@ import {
   SignatureInvalidError,
   SignatureMissingError,
 } from '../errors.js'
-import type { EventMap, Provider } from '../types.js'
+import type { EventMap } from '../types/events.js'
+import type { Provider } from '../types/provider.js'
 import { oneEvent } from './one-event.js'
 import { secretList } from './secrets.js'
 
@@ -42,7 +43,6 @@ export function gitlab<TEvents extends EventMap = EventMap>(options: GitLabOptio
     bodyLimit: 25 * 1024 * 1024,
     // GitLab does not retry failed deliveries by itself; a day covers manual re-sends from the webhook log.
     retryWindowMs: DAY_MS,
-    signsTimestamp: false,
     verify({ headers }) {
       const token = headers['x-gitlab-token']
       if (token === undefined || token === '') throw new SignatureMissingError('X-Gitlab-Token')

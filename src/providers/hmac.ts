@@ -8,7 +8,8 @@ import {
   SignatureInvalidError,
   SignatureMissingError,
 } from '../errors.js'
-import type { EventMap, Provider, SignedRequest } from '../types.js'
+import type { EventMap } from '../types/events.js'
+import type { Provider, SignedRequest } from '../types/provider.js'
 import { oneEvent } from './one-event.js'
 import { secretList } from './secrets.js'
 import { verdict } from './verdict.js'
@@ -115,7 +116,6 @@ export function hmac<TEvents extends EventMap = EventMap>(options: HmacOptions):
     deadlineMs: options.deadlineMs ?? 10_000,
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     retryWindowMs: options.retryWindowMs ?? 3 * DAY_MS,
-    signsTimestamp: readTimestamp !== undefined,
     verify({ headers, body }) {
       const value = headers[header]
       if (value === undefined || value === '') throw new SignatureMissingError(options.header)

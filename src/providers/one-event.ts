@@ -1,6 +1,6 @@
 import { chain, type CryptoResult } from '#crypto'
 import { contentId } from '../crypto/content-id.js'
-import type { ParsedEvent } from '../types.js'
+import type { ParsedEvent } from '../types/provider.js'
 
 /**
  * A delivery of one event, under the sender's own id, or under a hash of the body when the sender sent none (a

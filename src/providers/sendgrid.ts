@@ -6,7 +6,7 @@ import { derToP1363 } from '../crypto/ecdsa-signature.js'
 import { decodeSignature } from '../crypto/encoding.js'
 import { readP256PublicKey } from '../crypto/public-key.js'
 import { BodyMalformedError, HeaderMissingError, SignatureMissingError } from '../errors.js'
-import type { Provider } from '../types.js'
+import type { Provider } from '../types/provider.js'
 import { verdict } from './verdict.js'
 
 /** One item of a SendGrid Event Webhook batch (fields vary by event; these are always present). */
@@ -81,7 +81,6 @@ export function sendgrid(options: SendGridOptions): Provider<SendGridEventMap> {
     bodyLimit: 5 * 1024 * 1024,
     // SendGrid retries failed POSTs for up to 24 hours; two days of cover.
     retryWindowMs: 2 * DAY_MS,
-    signsTimestamp: true,
     verify({ headers, body }) {
       const signatureText = headers[SIGNATURE_HEADER]
       if (signatureText === undefined || signatureText === '')

@@ -1,7 +1,8 @@
 import { parseJsonBody } from '../body.js'
 import { createHmacVerifier } from '../crypto/hmac-verifier.js'
 import { HeaderMissingError, SignatureMissingError } from '../errors.js'
-import type { EventMap, Provider, SignedRequest } from '../types.js'
+import type { EventMap } from '../types/events.js'
+import type { Provider, SignedRequest } from '../types/provider.js'
 import { secretList } from './secrets.js'
 import { verdict } from './verdict.js'
 
@@ -43,7 +44,6 @@ export function shopify<TEvents extends EventMap = EventMap>(options: ShopifyOpt
     bodyLimit: 5 * 1024 * 1024,
     // Shopify retries 8 times over 4 hours; two days of cover also refuse replays of older captured deliveries.
     retryWindowMs: 48 * HOUR_MS,
-    signsTimestamp: false,
     verify(request) {
       const signature = read(request, 'hmac-sha256')
       if (signature === undefined) throw new SignatureMissingError('X-Shopify-Hmac-Sha256')

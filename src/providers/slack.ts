@@ -7,7 +7,8 @@ import {
   SignatureInvalidError,
   SignatureMissingError,
 } from '../errors.js'
-import type { ParsedEvent, Provider, WebhookResponse } from '../types.js'
+import type { WebhookResponse } from '../types/events.js'
+import type { ParsedEvent, Provider } from '../types/provider.js'
 import { oneEvent } from './one-event.js'
 import { secretList } from './secrets.js'
 import { verdict } from './verdict.js'
@@ -98,7 +99,6 @@ export function slack(options: SlackOptions): Provider<SlackEventMap> {
     bodyLimit: 1024 * 1024,
     // Slack retries an event 3 times over about an hour (immediately, 1 min, 5 min).
     retryWindowMs: DAY_MS,
-    signsTimestamp: true,
     verify({ headers, body }) {
       const signature = headers['x-slack-signature']
       if (signature === undefined || signature === '') throw new SignatureMissingError('X-Slack-Signature')

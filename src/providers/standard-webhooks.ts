@@ -5,7 +5,8 @@ import { decodeSignature } from '../crypto/encoding.js'
 import { createHmacVerifier, type HmacVerifier } from '../crypto/hmac-verifier.js'
 import { importEd25519PublicKey } from '../crypto/public-key.js'
 import { HeaderMissingError, SignatureMissingError } from '../errors.js'
-import type { EventMap, Provider, SignedRequest } from '../types.js'
+import type { EventMap } from '../types/events.js'
+import type { Provider, SignedRequest } from '../types/provider.js'
 import { secretList } from './secrets.js'
 import { verdict } from './verdict.js'
 
@@ -66,7 +67,6 @@ export function standardWebhooks<TEvents extends EventMap = EventMap>(
     bodyLimit: 1024 * 1024,
     // Svix's schedule retries for about 28 hours (5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h); two days of cover.
     retryWindowMs: 2 * DAY_MS,
-    signsTimestamp: true,
     verify(request) {
       const header = read(request, 'signature')
       if (header === undefined) throw new SignatureMissingError('webhook-signature')

@@ -2,7 +2,7 @@ import type { Stripe } from 'stripe'
 import { isJsonObject, parseJsonBody } from '../body.js'
 import { createHmacVerifier } from '../crypto/hmac-verifier.js'
 import { PayloadInvalidError, SignatureInvalidError, SignatureMissingError } from '../errors.js'
-import type { Provider } from '../types.js'
+import type { Provider } from '../types/provider.js'
 import { secretList } from './secrets.js'
 import { verdict } from './verdict.js'
 
@@ -46,7 +46,6 @@ export function stripe(options: StripeOptions): Provider<StripeEventMap> {
     bodyLimit: 1024 * 1024,
     // Live-mode retries go on for up to 3 days (Stripe docs, "Retry behavior"); one more day of margin.
     retryWindowMs: 4 * DAY_MS,
-    signsTimestamp: true,
     verify({ headers, body }) {
       const header = headers[SIGNATURE_HEADER]
       if (header === undefined || header === '') throw new SignatureMissingError('Stripe-Signature')

@@ -3,7 +3,8 @@ import { bytesToText, formFields, isJsonObject, parseJsonBody } from '../body.js
 import { anyOf } from '../crypto/any-of.js'
 import { createHmacVerifier } from '../crypto/hmac-verifier.js'
 import { SignatureInvalidError, SignatureMissingError } from '../errors.js'
-import type { Provider, SignedRequest, WebhookResponse } from '../types.js'
+import type { WebhookResponse } from '../types/events.js'
+import type { Provider, SignedRequest } from '../types/provider.js'
 import { oneEvent } from './one-event.js'
 import { secretList } from './secrets.js'
 
@@ -111,7 +112,6 @@ export function twilio(options: TwilioOptions): Provider<TwilioEventMap> {
     deadlineMs: 15_000,
     bodyLimit: 1024 * 1024,
     retryWindowMs: DAY_MS,
-    signsTimestamp: false,
     verify(request) {
       const signature = request.headers['x-twilio-signature']
       if (signature === undefined || signature === '') throw new SignatureMissingError('X-Twilio-Signature')

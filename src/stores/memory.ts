@@ -1,4 +1,4 @@
-import type { DedupStore, ReserveOutcome } from '../types.js'
+import type { DedupStore, ReserveOutcome } from '../types/store.js'
 
 export interface MemoryStoreOptions {
   /** Most keys kept; past it, the key reserved longest ago is evicted. Default 10,000. */

@@ -1,4 +1,4 @@
-import type { DedupStore, ReserveOutcome } from '../types.js'
+import type { DedupStore, ReserveOutcome } from '../types/store.js'
 
 /** An `ioredis` client or cluster: anything with `call(command, ...args)`. */
 export interface IoredisLike {
