@@ -5,7 +5,7 @@
  */
 import { toBytes } from './body.js'
 import { reserveEvent, type Reserved } from './dedup.js'
-import type { Dispatcher, Logger } from './dispatch.js'
+import type { Logger } from './dispatch.js'
 import {
   BodyTooLargeError,
   HandlerFailedError,
@@ -17,34 +17,13 @@ import {
   type WebhookError,
 } from './errors.js'
 import { normalizeHeaders } from './headers.js'
+import type { ReceiverConfig } from './options.js'
 import { hasPathToken } from './path-token.js'
 import { isPromiseLike, type MaybePromise } from './promise-like.js'
 import { ACCEPTED, DUPLICATE, problemResponse, RECEIVED } from './responses.js'
 import { runHandlers } from './run-handlers.js'
 import type { HandleOptions, Handler, WebhookEvent, WebhookRequest, WebhookResponse } from './types/events.js'
-import type { ParsedEvent, Provider, SignedRequest } from './types/provider.js'
-import type { DedupStore } from './types/store.js'
-
-/** Everything `createReceiver` resolved from its options; read-only for the life of the receiver. */
-export interface PipelineConfig {
-  provider: Provider<any, any>
-  store: DedupStore
-  dispatcher: Dispatcher
-  logger: Logger
-  toleranceSeconds: number
-  now: () => number
-  deadlineMs: number
-  bodyLimit: number
-  leaseMs: number
-  dedupTtlMs: number
-  /** How long an asynchronous store gets to answer a reservation before the delivery is answered 503. */
-  storeTimeoutMs: number
-  /** `<namespace>:<provider>:`, the start of every dedup key. */
-  keyPrefix: string
-  onStoreError: 'reject' | 'process'
-  /** When set, the URL's last path segment must equal it (404 otherwise), before any other work. */
-  pathToken: Uint8Array | undefined
-}
+import type { ParsedEvent, SignedRequest } from './types/provider.js'
 
 /** A delivery that passed steps 1–5: its bytes, headers, signed timestamp and parsed events. */
 interface VerifiedDelivery {
@@ -54,7 +33,7 @@ interface VerifiedDelivery {
 }
 
 /** Steps 1–5: method, body, signature, timestamp, parse. Throws (or rejects with) a `WebhookError` for each refusal. */
-function verifyAndParse(config: PipelineConfig, request: WebhookRequest): MaybePromise<VerifiedDelivery> {
+function verifyAndParse(config: ReceiverConfig, request: WebhookRequest): MaybePromise<VerifiedDelivery> {
   if (config.pathToken !== undefined && !hasPathToken(request.url, config.pathToken))
     throw new NotFoundError()
   if (request.method.toUpperCase() !== 'POST') throw new MethodNotAllowedError(request.method)
@@ -82,7 +61,7 @@ function verifyAndParse(config: PipelineConfig, request: WebhookRequest): MaybeP
 }
 
 function checkAndParse(
-  config: PipelineConfig,
+  config: ReceiverConfig,
   signed: SignedRequest,
   timestamp: number | undefined,
 ): MaybePromise<VerifiedDelivery> {
@@ -105,7 +84,7 @@ function checkAndParse(
  * ```
  */
 export async function verifyDelivery(
-  config: PipelineConfig,
+  config: ReceiverConfig,
   request: WebhookRequest,
 ): Promise<WebhookEvent[]> {
   const delivery = await verifyAndParse(config, request)
@@ -122,7 +101,7 @@ export async function verifyDelivery(
  * ```
  */
 export async function handleDelivery(
-  config: PipelineConfig,
+  config: ReceiverConfig,
   request: WebhookRequest,
   options?: HandleOptions,
 ): Promise<WebhookResponse> {
@@ -142,7 +121,7 @@ export async function handleDelivery(
 
 /** Several events in one delivery: each is deduplicated and dispatched on its own; the worst outcome answers. */
 async function processBatch(
-  config: PipelineConfig,
+  config: ReceiverConfig,
   delivery: VerifiedDelivery,
   options: HandleOptions | undefined,
 ): Promise<WebhookResponse> {
@@ -179,7 +158,7 @@ function severity(error: WebhookError): number {
  * `WebhookError` for 409, 500 and 503.
  */
 function processEvent(
-  config: PipelineConfig,
+  config: ReceiverConfig,
   delivery: VerifiedDelivery,
   parsed: ParsedEvent,
   options: HandleOptions | undefined,
@@ -197,7 +176,7 @@ function processEvent(
 }
 
 function afterReserve(
-  config: PipelineConfig,
+  config: ReceiverConfig,
   handlers: readonly Handler<any>[],
   event: WebhookEvent,
   reserved: Reserved,
@@ -219,7 +198,7 @@ const loggedOnce = new WeakMap<Logger, Set<string>>()
  * return refuse(config, new RawBodyUnavailableError(fix))
  * ```
  */
-export function refuse(config: PipelineConfig, error: unknown): WebhookResponse {
+export function refuse(config: ReceiverConfig, error: unknown): WebhookResponse {
   const response = problemResponse(error)
   if (response.status !== 500 || error instanceof HandlerFailedError) return response
   const code = isWebhookError(error) ? error.code : 'internal_error'
@@ -236,7 +215,7 @@ export function refuse(config: PipelineConfig, error: unknown): WebhookResponse 
   return response
 }
 
-function toEvent(config: PipelineConfig, delivery: VerifiedDelivery, parsed: ParsedEvent): WebhookEvent {
+function toEvent(config: ReceiverConfig, delivery: VerifiedDelivery, parsed: ParsedEvent): WebhookEvent {
   const event: WebhookEvent = {
     id: parsed.id,
     type: parsed.type,

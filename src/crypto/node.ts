@@ -16,8 +16,7 @@ import {
   verify as nodeVerify,
   type KeyObject,
 } from 'node:crypto'
-import type * as Self from './node.js'
-import type { CryptoRuntime, HmacAlgorithm, Implements, Part, PublicKeyAlgorithm } from './runtime.js'
+import type { HmacAlgorithm, Part, PublicKeyAlgorithm } from './runtime.js'
 
 export type { HmacAlgorithm, Part, PublicKeyAlgorithm } from './runtime.js'
 
@@ -311,6 +310,3 @@ function checkKind(key: KeyObject, algorithm: PublicKeyAlgorithm): void {
   if (!matches)
     throw new TypeError(`Expected a ${algorithm} key, got ${key.asymmetricKeyType ?? 'another kind'}.`)
 }
-
-/** Fails to compile unless this module implements the contract, synchronously. */
-export type _Implements = Implements<CryptoRuntime<'sync', HmacKey, PublicKey, PrivateKey>, typeof Self>

@@ -9,7 +9,7 @@
  * path must not pay a microtask per delivery. Shared code composes results with `chain` and `all`, which the node
  * implementation turns into plain calls (the name is not `then`: a module exporting `then` is a thenable, which
  * `await import()` would mistake for a Promise); the same provider code is then synchronous on Node and asynchronous on
- * the web, and each file that implements the contract proves at compile time that it does.
+ * the web. runtime-conformance.ts proves at compile time that both modules implement the contract.
  */
 
 /** How a runtime answers: `sync` returns values (node:crypto), `async` returns Promises of them (Web Crypto). */
@@ -80,9 +80,3 @@ export interface CryptoRuntime<M extends Mode, HmacKey, PublicKey, PrivateKey> {
   /** A random RFC 9562 version 4 UUID. */
   randomUUID(): string
 }
-
-/**
- * Compile-time proof that a module implements the contract: `type _ = Implements<CryptoRuntime<…>, typeof Self>`
- * fails to compile when a function is missing or has another signature.
- */
-export type Implements<Contract, Module extends Contract> = Module

@@ -2,8 +2,7 @@
 // TextDecoder and atob/btoa only; no Buffer, no `node:` module. Web Crypto answers with Promises, so every result
 // here is one. Keys are imported when a provider is created and awaited on first use; an import that fails (a key
 // the runtime rejects) rejects the deliveries that use it, which the receiver answers 500 and logs once.
-import type * as Self from './web.js'
-import type { CryptoRuntime, HmacAlgorithm, Implements, Part, PublicKeyAlgorithm } from './runtime.js'
+import type { HmacAlgorithm, Part, PublicKeyAlgorithm } from './runtime.js'
 
 export type { HmacAlgorithm, Part, PublicKeyAlgorithm } from './runtime.js'
 
@@ -332,6 +331,3 @@ export function randomUUID(): string {
 function params(key: CryptoKey): Algorithm | EcdsaParams {
   return key.algorithm.name === 'ECDSA' ? ECDSA_SHA256 : key.algorithm
 }
-
-/** Fails to compile unless this module implements the contract, asynchronously. */
-export type _Implements = Implements<CryptoRuntime<'async', HmacKey, PublicKey, PrivateKey>, typeof Self>
