@@ -1,6 +1,6 @@
+import { attachReceiverAccess } from './adapter-kit/receiver-access.js'
 import { resolveConfig, type ReceiverOptions } from './options.js'
 import { handleDelivery, refuse, verifyDelivery } from './pipeline.js'
-import type { WebhookError } from './errors.js'
 import type {
   ErrorHandler,
   EventMap,
@@ -40,8 +40,6 @@ export type EventFor<P extends Provider<any, any>, K extends string> = {
 export interface Receiver<P extends Provider<any, any> = Provider> {
   /** The provider this receiver verifies. */
   readonly provider: P
-  /** The largest body accepted, in bytes: adapters stop reading the stream past it. */
-  readonly bodyLimit: number
   /** Runs a handler for one event type, several, or a family (`issues` receives `issues.opened`). */
   on<K extends EventName<P>>(type: K | readonly K[], handler: Handler<EventFor<P, K>>): this
   /** Runs a handler for every verified event. */
@@ -53,11 +51,6 @@ export interface Receiver<P extends Provider<any, any> = Provider> {
    * the deadline's 202 is sent, for serverless platforms that would otherwise stop them.
    */
   handle(request: WebhookRequest, options?: HandleOptions): Promise<WebhookResponse>
-  /**
-   * Answers a refusal an adapter found before `handle` could run (the raw body was consumed by a body parser, or
-   * is over the limit), with the same problem format and logging (misconfigurations are logged once).
-   */
-  reject(error: WebhookError): WebhookResponse
   /** Verifies and parses without dedup or dispatch; throws a `WebhookError`. An array, as one delivery may batch. */
   verify(request: WebhookRequest): Promise<EventFor<P, keyof EventsOf<P> & string>[]>
 }
@@ -83,7 +76,6 @@ export function createReceiver<P extends Provider<any, any>>(options: ReceiverOp
   const { dispatcher } = config
   const receiver: Receiver<P> = {
     provider: options.provider,
-    bodyLimit: config.bodyLimit,
     on(type, handler) {
       dispatcher.on(type as string | readonly string[], handler)
       return receiver
@@ -97,8 +89,11 @@ export function createReceiver<P extends Provider<any, any>>(options: ReceiverOp
       return receiver
     },
     handle: (request, options) => handleDelivery(config, request, options),
-    reject: (error) => refuse(config, error),
     verify: (request) => verifyDelivery(config, request) as never,
   }
+  attachReceiverAccess(receiver, {
+    bodyLimit: config.bodyLimit,
+    reject: (error) => refuse(config, error),
+  })
   return receiver
 }
