@@ -1,7 +1,8 @@
 /**
- * Step 7 of a delivery (DESIGN.md §4): one event's reservation in the dedup store before its handlers run, and its
- * completion or release after. Synchronous with a synchronous store (the memory store); a store that answers
- * asynchronously gets `storeTimeoutMs` to answer a reservation, so a hung store becomes a 503, not a hung request.
+ * Step 7 of a delivery (docs/architecture.md, "Dedup"): one event's reservation in the dedup store before its
+ * handlers run, and its completion or release after. Synchronous with a synchronous store (the memory store); a
+ * store that answers asynchronously gets `storeTimeoutMs` to answer a reservation, so a hung store becomes a 503,
+ * not a hung request.
  */
 import { DuplicateInFlightError, StoreUnavailableError } from './errors.js'
 import type { ReceiverConfig } from './options.js'
@@ -27,12 +28,6 @@ export type Reserved = Reservation | 'unguarded' | 'done'
  * id too, both at once. Throws (or rejects with) 409 `DuplicateInFlightError` when another copy holds either key,
  * and 503 `StoreUnavailableError` when the store fails or does not answer in time (unless `onStoreError` is
  * `'process'`). With a synchronous store and one key, nothing is allocated but the reservation.
- *
- * @example
- * ```ts
- * const reserved = await reserveEvent(config, parsed)
- * if (reserved === 'done') return DUPLICATE
- * ```
  */
 export function reserveEvent(config: ReceiverConfig, parsed: ParsedEvent): MaybePromise<Reserved> {
   const reservation: Reservation = {
@@ -56,11 +51,6 @@ export function reserveEvent(config: ReceiverConfig, parsed: ParsedEvent): Maybe
 /**
  * Marks the event done in the store for `dedupTtlMs`. Never throws or rejects: a store failure after the handlers
  * ran must not change the answer (the work is done), so it is logged.
- *
- * @example
- * ```ts
- * await completeEvent(config, reservation)
- * ```
  */
 export function completeEvent(config: ReceiverConfig, reservation: Reservation): MaybePromise<void> {
   const { token, key, replayKey } = reservation
@@ -68,14 +58,7 @@ export function completeEvent(config: ReceiverConfig, reservation: Reservation):
   return replayKey === undefined ? written : both(written, complete(config, replayKey, token))
 }
 
-/**
- * Gives the event back to the store so the sender's retry runs it. Never throws or rejects (logged instead).
- *
- * @example
- * ```ts
- * await releaseEvent(config, reservation)
- * ```
- */
+/** Gives the event back to the store so the sender's retry runs it. Never throws or rejects (logged instead). */
 export function releaseEvent(config: ReceiverConfig, reservation: Reservation): MaybePromise<void> {
   const { token, key, replayKey } = reservation
   const released = release(config, key, token)

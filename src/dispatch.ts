@@ -27,16 +27,7 @@ export interface Dispatcher {
 
 const NO_HANDLERS: readonly Handler[] = Object.freeze([])
 
-/**
- * Creates an empty registry.
- *
- * @example
- * ```ts
- * const dispatcher = createDispatcher(console)
- * dispatcher.on('issues', handler)
- * await dispatcher.run(dispatcher.handlersFor(parsed), event)
- * ```
- */
+/** Creates an empty registry. */
 export function createDispatcher(logger: Logger): Dispatcher {
   const byType = new Map<string, Handler<any>[]>()
   const any: Handler<any>[] = []

@@ -1,7 +1,8 @@
 /**
- * The steps of a delivery, in order and each once (DESIGN.md §2), and the status policy that tells the sender
- * whether to retry (§3). Steps 7 and 8 live in dedup.ts and run-handlers.ts. Every step is awaited only when it is
- * really asynchronous, so a delivery through node:crypto, the memory store and synchronous handlers costs no tick.
+ * The steps of a delivery, in order and each once (docs/architecture.md, "Steps of a delivery"), and the status
+ * policy that tells the sender whether to retry ("Status policy"). Steps 7 and 8 live in dedup.ts and
+ * run-handlers.ts. Every step is awaited only when it is really asynchronous, so a delivery through node:crypto,
+ * the memory store and synchronous handlers costs no tick.
  */
 import { toBytes } from './body.js'
 import { reserveEvent, type Reserved } from './dedup.js'
@@ -75,14 +76,7 @@ function checkAndParse(
     : { signed, timestamp, parsed }
 }
 
-/**
- * Verifies and parses a delivery without dedup or dispatch (`receiver.verify`).
- *
- * @example
- * ```ts
- * const [event] = await verifyDelivery(config, { method: 'POST', url: '/hook', headers, body })
- * ```
- */
+/** Verifies and parses a delivery without dedup or dispatch (`receiver.verify`). */
 export async function verifyDelivery(
   config: ReceiverConfig,
   request: WebhookRequest,
@@ -94,11 +88,6 @@ export async function verifyDelivery(
 /**
  * The whole pipeline: verify, then dedup and dispatch every event of the delivery, and answer with the status
  * that makes the sender retry exactly when it should. Never throws: every failure becomes a problem response.
- *
- * @example
- * ```ts
- * const response = await handleDelivery(config, request) // { status, headers, body }
- * ```
  */
 export async function handleDelivery(
   config: ReceiverConfig,
@@ -192,11 +181,6 @@ const loggedOnce = new WeakMap<Logger, Set<string>>()
  * Answers a refusal as a problem response. Internal faults are logged every time; a body parser that consumed the
  * raw body is logged once per logger, so the developer sees the fix without a log line per retry. Handler failures
  * were already reported through onError.
- *
- * @example
- * ```ts
- * return refuse(config, new RawBodyUnavailableError(fix))
- * ```
  */
 export function refuse(config: ReceiverConfig, error: unknown): WebhookResponse {
   const response = problemResponse(error)

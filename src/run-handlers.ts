@@ -1,7 +1,7 @@
 /**
- * Step 8 of a delivery (DESIGN.md §3): the handlers run, the store records the outcome, and the answer waits for
- * both up to the deadline. Past it the sender is answered (202, or the provider's empty reply) and the handlers go
- * on, their failures reaching `onError`.
+ * Step 8 of a delivery (docs/architecture.md, "Steps of a delivery" and "Status policy"): the handlers run, the
+ * store records the outcome, and the answer waits for both up to the deadline. Past it the sender is answered (202,
+ * or the provider's empty reply) and the handlers go on, their failures reaching `onError`.
  */
 import { completeEvent, releaseEvent, type Reservation } from './dedup.js'
 import { HandlerFailedError } from './errors.js'
@@ -16,11 +16,6 @@ const TIMED_OUT = Symbol('timed out')
  * Runs `handlers` for `event` and answers: the provider's reply to what they returned (or 200), 500 when one
  * failed (the reservation released first, so the retry runs), 202 at the deadline. Synchronous when the handlers
  * and the store are.
- *
- * @example
- * ```ts
- * return runHandlers(config, handlers, event, reservation, options)
- * ```
  */
 export function runHandlers(
   config: ReceiverConfig,

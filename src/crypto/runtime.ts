@@ -27,7 +27,7 @@ export type PublicKeyAlgorithm = 'ecdsa-p256' | 'ed25519'
 export type Part = string | Uint8Array
 
 /**
- * What `#crypto` provides. `Key`, `PublicKey` and `PrivateKey` are the runtime's own key handles; keys are imported
+ * What `#crypto` provides. `HmacKey`, `PublicKey` and `PrivateKey` are the runtime's own key handles; keys are imported
  * once, when a provider is created, and handed back on every delivery.
  */
 export interface CryptoRuntime<M extends Mode, HmacKey, PublicKey, PrivateKey> {
@@ -40,9 +40,11 @@ export interface CryptoRuntime<M extends Mode, HmacKey, PublicKey, PrivateKey> {
   utf8Encode(text: string): Uint8Array
   /** `bytes` decoded as UTF-8 (invalid sequences become U+FFFD, a leading BOM is kept), without copying them. */
   utf8Decode(bytes: Uint8Array): string
+  /** Standard base64, with padding. */
   base64Encode(bytes: Uint8Array): string
   /** Decodes base64 that the caller has already validated (see `decodeSignature`) or that it produced itself. */
   base64Decode(text: string): Uint8Array
+  /** Lower-case hex. */
   hexEncode(bytes: Uint8Array): string
   /** Decodes hex that the caller has already validated. */
   hexDecode(text: string): Uint8Array

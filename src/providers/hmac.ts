@@ -62,6 +62,8 @@ export interface HmacOptions {
  * ```ts
  * import { hmac } from 'webhook-receiver/providers/hmac'
  * // Paddle Billing: `Paddle-Signature: ts=1671552777;h1=<hex HMAC-SHA256 of "<ts>:<body>">`
+ * const fields = (header: string, name: string) =>
+ *   header.split(';').filter((part) => part.startsWith(`${name}=`)).map((part) => part.slice(name.length + 1))
  * const paddle = hmac({
  *   name: 'paddle',
  *   secret: process.env.PADDLE_WEBHOOK_SECRET!,
