@@ -1,3 +1,8 @@
+/**
+ * What adapters may use of a receiver beyond its public `handle`. With the rest of src/adapter-kit/ (reading a Node
+ * or Web body, writing a Node response, the whole Node flow) it is what every adapter shares; internal, not a
+ * package entry point. docs/adding-an-adapter.md shows how an adapter puts them together.
+ */
 import type { WebhookError } from '../errors.js'
 import type { WebhookResponse } from '../types/events.js'
 
