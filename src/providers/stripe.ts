@@ -1,4 +1,4 @@
-import type { Stripe } from 'stripe'
+import type { StripeEventMap } from '../event-maps/stripe.js'
 import { isJsonObject, parseJsonBody } from '../body.js'
 import { createHmacVerifier } from '../crypto/hmac-verifier.js'
 import { PayloadInvalidError, SignatureInvalidError, SignatureMissingError } from '../errors.js'
@@ -6,8 +6,7 @@ import type { Provider } from '../types.js'
 import { secretList } from './secrets.js'
 import { verdict } from './verdict.js'
 
-/** Every Stripe event type mapped to its payload, from the `stripe` package's own `Stripe.Event` union. */
-export type StripeEventMap = { [E in Stripe.Event as E['type']]: E }
+export type { StripeEventMap }
 
 export interface StripeOptions {
   /** The endpoint's signing secret (`whsec_…`), or several while rotating. */
