@@ -89,6 +89,11 @@ const started = performance.now()
 const majors = stripeMajors()
 const tools = installTools(majors)
 const work = mkdtempSync(join(tmpdir(), 'webhook-receiver-consumers-'))
+// Also when something throws on the way.
+process.on('exit', () => {
+  if (keep) console.log(`Projects kept in ${work}`)
+  else rmSync(work, { recursive: true, force: true })
+})
 const tarball = packTarball(work)
 /** @type {Job[]} */
 const jobs = []
@@ -240,6 +245,4 @@ console.log(
   `\n${results.length - failed.length}/${results.length} passed in ${seconds} s (stripe majors ${majors.join(', ')}; ` +
     `TypeScript 7 is ${version.version}; ${mistakes} typed mistakes expected to be refused across the matrix).`,
 )
-if (keep) console.log(`Projects kept in ${work}`)
-else rmSync(work, { recursive: true, force: true })
 if (failed.length > 0) process.exit(1)
