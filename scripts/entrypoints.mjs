@@ -15,8 +15,6 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import * as prettier from 'prettier'
-import ts from 'typescript'
 import { cryptoRuntimePaths } from './crypto-runtime.mjs'
 
 /**
@@ -186,16 +184,18 @@ function testingIndex(root) {
 }
 
 /** The files written from the entry list, by path, with their content (formatted as Prettier would). */
-async function generatedFiles(root = repoRoot) {
+export async function generatedFiles(root = repoRoot) {
+  // Loaded here, not at the top: the build and test configs import this module for the entry list alone.
+  const prettier = await import('prettier')
   const files = {
     'package.json': packageJson(root),
     'tsconfig.edge.json': edgeTsconfig(root),
     'src/testing/index.ts': testingIndex(root),
   }
   for (const [path, content] of Object.entries(files)) {
-    const filepath = join(root, path)
-    const options = await prettier.resolveConfig(filepath)
-    files[path] = await prettier.format(content, { ...options, filepath })
+    // The repository's Prettier settings, also for another root (the tests').
+    const options = await prettier.resolveConfig(join(repoRoot, path))
+    files[path] = await prettier.format(content, { ...options, filepath: join(root, path) })
   }
   return files
 }
@@ -204,9 +204,10 @@ async function generatedFiles(root = repoRoot) {
  * tsconfig.json is written by hand (it carries the project's compiler settings), but its `#crypto` path must be
  * the Node runtime's, as the Node build's.
  * @param {string} root
- * @returns {string | undefined} what is wrong, if anything
+ * @returns {Promise<string | undefined>} what is wrong, if anything
  */
-function tsconfigCryptoProblem(root) {
+async function tsconfigCryptoProblem(root) {
+  const { default: ts } = await import('typescript')
   const { config, error } = ts.readConfigFile(join(root, 'tsconfig.json'), ts.sys.readFile)
   if (error) return ts.flattenDiagnosticMessageText(error.messageText, '\n')
   const expected = cryptoRuntimePaths('node')
@@ -231,7 +232,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     if (mode === '--write') writeFileSync(file, content)
     stale.push(path)
   }
-  const tsconfigProblem = tsconfigCryptoProblem(repoRoot)
+  const tsconfigProblem = await tsconfigCryptoProblem(repoRoot)
   if (tsconfigProblem) console.error(`entrypoints: ${tsconfigProblem}`)
   if (mode === '--write') {
     for (const path of stale) console.log(`entrypoints: wrote ${path}`)
