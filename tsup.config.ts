@@ -20,13 +20,14 @@ export const entries = {
   'adapters/node': 'src/adapters/node.ts',
   'stores/redis': 'src/stores/redis.ts',
   'stores/postgres': 'src/stores/postgres.ts',
+  'queues/bullmq': 'src/queues/bullmq.ts',
   'testing/index': 'src/testing/index.ts',
 }
 
 /**
  * The entries that also get an edge build in dist/edge/ (Web Crypto, no Buffer, no `node:` import), selected by the
  * `edge-light`, `workerd`, `worker`, `browser` and `deno` export conditions. The Node-only entries (Express and
- * node:http adapters, the Redis and PostgreSQL stores with their Node clients) have none.
+ * node:http adapters, the Redis and PostgreSQL stores with their Node clients, the BullMQ queue) have none.
  */
 export const edgeEntries = [
   'index',

@@ -166,6 +166,7 @@ try {
     'webhook-receiver/node': ['nodeHandler'],
     'webhook-receiver/stores/redis': ['redisStore'],
     'webhook-receiver/stores/postgres': ['postgresStore', 'createTableSql'],
+    'webhook-receiver/queues/bullmq': ['bullmqQueue'],
     'webhook-receiver/testing': ['signStripe', 'signGitHub', 'signStandardWebhooks', 'toRequest'],
   }
   for (const subpath of Object.keys(pkg.exports)) {

@@ -6,6 +6,7 @@
 import { DuplicateInFlightError, StoreUnavailableError } from './errors.js'
 import type { PipelineConfig } from './pipeline.js'
 import { isPromiseLike, type MaybePromise } from './promise-like.js'
+import { withinTimeout } from './timeout.js'
 import type { ParsedEvent, ReserveOutcome } from './types.js'
 
 /** The keys one event holds in the store, under one token: its id's, and its replay id's when it has one. */
@@ -46,7 +47,7 @@ export function reserveEvent(config: PipelineConfig, parsed: ParsedEvent): Maybe
       : reserveKey(config, reservation.replayKey, reservation.token)
   if (!isPromiseLike(outcome) && !isPromiseLike(replay)) return decide(config, reservation, outcome, replay)
   // A key reserved while its sibling failed stays leased until its lease ends: the sender's retry then runs.
-  return withinStoreTimeout(config, Promise.all([outcome, replay])).then(
+  return withinTimeout(Promise.all([outcome, replay]), config.storeTimeoutMs, 'the dedup store').then(
     ([settled, settledReplay]) => decide(config, reservation, settled, settledReplay),
     (error: unknown) => withoutStore(config, error),
   )
@@ -82,7 +83,7 @@ export function releaseEvent(config: PipelineConfig, reservation: Reservation): 
 }
 
 /** Seconds a sender should wait before retrying a 409 or 503: about one deadline, by when the copy in flight is answered. */
-function retryAfterSeconds(config: PipelineConfig): number {
+export function retryAfterSeconds(config: PipelineConfig): number {
   return Math.max(1, Math.ceil(config.deadlineMs / 1000))
 }
 
@@ -149,19 +150,6 @@ function both(first: MaybePromise<void>, second: MaybePromise<void>): MaybePromi
 
 function storeWriteFailed(config: PipelineConfig, error: unknown): void {
   config.logger.warn('[webhook-receiver] dedup store write failed after the handlers ran', error)
-}
-
-function withinStoreTimeout<T>(config: PipelineConfig, work: Promise<T>): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined
-  const timedOut = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`the dedup store did not answer within ${config.storeTimeoutMs} ms`)),
-      config.storeTimeoutMs,
-    )
-    // The timeout only decides this answer; it must not keep a closing process alive.
-    timer.unref?.()
-  })
-  return Promise.race([work, timedOut]).finally(() => clearTimeout(timer))
 }
 
 /**

@@ -20,6 +20,7 @@ export {
   MethodNotAllowedError,
   NotFoundError,
   PayloadInvalidError,
+  QueueUnavailableError,
   RawBodyUnavailableError,
   SignatureInvalidError,
   SignatureMissingError,
@@ -45,3 +46,14 @@ export type {
   WebhookRequest,
   WebhookResponse,
 } from './types.js'
+export type {
+  DeadLetter,
+  DeadLetterRange,
+  EventQueue,
+  FailedJob,
+  QueueContext,
+  QueuedEvent,
+  QueueJob,
+  QueueWorker,
+  WorkOptions,
+} from './types/queue.js'

@@ -5,6 +5,7 @@
  */
 import { toBytes } from './body.js'
 import { reserveEvent, type Reserved } from './dedup.js'
+import { enqueueEvent, type QueueMode } from './enqueue.js'
 import type { Dispatcher, Logger } from './dispatch.js'
 import {
   BodyTooLargeError,
@@ -19,7 +20,7 @@ import {
 import { normalizeHeaders } from './headers.js'
 import { hasPathToken } from './path-token.js'
 import { isPromiseLike, type MaybePromise } from './promise-like.js'
-import { ACCEPTED, DUPLICATE, problemResponse, RECEIVED } from './responses.js'
+import { ACCEPTED, DUPLICATE, problemResponse, QUEUED, RECEIVED } from './responses.js'
 import { runHandlers } from './run-handlers.js'
 import type {
   DedupStore,
@@ -52,6 +53,8 @@ export interface PipelineConfig {
   onStoreError: 'reject' | 'process'
   /** When set, the URL's last path segment must equal it (404 otherwise), before any other work. */
   pathToken: Uint8Array | undefined
+  /** Queue mode: events are stored as jobs and a worker runs the handlers (`receiver.work()`). */
+  queueMode: QueueMode | undefined
 }
 
 /** A delivery that passed steps 1–5: its bytes, headers, signed timestamp and parsed events. */
@@ -173,7 +176,8 @@ async function processBatch(
   }
   if (worst !== undefined) throw worst
   if (pending) return config.provider.reply?.([]) ?? ACCEPTED
-  return duplicates === settled.length ? DUPLICATE : RECEIVED
+  if (duplicates === settled.length) return DUPLICATE
+  return config.queueMode === undefined ? RECEIVED : QUEUED
 }
 
 /** A failed item makes the sender retry the batch; the items already handled are then skipped by dedup. */
@@ -194,6 +198,9 @@ function processEvent(
 ): MaybePromise<WebhookResponse> {
   // A protocol message (Slack's url_verification) is answered by the provider itself: no dedup, no handlers.
   if (parsed.reply !== undefined) return parsed.reply
+  // Every event is queued, handlers or not: the web process need not register them, the worker does.
+  if (config.queueMode !== undefined)
+    return enqueueEvent(config, config.queueMode, toEvent(config, delivery, parsed), parsed)
   const handlers = config.dispatcher.handlersFor(parsed)
   // Nothing would run, so there is nothing to protect: skip the store round trips.
   if (handlers.length === 0) return config.provider.reply?.([]) ?? RECEIVED

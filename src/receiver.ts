@@ -1,8 +1,13 @@
 import { toBytes } from './body.js'
+import { listDeadLetters, replayEvent } from './dead-letters.js'
 import { createDispatcher, type Logger } from './dispatch.js'
+import type { QueueMode } from './enqueue.js'
 import { handleDelivery, refuse, verifyDelivery, type PipelineConfig } from './pipeline.js'
 import { memoryStore } from './stores/memory.js'
+import { throttledLog } from './throttled-log.js'
 import type { WebhookError } from './errors.js'
+import type { DeadLetter, DeadLetterRange, EventQueue, QueueWorker, WorkOptions } from './types/queue.js'
+import { startWorker } from './work.js'
 import type {
   DedupStore,
   ErrorHandler,
@@ -49,6 +54,12 @@ export interface ReceiverOptions<TProvider extends Provider<any, any>> {
    * any other work, so scanners and floods never reach signature checks. Mount at e.g. `/webhooks/stripe/:token`.
    */
   pathToken?: string
+  /**
+   * Durable processing: every verified event is stored as a job in this queue (e.g. `bullmqQueue({ connection })`
+   * from `webhook-receiver/queues/bullmq`) and answered 200 once stored; `receiver.work()` runs the handlers from
+   * it, with retries and dead letters. One queue serves one receiver.
+   */
+  queue?: EventQueue
 }
 
 type EventsOf<P> = P extends Provider<infer TEvents, any> ? TEvents : EventMap
@@ -97,6 +108,40 @@ export interface Receiver<P extends Provider<any, any> = Provider> {
   reject(error: WebhookError): WebhookResponse
   /** Verifies and parses without dedup or dispatch; throws a `WebhookError`. An array, as one delivery may batch. */
   verify(request: WebhookRequest): Promise<EventFor<P, keyof EventsOf<P> & string>[]>
+  /**
+   * Queue mode: starts a worker in this process that runs the handlers registered with `on` / `onAny` on the
+   * queued events. A handler that throws is retried with the queue's backoff; after its attempts the event is a
+   * dead letter. `close()` waits for the jobs in progress. Throws when the receiver has no `queue`.
+   *
+   * @example
+   * ```ts
+   * const worker = receiver.work({ concurrency: 10 })
+   * process.once('SIGTERM', async () => {
+   *   await worker.close()
+   *   await queue.close()
+   * })
+   * ```
+   */
+  work(options?: WorkOptions): QueueWorker
+  /**
+   * Queue mode: the events whose attempts are spent, the most recent first, with their last error.
+   *
+   * @example
+   * ```ts
+   * for (const { id, type, error } of await receiver.deadLetters()) console.log(id, type, error)
+   * ```
+   */
+  deadLetters(range?: DeadLetterRange): Promise<DeadLetter[]>
+  /**
+   * Queue mode: runs a dead-lettered event again (or a completed one whose job is still retained), with all its
+   * attempts. Rejects when the queue retains no job for this id.
+   *
+   * @example
+   * ```ts
+   * await receiver.replay('evt_1NG8Du2eZvKYlo2CiGKfNvlc')
+   * ```
+   */
+  replay(id: string): Promise<void>
 }
 
 /**
@@ -136,8 +181,38 @@ export function createReceiver<P extends Provider<any, any>>(options: ReceiverOp
     handle: (request, options) => handleDelivery(config, request, options),
     reject: (error) => refuse(config, error),
     verify: (request) => verifyDelivery(config, request) as never,
+    work: (options) => startWorker(config, queueModeOf(config, 'work'), options),
+    deadLetters: async (range) => listDeadLetters(queueModeOf(config, 'deadLetters'), range),
+    replay: async (id) => replayEvent(config, queueModeOf(config, 'replay'), id),
   }
   return receiver
+}
+
+function queueModeOf(config: PipelineConfig, method: string): QueueMode {
+  if (config.queueMode !== undefined) return config.queueMode
+  throw new TypeError(
+    `receiver.${method}() needs a queue: createReceiver({ provider, queue: bullmqQueue({ connection }) }), with bullmqQueue from "webhook-receiver/queues/bullmq".`,
+  )
+}
+
+/** Adopts the queue under its default name, `<namespace>-<provider>` (a queue name may not hold a `:`). */
+function queueMode(
+  queue: EventQueue | undefined,
+  namespace: string,
+  provider: Provider<any, any>,
+  logger: Logger,
+): QueueMode | undefined {
+  if (queue === undefined) return undefined
+  if (typeof queue?.adopt !== 'function' || typeof queue.enqueue !== 'function') {
+    throw new TypeError(
+      'createReceiver({ queue }): pass a queue, e.g. bullmqQueue({ connection }) from "webhook-receiver/queues/bullmq".',
+    )
+  }
+  queue.adopt({
+    defaultName: `${namespace}-${provider.name}`.replace(/:/g, '-'),
+    reportError: throttledLog(logger, '[webhook-receiver] job queue failure'),
+  })
+  return { queue, logFailure: throttledLog(logger, '[webhook-receiver] enqueue failed; answered 503') }
 }
 
 function resolveConfig(options: ReceiverOptions<Provider<any, any>>): PipelineConfig {
@@ -154,6 +229,7 @@ function resolveConfig(options: ReceiverOptions<Provider<any, any>>): PipelineCo
   const deadlineMs = positive(options.deadlineMs ?? provider.deadlineMs, 'deadlineMs')
   const logger = options.logger ?? console
   const now = options.now ?? Date.now
+  const namespace = options.namespace ?? 'webhook'
   return {
     provider,
     // The same clock as the tolerance check, so a test or replay clock also drives lease and TTL expiry.
@@ -167,9 +243,10 @@ function resolveConfig(options: ReceiverOptions<Provider<any, any>>): PipelineCo
     leaseMs: positive(options.leaseMs ?? deadlineMs + 5_000, 'leaseMs'),
     dedupTtlMs: positive(options.dedupTtlMs ?? provider.retryWindowMs, 'dedupTtlMs'),
     storeTimeoutMs: positive(options.storeTimeoutMs ?? Math.min(5_000, deadlineMs / 2), 'storeTimeoutMs'),
-    keyPrefix: `${options.namespace ?? 'webhook'}:${provider.name}:`,
+    keyPrefix: `${namespace}:${provider.name}:`,
     onStoreError: options.onStoreError ?? 'reject',
     pathToken: pathTokenBytes(options.pathToken),
+    queueMode: queueMode(options.queue, namespace, provider, logger),
   }
 }
 
