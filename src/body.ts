@@ -4,36 +4,17 @@ import { BodyMalformedError } from './errors.js'
 /**
  * The raw body as bytes. A `Uint8Array` (Node `Buffer` included) is used as it is; a string becomes its UTF-8
  * bytes once.
- *
- * @example
- * ```ts
- * toBytes('{"id":1}') // Uint8Array of 8 bytes
- * ```
  */
 export function toBytes(body: Uint8Array | string): Uint8Array {
   return typeof body === 'string' ? utf8Encode(body) : body
 }
 
-/**
- * Decodes bytes as UTF-8 without copying them (on Node, a `Buffer` view over the same memory).
- *
- * @example
- * ```ts
- * bytesToText(rawBody) // '{"id":"evt_1"}'
- * ```
- */
+/** Decodes bytes as UTF-8 without copying them (on Node, a `Buffer` view over the same memory). */
 export function bytesToText(bytes: Uint8Array): string {
   return utf8Decode(bytes)
 }
 
-/**
- * Parses a verified JSON body once. Malformed JSON is the sender's fault (400), not a signature failure.
- *
- * @example
- * ```ts
- * const payload = parseJsonBody(rawBody)
- * ```
- */
+/** Parses a verified JSON body once. Malformed JSON is the sender's fault (400), not a signature failure. */
 export function parseJsonBody(bytes: Uint8Array): unknown {
   return parseJsonText(bytesToText(bytes))
 }
@@ -42,18 +23,11 @@ export function parseJsonBody(bytes: Uint8Array): unknown {
  * Matches JSON text that could hold a `__proto__` or `constructor` key: written plainly, or with one of its letters
  * escaped (`"\u005f_proto__"`). Every letter of both names lies in U+005F–U+0075, whose escapes start `\u005`,
  * `\u006` or `\u007`; escapes of other characters (accents, emoji) never do, so they keep the fast path. One
- * regular expression scans the text once (three times faster than five `includes` on a 180 KB body); it is linear.
+ * regular expression scans the text once, in linear time, where five `includes` would scan it five times.
  */
 const PROTOTYPE_KEY = /__proto__|constructor|\\u00[5-7]/
 
-/**
- * Parses JSON text that came out of a verified body (e.g. a form field).
- *
- * @example
- * ```ts
- * parseJsonText(new URLSearchParams(form).get('payload') ?? '')
- * ```
- */
+/** Parses JSON text that came out of a verified body (e.g. a form field). */
 export function parseJsonText(text: string): unknown {
   try {
     // The reviver costs a lot, so it only runs for the rare body that could name a prototype key at all.
@@ -69,11 +43,6 @@ export type FormFields = Record<string, string | string[]>
 /**
  * The fields of a verified form body (Slack slash commands, Twilio webhooks), without a `__proto__` field, so a
  * handler that merges the payload into another object cannot have its prototypes polluted.
- *
- * @example
- * ```ts
- * formFields(new URLSearchParams('From=%2B1555&Body=hi')) // { From: '+1555', Body: 'hi' }
- * ```
  */
 export function formFields(form: URLSearchParams): FormFields {
   const fields: FormFields = {}
@@ -96,14 +65,7 @@ function withoutPrototypeKeys(key: string, value: unknown): unknown {
   return value
 }
 
-/**
- * True when a parsed value is a plain JSON object (not an array, not null).
- *
- * @example
- * ```ts
- * isJsonObject({ id: 1 }) // true
- * ```
- */
+/** True when a parsed value is a plain JSON object (not an array, not null). */
 export function isJsonObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }

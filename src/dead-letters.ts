@@ -2,18 +2,12 @@
  * Operations on a receiver's queue (docs/durable-processing.md, "Dead letters and replay"): list the events whose
  * attempts are spent, and run a dead-lettered or retained event again once its cause is fixed.
  */
-import type { QueueMode } from './enqueue.js'
-import type { PipelineConfig } from './pipeline.js'
+import type { QueueMode, ReceiverConfig } from './options.js'
 import { jobIdFor } from './queued-event.js'
 import type { DeadLetter, DeadLetterRange } from './types/queue.js'
 
 /**
  * The dead letters, the most recent first.
- *
- * @example
- * ```ts
- * for (const letter of await listDeadLetters(mode, { limit: 50 })) console.log(letter.id, letter.error)
- * ```
  */
 export async function listDeadLetters(
   mode: QueueMode,
@@ -42,13 +36,8 @@ export async function listDeadLetters(
  * Runs the event with this id again, with all its attempts: a dead letter, or a completed event whose job is still
  * retained. Bypasses dedup (the operator asked for it). Nothing to do when it is waiting or running anyway; rejects
  * when no job is retained for it.
- *
- * @example
- * ```ts
- * await replayEvent(config, mode, 'evt_1')
- * ```
  */
-export async function replayEvent(config: PipelineConfig, mode: QueueMode, id: string): Promise<void> {
+export async function replayEvent(config: ReceiverConfig, mode: QueueMode, id: string): Promise<void> {
   if (typeof id !== 'string' || id === '')
     throw new TypeError('receiver.replay(id): pass the event id, as receiver.deadLetters() lists it.')
   const outcome = await mode.queue.retry(jobIdFor(config.keyPrefix + id))

@@ -1,13 +1,15 @@
 /**
- * Step 7 of a delivery (DESIGN.md §4): one event's reservation in the dedup store before its handlers run, and its
- * completion or release after. Synchronous with a synchronous store (the memory store); a store that answers
- * asynchronously gets `storeTimeoutMs` to answer a reservation, so a hung store becomes a 503, not a hung request.
+ * Step 7 of a delivery (docs/architecture.md, "Dedup"): one event's reservation in the dedup store before its
+ * handlers run, and its completion or release after. Synchronous with a synchronous store (the memory store); a
+ * store that answers asynchronously gets `storeTimeoutMs` to answer a reservation, so a hung store becomes a 503,
+ * not a hung request.
  */
 import { DuplicateInFlightError, StoreUnavailableError } from './errors.js'
-import type { PipelineConfig } from './pipeline.js'
+import type { ReceiverConfig } from './options.js'
 import { isPromiseLike, type MaybePromise } from './promise-like.js'
 import { withinTimeout } from './timeout.js'
-import type { ParsedEvent, ReserveOutcome } from './types.js'
+import type { ParsedEvent } from './types/provider.js'
+import type { ReserveOutcome } from './types/store.js'
 
 /** The keys one event holds in the store, under one token: its id's, and its replay id's when it has one. */
 export interface Reservation {
@@ -27,14 +29,8 @@ export type Reserved = Reservation | 'unguarded' | 'done'
  * id too, both at once. Throws (or rejects with) 409 `DuplicateInFlightError` when another copy holds either key,
  * and 503 `StoreUnavailableError` when the store fails or does not answer in time (unless `onStoreError` is
  * `'process'`). With a synchronous store and one key, nothing is allocated but the reservation.
- *
- * @example
- * ```ts
- * const reserved = await reserveEvent(config, parsed)
- * if (reserved === 'done') return DUPLICATE
- * ```
  */
-export function reserveEvent(config: PipelineConfig, parsed: ParsedEvent): MaybePromise<Reserved> {
+export function reserveEvent(config: ReceiverConfig, parsed: ParsedEvent): MaybePromise<Reserved> {
   const reservation: Reservation = {
     token: nextToken(),
     key: config.keyPrefix + parsed.id,
@@ -56,39 +52,27 @@ export function reserveEvent(config: PipelineConfig, parsed: ParsedEvent): Maybe
 /**
  * Marks the event done in the store for `dedupTtlMs`. Never throws or rejects: a store failure after the handlers
  * ran must not change the answer (the work is done), so it is logged.
- *
- * @example
- * ```ts
- * await completeEvent(config, reservation)
- * ```
  */
-export function completeEvent(config: PipelineConfig, reservation: Reservation): MaybePromise<void> {
+export function completeEvent(config: ReceiverConfig, reservation: Reservation): MaybePromise<void> {
   const { token, key, replayKey } = reservation
   const written = complete(config, key, token)
   return replayKey === undefined ? written : both(written, complete(config, replayKey, token))
 }
 
-/**
- * Gives the event back to the store so the sender's retry runs it. Never throws or rejects (logged instead).
- *
- * @example
- * ```ts
- * await releaseEvent(config, reservation)
- * ```
- */
-export function releaseEvent(config: PipelineConfig, reservation: Reservation): MaybePromise<void> {
+/** Gives the event back to the store so the sender's retry runs it. Never throws or rejects (logged instead). */
+export function releaseEvent(config: ReceiverConfig, reservation: Reservation): MaybePromise<void> {
   const { token, key, replayKey } = reservation
   const released = release(config, key, token)
   return replayKey === undefined ? released : both(released, release(config, replayKey, token))
 }
 
 /** Seconds a sender should wait before retrying a 409 or 503: about one deadline, by when the copy in flight is answered. */
-export function retryAfterSeconds(config: PipelineConfig): number {
+export function retryAfterSeconds(config: ReceiverConfig): number {
   return Math.max(1, Math.ceil(config.deadlineMs / 1000))
 }
 
 function decide(
-  config: PipelineConfig,
+  config: ReceiverConfig,
   reservation: Reservation,
   outcome: ReserveOutcome,
   replay: ReserveOutcome,
@@ -103,7 +87,7 @@ function decide(
 }
 
 /** The store failed: 503 so the sender retries (default), or run without dedup when `onStoreError: 'process'`. */
-function withoutStore(config: PipelineConfig, error: unknown): Reserved {
+function withoutStore(config: ReceiverConfig, error: unknown): Reserved {
   if (config.onStoreError === 'reject') throw new StoreUnavailableError(error, retryAfterSeconds(config))
   config.logger.warn(
     '[webhook-receiver] dedup store failed; processing without dedup (onStoreError: "process")',
@@ -113,7 +97,7 @@ function withoutStore(config: PipelineConfig, error: unknown): Reserved {
 }
 
 /** One reservation call; a synchronous throw becomes a rejection, judged with the asynchronous failures. */
-function reserveKey(config: PipelineConfig, key: string, token: string): MaybePromise<ReserveOutcome> {
+function reserveKey(config: ReceiverConfig, key: string, token: string): MaybePromise<ReserveOutcome> {
   try {
     return config.store.reserve(key, token, config.leaseMs)
   } catch (error) {
@@ -121,7 +105,7 @@ function reserveKey(config: PipelineConfig, key: string, token: string): MaybePr
   }
 }
 
-function complete(config: PipelineConfig, key: string, token: string): MaybePromise<void> {
+function complete(config: ReceiverConfig, key: string, token: string): MaybePromise<void> {
   try {
     return logFailure(config, config.store.complete(key, token, config.dedupTtlMs))
   } catch (error) {
@@ -129,7 +113,7 @@ function complete(config: PipelineConfig, key: string, token: string): MaybeProm
   }
 }
 
-function release(config: PipelineConfig, key: string, token: string): MaybePromise<void> {
+function release(config: ReceiverConfig, key: string, token: string): MaybePromise<void> {
   try {
     return logFailure(config, config.store.release(key, token))
   } catch (error) {
@@ -138,7 +122,7 @@ function release(config: PipelineConfig, key: string, token: string): MaybePromi
 }
 
 /** A store write that settles later: its failure is logged, never rejected. */
-function logFailure(config: PipelineConfig, written: MaybePromise<void>): MaybePromise<void> {
+function logFailure(config: ReceiverConfig, written: MaybePromise<void>): MaybePromise<void> {
   if (!isPromiseLike(written)) return
   return Promise.resolve(written).then(undefined, (error: unknown) => storeWriteFailed(config, error))
 }
@@ -148,7 +132,7 @@ function both(first: MaybePromise<void>, second: MaybePromise<void>): MaybePromi
   return Promise.all([first, second]).then(() => undefined)
 }
 
-function storeWriteFailed(config: PipelineConfig, error: unknown): void {
+function storeWriteFailed(config: ReceiverConfig, error: unknown): void {
   config.logger.warn('[webhook-receiver] dedup store write failed after the handlers ran', error)
 }
 

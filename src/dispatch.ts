@@ -1,5 +1,6 @@
 import { isPromiseLike, type MaybePromise } from './promise-like.js'
-import type { ErrorHandler, Handler, ParsedEvent, WebhookEvent } from './types.js'
+import type { ErrorHandler, Handler, WebhookEvent } from './types/events.js'
+import type { ParsedEvent } from './types/provider.js'
 
 /** Where failures go when no `onError` handler is registered, or when one of them throws. */
 export interface Logger {
@@ -26,16 +27,7 @@ export interface Dispatcher {
 
 const NO_HANDLERS: readonly Handler[] = Object.freeze([])
 
-/**
- * Creates an empty registry.
- *
- * @example
- * ```ts
- * const dispatcher = createDispatcher(console)
- * dispatcher.on('issues', handler)
- * await dispatcher.run(dispatcher.handlersFor(parsed), event)
- * ```
- */
+/** Creates an empty registry. */
 export function createDispatcher(logger: Logger): Dispatcher {
   const byType = new Map<string, Handler<any>[]>()
   const any: Handler<any>[] = []

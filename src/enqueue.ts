@@ -5,34 +5,22 @@
  */
 import { completeEvent, releaseEvent, reserveEvent, retryAfterSeconds, type Reserved } from './dedup.js'
 import { QueueUnavailableError } from './errors.js'
-import type { PipelineConfig } from './pipeline.js'
+import type { QueueMode, ReceiverConfig } from './options.js'
 import { isPromiseLike, type MaybePromise } from './promise-like.js'
 import { jobIdFor, toQueuedEvent } from './queued-event.js'
 import { DUPLICATE, QUEUED } from './responses.js'
 import { withinTimeout } from './timeout.js'
-import type { EventQueue } from './types/queue.js'
-import type { ParsedEvent, WebhookEvent, WebhookResponse } from './types.js'
-
-/** The queue a receiver stores its events in, and where its enqueue failures are logged. */
-export interface QueueMode {
-  queue: EventQueue
-  /** Logs an enqueue failure, at most once every few seconds while the queue stays down. */
-  logFailure(error: unknown): void
-}
+import type { WebhookEvent, WebhookResponse } from './types/events.js'
+import type { ParsedEvent } from './types/provider.js'
 
 /**
  * Reserves the event, stores its job, marks it done in the dedup store and answers 200 (the provider's empty reply
  * for Slack and Twilio: a handler's reply cannot wait for a worker). Rejects with 409 while another copy holds the
  * reservation, 503 `store_unavailable` when the dedup store fails, and 503 `queue_unavailable` when the job could
  * not be stored in `storeTimeoutMs` (the reservation is released first, so the sender's retry is queued).
- *
- * @example
- * ```ts
- * return enqueueEvent(config, mode, event, parsed)
- * ```
  */
 export function enqueueEvent(
-  config: PipelineConfig,
+  config: ReceiverConfig,
   mode: QueueMode,
   event: WebhookEvent,
   parsed: ParsedEvent,
@@ -44,7 +32,7 @@ export function enqueueEvent(
 }
 
 async function store(
-  config: PipelineConfig,
+  config: ReceiverConfig,
   mode: QueueMode,
   event: WebhookEvent,
   parsed: ParsedEvent,

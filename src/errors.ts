@@ -6,7 +6,7 @@
 
 const BRAND = Symbol.for('webhook-receiver.error')
 
-/** Stable error codes: part of the public contract, listed in the README's status table. */
+/** Stable error codes: part of the public contract, listed in docs/status-codes.md. */
 export type WebhookErrorCode =
   | 'method_not_allowed'
   | 'body_too_large'

@@ -1,13 +1,8 @@
-import type { HeaderInput } from './types.js'
+import type { HeaderInput } from './types/events.js'
 
 /**
  * Lower-cases header names once, so providers look headers up by their lower-case name. Node's `req.headers` is
  * already lower-cased with string values, and is returned as it is (no copy on the hot path).
- *
- * @example
- * ```ts
- * normalizeHeaders({ 'Stripe-Signature': 't=1,v1=…' })['stripe-signature'] // 't=1,v1=…'
- * ```
  */
 export function normalizeHeaders(input: HeaderInput): Record<string, string> {
   if (typeof (input as Headers).get === 'function' && typeof (input as Headers).forEach === 'function') {

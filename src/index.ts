@@ -32,20 +32,17 @@ export {
 export type { WebhookErrorCode } from './errors.js'
 export { problemResponse } from './responses.js'
 export type {
-  DedupStore,
   ErrorHandler,
   EventMap,
   Handler,
   HandleOptions,
   HeaderInput,
-  ParsedEvent,
-  Provider,
-  ReserveOutcome,
-  SignedRequest,
   WebhookEvent,
   WebhookRequest,
   WebhookResponse,
-} from './types.js'
+} from './types/events.js'
+export type { ParsedEvent, Provider, SignedRequest } from './types/provider.js'
+export type { DedupStore, ReserveOutcome } from './types/store.js'
 export type {
   DeadLetter,
   DeadLetterRange,

@@ -14,14 +14,7 @@ export function generatePathToken(): string {
   return base64url(randomBytes(24))
 }
 
-/**
- * True when the last segment of the URL's path is `token`, compared in constant time.
- *
- * @example
- * ```ts
- * hasPathToken('/webhooks/stripe/Xy…?a=1', 'Xy…') // true
- * ```
- */
+/** True when the last segment of the URL's path is `token` (its UTF-8 bytes), compared in constant time. */
 export function hasPathToken(url: string, token: Uint8Array): boolean {
   const query = url.search(/[?#]/)
   const path = query < 0 ? url : url.slice(0, query)

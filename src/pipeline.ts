@@ -1,12 +1,13 @@
 /**
- * The steps of a delivery, in order and each once (DESIGN.md §2), and the status policy that tells the sender
- * whether to retry (§3). Steps 7 and 8 live in dedup.ts and run-handlers.ts. Every step is awaited only when it is
- * really asynchronous, so a delivery through node:crypto, the memory store and synchronous handlers costs no tick.
+ * The steps of a delivery, in order and each once (docs/architecture.md, "Steps of a delivery"), and the status
+ * policy that tells the sender whether to retry ("Status policy"). Steps 7 and 8 live in dedup.ts and
+ * run-handlers.ts. Every step is awaited only when it is really asynchronous, so a delivery through node:crypto,
+ * the memory store and synchronous handlers costs no tick.
  */
 import { toBytes } from './body.js'
 import { reserveEvent, type Reserved } from './dedup.js'
-import { enqueueEvent, type QueueMode } from './enqueue.js'
-import type { Dispatcher, Logger } from './dispatch.js'
+import type { Logger } from './dispatch.js'
+import { enqueueEvent } from './enqueue.js'
 import {
   BodyTooLargeError,
   HandlerFailedError,
@@ -18,44 +19,13 @@ import {
   type WebhookError,
 } from './errors.js'
 import { normalizeHeaders } from './headers.js'
+import type { ReceiverConfig } from './options.js'
 import { hasPathToken } from './path-token.js'
 import { isPromiseLike, type MaybePromise } from './promise-like.js'
 import { ACCEPTED, DUPLICATE, problemResponse, QUEUED, RECEIVED } from './responses.js'
 import { runHandlers } from './run-handlers.js'
-import type {
-  DedupStore,
-  Handler,
-  HandleOptions,
-  ParsedEvent,
-  Provider,
-  SignedRequest,
-  WebhookEvent,
-  WebhookRequest,
-  WebhookResponse,
-} from './types.js'
-
-/** Everything `createReceiver` resolved from its options; read-only for the life of the receiver. */
-export interface PipelineConfig {
-  provider: Provider<any, any>
-  store: DedupStore
-  dispatcher: Dispatcher
-  logger: Logger
-  toleranceSeconds: number
-  now: () => number
-  deadlineMs: number
-  bodyLimit: number
-  leaseMs: number
-  dedupTtlMs: number
-  /** How long an asynchronous store gets to answer a reservation before the delivery is answered 503. */
-  storeTimeoutMs: number
-  /** `<namespace>:<provider>:`, the start of every dedup key. */
-  keyPrefix: string
-  onStoreError: 'reject' | 'process'
-  /** When set, the URL's last path segment must equal it (404 otherwise), before any other work. */
-  pathToken: Uint8Array | undefined
-  /** Queue mode: events are stored as jobs and a worker runs the handlers (`receiver.work()`). */
-  queueMode: QueueMode | undefined
-}
+import type { HandleOptions, Handler, WebhookEvent, WebhookRequest, WebhookResponse } from './types/events.js'
+import type { ParsedEvent, SignedRequest } from './types/provider.js'
 
 /** A delivery that passed steps 1–5: its bytes, headers, signed timestamp and parsed events. */
 interface VerifiedDelivery {
@@ -65,7 +35,7 @@ interface VerifiedDelivery {
 }
 
 /** Steps 1–5: method, body, signature, timestamp, parse. Throws (or rejects with) a `WebhookError` for each refusal. */
-function verifyAndParse(config: PipelineConfig, request: WebhookRequest): MaybePromise<VerifiedDelivery> {
+function verifyAndParse(config: ReceiverConfig, request: WebhookRequest): MaybePromise<VerifiedDelivery> {
   if (config.pathToken !== undefined && !hasPathToken(request.url, config.pathToken))
     throw new NotFoundError()
   if (request.method.toUpperCase() !== 'POST') throw new MethodNotAllowedError(request.method)
@@ -93,7 +63,7 @@ function verifyAndParse(config: PipelineConfig, request: WebhookRequest): MaybeP
 }
 
 function checkAndParse(
-  config: PipelineConfig,
+  config: ReceiverConfig,
   signed: SignedRequest,
   timestamp: number | undefined,
 ): MaybePromise<VerifiedDelivery> {
@@ -107,16 +77,9 @@ function checkAndParse(
     : { signed, timestamp, parsed }
 }
 
-/**
- * Verifies and parses a delivery without dedup or dispatch (`receiver.verify`).
- *
- * @example
- * ```ts
- * const [event] = await verifyDelivery(config, { method: 'POST', url: '/hook', headers, body })
- * ```
- */
+/** Verifies and parses a delivery without dedup or dispatch (`receiver.verify`). */
 export async function verifyDelivery(
-  config: PipelineConfig,
+  config: ReceiverConfig,
   request: WebhookRequest,
 ): Promise<WebhookEvent[]> {
   const delivery = await verifyAndParse(config, request)
@@ -126,14 +89,9 @@ export async function verifyDelivery(
 /**
  * The whole pipeline: verify, then dedup and dispatch every event of the delivery, and answer with the status
  * that makes the sender retry exactly when it should. Never throws: every failure becomes a problem response.
- *
- * @example
- * ```ts
- * const response = await handleDelivery(config, request) // { status, headers, body }
- * ```
  */
 export async function handleDelivery(
-  config: PipelineConfig,
+  config: ReceiverConfig,
   request: WebhookRequest,
   options?: HandleOptions,
 ): Promise<WebhookResponse> {
@@ -153,7 +111,7 @@ export async function handleDelivery(
 
 /** Several events in one delivery: each is deduplicated and dispatched on its own; the worst outcome answers. */
 async function processBatch(
-  config: PipelineConfig,
+  config: ReceiverConfig,
   delivery: VerifiedDelivery,
   options: HandleOptions | undefined,
 ): Promise<WebhookResponse> {
@@ -191,7 +149,7 @@ function severity(error: WebhookError): number {
  * `WebhookError` for 409, 500 and 503.
  */
 function processEvent(
-  config: PipelineConfig,
+  config: ReceiverConfig,
   delivery: VerifiedDelivery,
   parsed: ParsedEvent,
   options: HandleOptions | undefined,
@@ -212,7 +170,7 @@ function processEvent(
 }
 
 function afterReserve(
-  config: PipelineConfig,
+  config: ReceiverConfig,
   handlers: readonly Handler<any>[],
   event: WebhookEvent,
   reserved: Reserved,
@@ -228,13 +186,8 @@ const loggedOnce = new WeakMap<Logger, Set<string>>()
  * Answers a refusal as a problem response. Internal faults are logged every time; a body parser that consumed the
  * raw body is logged once per logger, so the developer sees the fix without a log line per retry. Handler failures
  * were already reported through onError.
- *
- * @example
- * ```ts
- * return refuse(config, new RawBodyUnavailableError(fix))
- * ```
  */
-export function refuse(config: PipelineConfig, error: unknown): WebhookResponse {
+export function refuse(config: ReceiverConfig, error: unknown): WebhookResponse {
   const response = problemResponse(error)
   if (response.status !== 500 || error instanceof HandlerFailedError) return response
   const code = isWebhookError(error) ? error.code : 'internal_error'
@@ -251,7 +204,7 @@ export function refuse(config: PipelineConfig, error: unknown): WebhookResponse 
   return response
 }
 
-function toEvent(config: PipelineConfig, delivery: VerifiedDelivery, parsed: ParsedEvent): WebhookEvent {
+function toEvent(config: ReceiverConfig, delivery: VerifiedDelivery, parsed: ParsedEvent): WebhookEvent {
   const event: WebhookEvent = {
     id: parsed.id,
     type: parsed.type,

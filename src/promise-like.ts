@@ -5,13 +5,6 @@ export type MaybePromise<T> = T | PromiseLike<T>
  * True for a promise or any other thenable. The hot path stays synchronous while every step answers synchronously
  * (node:crypto providers, the memory store, handlers that return a value) and awaits only what really is async
  * (Web Crypto, Redis, PostgreSQL, async handlers): each `await` of a plain value costs a promise and a microtask.
- *
- * @example
- * ```ts
- * const outcome = store.reserve(key, token, leaseMs)
- * if (isPromiseLike(outcome)) return outcome.then(next)
- * return next(outcome)
- * ```
  */
 export function isPromiseLike<T>(value: MaybePromise<T>): value is PromiseLike<T> {
   return (

@@ -4,15 +4,11 @@
  */
 import { base64Decode, base64Encode } from '#crypto'
 import type { QueuedEvent } from './types/queue.js'
-import type { ParsedEvent, WebhookEvent } from './types.js'
+import type { WebhookEvent } from './types/events.js'
+import type { ParsedEvent } from './types/provider.js'
 
 /**
  * The job of one verified event: its envelope, the raw body in base64, and the aliases its handlers match on.
- *
- * @example
- * ```ts
- * await queue.enqueue(jobIdFor(key), toQueuedEvent(event, parsed.aliases))
- * ```
  */
 export function toQueuedEvent(event: WebhookEvent, aliases: readonly string[] | undefined): QueuedEvent {
   const queued: QueuedEvent = {
@@ -31,12 +27,6 @@ export function toQueuedEvent(event: WebhookEvent, aliases: readonly string[] | 
 
 /**
  * The handler's envelope and the dispatcher's view of a queued event, as the web process built them.
- *
- * @example
- * ```ts
- * const { event, parsed } = fromQueuedEvent(job.event)
- * await dispatcher.run(dispatcher.handlersFor(parsed), event)
- * ```
  */
 export function fromQueuedEvent(queued: QueuedEvent): { event: WebhookEvent; parsed: ParsedEvent } {
   const event: WebhookEvent = {
@@ -61,11 +51,6 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
  * The job id of a dedup key (`<namespace>:<provider>:<event id>`): the key URI-component encoded, so it has no
  * `:` (BullMQ refuses custom ids with one) and is never an integer (nor are those accepted), and two keys never
  * share an id. A retry of an event already queued therefore finds its job.
- *
- * @example
- * ```ts
- * jobIdFor('webhook:stripe:evt_1') // 'webhook%3Astripe%3Aevt_1'
- * ```
  */
 export function jobIdFor(key: string): string {
   return encodeURIComponent(key.replace(LONE_SURROGATE, '\ufffd'))

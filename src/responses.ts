@@ -1,5 +1,5 @@
 import { InternalError, isWebhookError, type WebhookError } from './errors.js'
-import type { WebhookResponse } from './types.js'
+import type { WebhookResponse } from './types/events.js'
 
 const JSON_TYPE: Record<string, string> = Object.freeze({ 'content-type': 'application/json' }) as Record<
   string,

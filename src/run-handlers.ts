@@ -1,14 +1,14 @@
 /**
- * Step 8 of a delivery (DESIGN.md §3): the handlers run, the store records the outcome, and the answer waits for
- * both up to the deadline. Past it the sender is answered (202, or the provider's empty reply) and the handlers go
- * on, their failures reaching `onError`.
+ * Step 8 of a delivery (docs/architecture.md, "Steps of a delivery" and "Status policy"): the handlers run, the
+ * store records the outcome, and the answer waits for both up to the deadline. Past it the sender is answered (202,
+ * or the provider's empty reply) and the handlers go on, their failures reaching `onError`.
  */
 import { completeEvent, releaseEvent, type Reservation } from './dedup.js'
 import { HandlerFailedError } from './errors.js'
-import type { PipelineConfig } from './pipeline.js'
+import type { ReceiverConfig } from './options.js'
 import { isPromiseLike, type MaybePromise } from './promise-like.js'
 import { ACCEPTED, RECEIVED } from './responses.js'
-import type { HandleOptions, Handler, WebhookEvent, WebhookResponse } from './types.js'
+import type { HandleOptions, Handler, WebhookEvent, WebhookResponse } from './types/events.js'
 
 const TIMED_OUT = Symbol('timed out')
 
@@ -16,14 +16,9 @@ const TIMED_OUT = Symbol('timed out')
  * Runs `handlers` for `event` and answers: the provider's reply to what they returned (or 200), 500 when one
  * failed (the reservation released first, so the retry runs), 202 at the deadline. Synchronous when the handlers
  * and the store are.
- *
- * @example
- * ```ts
- * return runHandlers(config, handlers, event, reservation, options)
- * ```
  */
 export function runHandlers(
-  config: PipelineConfig,
+  config: ReceiverConfig,
   handlers: readonly Handler<any>[],
   event: WebhookEvent,
   reservation: Reservation | undefined,
@@ -46,7 +41,7 @@ export function runHandlers(
 }
 
 function succeeded(
-  config: PipelineConfig,
+  config: ReceiverConfig,
   reservation: Reservation | undefined,
   results: unknown[],
 ): MaybePromise<unknown[]> {
@@ -56,7 +51,7 @@ function succeeded(
 }
 
 function failed(
-  config: PipelineConfig,
+  config: ReceiverConfig,
   event: WebhookEvent,
   reservation: Reservation | undefined,
   error: unknown,
@@ -71,7 +66,7 @@ function failed(
 }
 
 async function untilDeadline(
-  config: PipelineConfig,
+  config: ReceiverConfig,
   settled: PromiseLike<unknown[] | HandlerFailedError>,
   options: HandleOptions | undefined,
 ): Promise<WebhookResponse> {
@@ -89,7 +84,7 @@ async function untilDeadline(
   return config.provider.reply?.([]) ?? ACCEPTED
 }
 
-function answer(config: PipelineConfig, result: unknown[] | HandlerFailedError): WebhookResponse {
+function answer(config: ReceiverConfig, result: unknown[] | HandlerFailedError): WebhookResponse {
   if (result instanceof HandlerFailedError) throw result
   return config.provider.reply?.(result) ?? RECEIVED
 }
@@ -99,7 +94,7 @@ function answer(config: PipelineConfig, result: unknown[] | HandlerFailedError):
  * A `waitUntil` that throws (e.g. `after()` outside a request scope) must not turn the 202 into a failure: the work
  * still runs in this process, so the failure is only logged.
  */
-function keepAlive(config: PipelineConfig, options: HandleOptions | undefined, work: Promise<unknown>): void {
+function keepAlive(config: ReceiverConfig, options: HandleOptions | undefined, work: Promise<unknown>): void {
   if (options?.waitUntil === undefined) return
   try {
     options.waitUntil(work)

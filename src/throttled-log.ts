@@ -4,12 +4,6 @@ import type { Logger } from './dispatch.js'
  * A logger call for failures that repeat while a backend is down (every delivery's enqueue, every reconnect of a
  * worker): the first one is logged at once, then at most one line per `intervalMs`, counting the ones left out, so
  * an outage is visible without a log line per request.
- *
- * @example
- * ```ts
- * const logFailure = throttledLog(logger, '[webhook-receiver] enqueue failed')
- * logFailure(error) // logged; the same within 10 s is counted, then logged with the count
- * ```
  */
 export function throttledLog(logger: Logger, message: string, intervalMs = 10_000): (error: unknown) => void {
   let last: number | undefined

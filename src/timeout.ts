@@ -1,11 +1,6 @@
 /**
  * A bound on how long the answer waits for a backend that may hang (a dedup store, a job queue): past it the
  * delivery is answered 503, before the sender's own deadline, instead of hanging with the backend.
- *
- * @example
- * ```ts
- * await withinTimeout(store.reserve(key, token, leaseMs), 2_500, 'the dedup store')
- * ```
  */
 export function withinTimeout<T>(work: Promise<T>, timeoutMs: number, what: string): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined

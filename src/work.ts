@@ -3,22 +3,15 @@
  * inline handler gets and dispatched exactly as inline mode does. A failure is reported to `onError` and thrown
  * back to the job engine, which retries it with backoff until its attempts are spent: then it is a dead letter.
  */
-import type { QueueMode } from './enqueue.js'
-import type { PipelineConfig } from './pipeline.js'
+import type { QueueMode, ReceiverConfig } from './options.js'
 import { fromQueuedEvent } from './queued-event.js'
 import type { QueueJob, QueueWorker, WorkOptions } from './types/queue.js'
 
 /**
  * Starts the queue's worker in this process with the receiver's handlers.
- *
- * @example
- * ```ts
- * const worker = startWorker(config, mode, { concurrency: 10 })
- * process.once('SIGTERM', () => worker.close())
- * ```
  */
 export function startWorker(
-  config: PipelineConfig,
+  config: ReceiverConfig,
   mode: QueueMode,
   options: WorkOptions | undefined,
 ): QueueWorker {
@@ -45,7 +38,7 @@ export function startWorker(
   )
 }
 
-async function runJob(config: PipelineConfig, job: QueueJob): Promise<unknown[]> {
+async function runJob(config: ReceiverConfig, job: QueueJob): Promise<unknown[]> {
   if (job.event.provider !== config.provider.name) {
     // A queue serves one receiver: another provider's events here mean two receivers were given one queue.
     throw new Error(

@@ -1,14 +1,14 @@
 /**
- * Each sender's deadline (DESIGN.md §3): a handler still running when the sender would give up gets an answer
- * sent for it at that moment, not a millisecond before; the answer is 202, or the empty reply of a sender that
- * reads the answer (Slack, Twilio). Timers are faked: this asserts when the answer comes, without waiting for it.
+ * Each sender's deadline (docs/architecture.md, "Status policy"): a handler still running when the sender would
+ * give up gets an answer sent for it at that moment, not a millisecond before; the answer is 202, or the empty
+ * reply of a sender that reads the answer (Slack, Twilio). Timers are faked: this asserts when the answer comes, without waiting for it.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createReceiver } from '../src/index.js'
 import { silentLogger } from './support/helpers.js'
 import { NOW, providerCases } from './support/provider-cases.js'
 
-/** What each sender waits for (README, provider table), and what it is told when a handler outlives that. */
+/** What each sender waits for (docs/providers.md), and what it is told when a handler outlives that. */
 const EXPECTED: Record<
   string,
   { deadlineMs: number; status: number; contentType: string | undefined; body: RegExp }

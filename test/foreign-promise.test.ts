@@ -19,7 +19,6 @@ function receiverFor(provider: Partial<Provider>) {
       deadlineMs: 1000,
       bodyLimit: 1024,
       retryWindowMs: 1000,
-      signsTimestamp: false,
       verify: () => undefined,
       parse: () => [{ id: 'e1', type: 't', payload: {} }],
       ...provider,

@@ -237,7 +237,6 @@ describe('errors', () => {
       deadlineMs: 1000,
       bodyLimit: 1000,
       retryWindowMs: 1000,
-      signsTimestamp: false,
       verify: () => undefined,
       parse: () => {
         throw new TypeError('bug')

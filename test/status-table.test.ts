@@ -1,5 +1,6 @@
 /**
- * Every row of the status table (DESIGN.md §3, README "What the sender is told"), through a real Express 5 app.
+ * Every row of the status table (docs/architecture.md, "Status policy"; docs/status-codes.md), through a real
+ * Express 5 app.
  */
 import express from 'express'
 import request from 'supertest'

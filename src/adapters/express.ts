@@ -1,6 +1,9 @@
+// Translates between Express and `receiver.handle`, nothing else: the pieces every adapter shares are in
+// src/adapter-kit/, and docs/adding-an-adapter.md shows how to write one.
 import type { NextFunction, Request, RequestHandler, Response } from 'express'
+import { handleNodeRequest } from '../adapter-kit/node-exchange.js'
+import { receiverAccess } from '../adapter-kit/receiver-access.js'
 import type { Receiver } from '../receiver.js'
-import { handleNodeRequest } from './node-io.js'
 
 const FIX =
   'a body parser (express.json(), express.urlencoded(), …) consumed the body before the webhook route. ' +
@@ -20,7 +23,8 @@ const FIX =
  * ```
  */
 export function expressMiddleware(receiver: Receiver<any>): RequestHandler {
+  const access = receiverAccess(receiver, 'expressMiddleware')
   return (req: Request, res: Response, next: NextFunction) => {
-    handleNodeRequest(receiver, { req, res, fix: FIX }).catch(next)
+    handleNodeRequest(receiver, access, { req, res, fix: FIX }).catch(next)
   }
 }

@@ -1,8 +1,12 @@
+// Translates between Fastify and `receiver.handle`, nothing else: the pieces every adapter shares are in
+// src/adapter-kit/, and docs/adding-an-adapter.md shows how to write one.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { heldBody, type BodyHolder } from '../adapter-kit/node-body.js'
+import { closeAfterResponse } from '../adapter-kit/node-response.js'
+import { receiverAccess } from '../adapter-kit/receiver-access.js'
 import { BodyTooLargeError, RawBodyUnavailableError } from '../errors.js'
 import type { Receiver } from '../receiver.js'
-import type { WebhookResponse } from '../types.js'
-import { closeAfterResponse, heldBody, type BodyHolder } from './node-io.js'
+import type { WebhookResponse } from '../types/events.js'
 
 const FIX =
   'Fastify parsed the body before fastifyHandler() got it. Use app.register(fastifyPlugin, { receiver, path }), or ' +
@@ -51,15 +55,14 @@ export function fastifyPlugin(
  * ```
  */
 export function fastifyRawBody(scope: FastifyInstance, receiver: Receiver<any>): void {
+  const { bodyLimit, reject } = receiverAccess(receiver, 'fastifyRawBody')
   scope.removeAllContentTypeParsers()
   // '*' takes every content type, JSON included, now that this scope has no other parser.
-  scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: receiver.bodyLimit }, (_req, body, done) =>
-    done(null, body),
-  )
+  scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit }, (_req, body, done) => done(null, body))
   scope.setErrorHandler(async (error: { statusCode?: number }, request, reply) => {
     if (error.statusCode !== 413) throw error // the app's own error handling
     closeAfterResponse(request.raw, reply.raw)
-    return send(reply, receiver.reject(new BodyTooLargeError(receiver.bodyLimit)))
+    return send(reply, reject(new BodyTooLargeError(bodyLimit)))
   })
 }
 
@@ -79,13 +82,14 @@ export function fastifyRawBody(scope: FastifyInstance, receiver: Receiver<any>):
 export function fastifyHandler(
   receiver: Receiver<any>,
 ): (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply> {
+  const access = receiverAccess(receiver, 'fastifyHandler')
   return async (request, reply) => {
     // Fastify has read the body (or refused it) before any handler runs; no body at all arrives as undefined.
     const body = heldBody(request as BodyHolder) ?? (request.body == null ? '' : undefined)
     const { method, url, headers } = request
     const response =
       body === undefined
-        ? receiver.reject(new RawBodyUnavailableError(FIX))
+        ? access.reject(new RawBodyUnavailableError(FIX))
         : await receiver.handle({ method, url, headers, body })
     return send(reply, response)
   }

@@ -1,6 +1,10 @@
+// Translates between Koa and `receiver.handle`, nothing else: the pieces every adapter shares are in
+// src/adapter-kit/, and docs/adding-an-adapter.md shows how to write one.
 import type { Middleware } from 'koa'
+import type { BodyHolder } from '../adapter-kit/node-body.js'
+import { answerNodeRequest } from '../adapter-kit/node-exchange.js'
+import { receiverAccess } from '../adapter-kit/receiver-access.js'
 import type { Receiver } from '../receiver.js'
-import { answerNodeRequest, type BodyHolder } from './node-io.js'
 
 const FIX =
   'a body parser (koa-body, koa-bodyparser, …) consumed the body before the webhook route and kept no raw copy. ' +
@@ -21,8 +25,9 @@ const FIX =
  * ```
  */
 export function koaMiddleware(receiver: Receiver<any>): Middleware {
+  const access = receiverAccess(receiver, 'koaMiddleware')
   return async (ctx) => {
-    const response = await answerNodeRequest(receiver, {
+    const response = await answerNodeRequest(receiver, access, {
       req: ctx.req,
       res: ctx.res,
       // Koa keeps what body parsers produce on ctx.request, not on Node's req.

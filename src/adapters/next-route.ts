@@ -1,3 +1,6 @@
+// Translates between the Next.js App Router and `receiver.handle` (through the fetch adapter), nothing else: the
+// pieces every adapter shares are in src/adapter-kit/, and docs/adding-an-adapter.md shows how to write one.
+import { receiverAccess } from '../adapter-kit/receiver-access.js'
 import type { Receiver } from '../receiver.js'
 import { fetchHandler } from './fetch.js'
 
@@ -28,6 +31,8 @@ function loadAfter(): Promise<After | undefined> {
  * ```
  */
 export function nextRouteHandler(receiver: Receiver<any>): (request: Request) => Promise<Response> {
+  // Checked here too, so that a wrong argument is reported under this adapter's name.
+  receiverAccess(receiver, 'nextRouteHandler')
   const handle = fetchHandler(receiver)
   return async (request) => {
     // Resolved before the request runs, so after() is called synchronously inside Next's request scope.

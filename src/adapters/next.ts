@@ -1,7 +1,10 @@
+// Translates between Next.js and `receiver.handle`, nothing else: the pieces every adapter shares are in
+// src/adapter-kit/, and docs/adding-an-adapter.md shows how to write one.
 import type { NextApiRequest, NextApiResponse } from 'next'
+import { handleNodeRequest } from '../adapter-kit/node-exchange.js'
+import { receiverAccess } from '../adapter-kit/receiver-access.js'
 import type { Receiver } from '../receiver.js'
-import type { HandleOptions } from '../types.js'
-import { handleNodeRequest } from './node-io.js'
+import type { HandleOptions } from '../types/events.js'
 
 // The App Router handler lives on its own so the edge build (Next's edge runtime) can ship it without Node's.
 export { nextRouteHandler } from './next-route.js'
@@ -27,5 +30,6 @@ export function nextApiHandler(
   receiver: Receiver<any>,
   options: HandleOptions = {},
 ): (req: NextApiRequest, res: NextApiResponse) => Promise<void> {
-  return (req, res) => handleNodeRequest(receiver, { req, res, fix: FIX, options })
+  const access = receiverAccess(receiver, 'nextApiHandler')
+  return (req, res) => handleNodeRequest(receiver, access, { req, res, fix: FIX, options })
 }

@@ -1,6 +1,9 @@
+// Translates between node:http and `receiver.handle`, nothing else: the pieces every adapter shares are in
+// src/adapter-kit/, and docs/adding-an-adapter.md shows how to write one.
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { handleNodeRequest } from '../adapter-kit/node-exchange.js'
+import { receiverAccess } from '../adapter-kit/receiver-access.js'
 import type { Receiver } from '../receiver.js'
-import { handleNodeRequest } from './node-io.js'
 
 const FIX = 'something read the request stream before nodeHandler() did; pass the untouched request to it.'
 
@@ -17,5 +20,6 @@ const FIX = 'something read the request stream before nodeHandler() did; pass th
 export function nodeHandler(
   receiver: Receiver<any>,
 ): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
-  return (req, res) => handleNodeRequest(receiver, { req, res, fix: FIX })
+  const access = receiverAccess(receiver, 'nodeHandler')
+  return (req, res) => handleNodeRequest(receiver, access, { req, res, fix: FIX })
 }

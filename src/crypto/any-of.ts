@@ -4,11 +4,6 @@ import { chain, type CryptoResult } from '#crypto'
  * True when `test` holds for any item, tried in order and stopping at the first that does (so on Node a second
  * secret is only hashed when the first one failed). Synchronous with node:crypto; with Web Crypto each test is
  * awaited before the next one starts.
- *
- * @example
- * ```ts
- * anyOf(keys, (key) => verifySignature(key, signed, signature))
- * ```
  */
 export function anyOf<T>(
   items: readonly T[],

@@ -11,11 +11,6 @@ const INTEGER = 0x02
  * Converts a DER ECDSA signature to r‖s of `size`-byte halves (32 for P-256). Returns undefined for anything but
  * one canonical DER SEQUENCE of two positive INTEGERs that fit, with nothing after it. Reads at most a handful of
  * bytes from fixed offsets: hostile input cannot make it loop or allocate more than 2 × `size`.
- *
- * @example
- * ```ts
- * derToP1363(base64Decode('MEUCIGHQ…'), 32) // 64 bytes, or undefined when malformed
- * ```
  */
 export function derToP1363(der: Uint8Array, size = 32): Uint8Array | undefined {
   // Two INTEGERs of at most size + 1 bytes (a sign byte), each with a 2-byte header: short-form lengths only.
@@ -40,14 +35,7 @@ export function derToP1363(der: Uint8Array, size = 32): Uint8Array | undefined {
   return offset === der.byteLength ? out : undefined
 }
 
-/**
- * Converts r‖s to canonical DER (what SendGrid sends), for the signer in `webhook-receiver/testing`.
- *
- * @example
- * ```ts
- * base64Encode(p1363ToDer(await sign(privateKey, data)))
- * ```
- */
+/** Converts r‖s to canonical DER (what SendGrid sends), for the signer in `webhook-receiver/testing`. */
 export function p1363ToDer(signature: Uint8Array): Uint8Array {
   const size = signature.byteLength / 2
   const integers = [signature.subarray(0, size), signature.subarray(size)].map((half) => {

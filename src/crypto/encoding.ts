@@ -8,12 +8,6 @@ const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/
  * Decodes a signature as sent by a sender, strictly: `Buffer.from(…, 'hex')` silently drops what follows an
  * invalid character, which would turn a malformed signature into a shorter one. Returns undefined when the text
  * is not valid in `encoding`.
- *
- * @example
- * ```ts
- * decodeSignature('757107ea…', 'hex') // 32 bytes
- * decodeSignature('not hex', 'hex')   // undefined
- * ```
  */
 export function decodeSignature(text: string, encoding: 'hex' | 'base64'): Uint8Array | undefined {
   if (encoding === 'hex') {
@@ -27,14 +21,7 @@ export function decodeSignature(text: string, encoding: 'hex' | 'base64'): Uint8
   return base64Encode(bytes) === text ? bytes : undefined
 }
 
-/**
- * base64url without padding (RFC 4648 §5), for URL segments.
- *
- * @example
- * ```ts
- * base64url(new Uint8Array([251, 255])) // '-_8'
- * ```
- */
+/** base64url without padding (RFC 4648 §5), for URL segments. */
 export function base64url(bytes: Uint8Array): string {
   return base64Encode(bytes).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
 }

@@ -28,12 +28,6 @@ export interface HmacVerifier {
  * Builds a verifier for one scheme (algorithm + signature encoding) and a list of secrets (rotation). Secrets are
  * imported once; each digest is computed once per secret however many signatures the header carries, and every
  * comparison is constant-time.
- *
- * @example
- * ```ts
- * const verifier = createHmacVerifier('sha256', 'hex', ['old secret', 'new secret'])
- * chain(verifier.matches(['757107ea…'], rawBody), (valid) => …) // valid when either secret signed rawBody
- * ```
  */
 export function createHmacVerifier(
   algorithm: HmacAlgorithm,

@@ -10,11 +10,6 @@ const P256_SPKI_PREFIX = '3059301306072a8648ce3d020106082a8648ce3d03010703420004
  * Reads a P-256 public key given as PEM, or as base64 DER SubjectPublicKeyInfo (SendGrid's "verification key").
  * The shape is checked here, synchronously and the same way on every runtime, so a wrong key fails when the
  * provider is created. Throws a TypeError naming the option when it cannot be read.
- *
- * @example
- * ```ts
- * const key = readP256PublicKey(process.env.SENDGRID_WEBHOOK_PUBLIC_KEY!, 'sendgrid({ publicKey })')
- * ```
  */
 export function readP256PublicKey(text: string, where: string): PublicKey {
   const fix = "Copy it whole from the sender's settings."
@@ -30,14 +25,7 @@ export function readP256PublicKey(text: string, where: string): PublicKey {
   }
 }
 
-/**
- * Imports a raw 32-byte Ed25519 public key.
- *
- * @example
- * ```ts
- * const key = importEd25519PublicKey(base64Decode(base64AfterWhpk))
- * ```
- */
+/** Imports a raw 32-byte Ed25519 public key. */
 export function importEd25519PublicKey(raw: Uint8Array): PublicKey {
   if (raw.byteLength !== 32) throw new TypeError(`An Ed25519 public key is 32 bytes, not ${raw.byteLength}.`)
   return importPublicKey('ed25519', withDerPrefix(ED25519_SPKI_PREFIX, raw))
@@ -46,11 +34,6 @@ export function importEd25519PublicKey(raw: Uint8Array): PublicKey {
 /**
  * The DER inside a PEM block labelled `label`, or inside plain base64 (white space ignored, as keys are often
  * pasted with line breaks). Undefined when the text is neither.
- *
- * @example
- * ```ts
- * readDer('-----BEGIN PUBLIC KEY-----\nMFkw…\n-----END PUBLIC KEY-----', 'PUBLIC KEY')
- * ```
  */
 export function readDer(text: string, label: string): Uint8Array | undefined {
   const pem = new RegExp(`-----BEGIN ${label}-----([^-]*)-----END ${label}-----`).exec(text)
@@ -63,11 +46,6 @@ export function readDer(text: string, label: string): Uint8Array | undefined {
 /**
  * A key's DER: the fixed prefix of its kind (hex) followed by the raw key bytes, the form RFC 8410 gives Ed25519
  * keys, whose SPKI and PKCS#8 encodings differ from the raw key only by a constant prefix.
- *
- * @example
- * ```ts
- * withDerPrefix('302a300506032b6570032100', rawPublicKey) // Ed25519 SPKI
- * ```
  */
 export function withDerPrefix(prefixHex: string, raw: Uint8Array): Uint8Array {
   return concatBytes([hexDecode(prefixHex), raw])

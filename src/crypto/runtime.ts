@@ -9,7 +9,7 @@
  * path must not pay a microtask per delivery. Shared code composes results with `chain` and `all`, which the node
  * implementation turns into plain calls (the name is not `then`: a module exporting `then` is a thenable, which
  * `await import()` would mistake for a Promise); the same provider code is then synchronous on Node and asynchronous on
- * the web, and each file that implements the contract proves at compile time that it does.
+ * the web. runtime-conformance.ts proves at compile time that both modules implement the contract.
  */
 
 /** How a runtime answers: `sync` returns values (node:crypto), `async` returns Promises of them (Web Crypto). */
@@ -27,7 +27,7 @@ export type PublicKeyAlgorithm = 'ecdsa-p256' | 'ed25519'
 export type Part = string | Uint8Array
 
 /**
- * What `#crypto` provides. `Key`, `PublicKey` and `PrivateKey` are the runtime's own key handles; keys are imported
+ * What `#crypto` provides. `HmacKey`, `PublicKey` and `PrivateKey` are the runtime's own key handles; keys are imported
  * once, when a provider is created, and handed back on every delivery.
  */
 export interface CryptoRuntime<M extends Mode, HmacKey, PublicKey, PrivateKey> {
@@ -40,9 +40,11 @@ export interface CryptoRuntime<M extends Mode, HmacKey, PublicKey, PrivateKey> {
   utf8Encode(text: string): Uint8Array
   /** `bytes` decoded as UTF-8 (invalid sequences become U+FFFD, a leading BOM is kept), without copying them. */
   utf8Decode(bytes: Uint8Array): string
+  /** Standard base64, with padding. */
   base64Encode(bytes: Uint8Array): string
   /** Decodes base64 that the caller has already validated (see `decodeSignature`) or that it produced itself. */
   base64Decode(text: string): Uint8Array
+  /** Lower-case hex. */
   hexEncode(bytes: Uint8Array): string
   /** Decodes hex that the caller has already validated. */
   hexDecode(text: string): Uint8Array
@@ -80,9 +82,3 @@ export interface CryptoRuntime<M extends Mode, HmacKey, PublicKey, PrivateKey> {
   /** A random RFC 9562 version 4 UUID. */
   randomUUID(): string
 }
-
-/**
- * Compile-time proof that a module implements the contract: `type _ = Implements<CryptoRuntime<…>, typeof Self>`
- * fails to compile when a function is missing or has another signature.
- */
-export type Implements<Contract, Module extends Contract> = Module

@@ -1,9 +1,9 @@
 // `#crypto` on edge runtimes (Next.js edge, Vercel, Cloudflare Workers, Deno, browsers): Web Crypto, TextEncoder,
 // TextDecoder and atob/btoa only; no Buffer, no `node:` module. Web Crypto answers with Promises, so every result
 // here is one. Keys are imported when a provider is created and awaited on first use; an import that fails (a key
-// the runtime rejects) rejects the deliveries that use it, which the receiver answers 500 and logs once.
-import type * as Self from './web.js'
-import type { CryptoRuntime, HmacAlgorithm, Implements, Part, PublicKeyAlgorithm } from './runtime.js'
+// the runtime rejects) rejects the deliveries that use it, which the receiver answers 500 and logs once. Each
+// function is documented once, on the contract it implements (runtime.ts).
+import type { HmacAlgorithm, Part, PublicKeyAlgorithm } from './runtime.js'
 
 export type { HmacAlgorithm, Part, PublicKeyAlgorithm } from './runtime.js'
 
@@ -43,62 +43,22 @@ function eager(key: Promise<CryptoKey>): Promise<CryptoKey> {
   return key
 }
 
-/**
- * Calls `next` once the value settles: Web Crypto results are Promises.
- *
- * @example
- * ```ts
- * chain(hmac(key, [body]), (digest) => digest.length) // Promise of 32
- * ```
- */
 export function chain<T, R>(value: T | Promise<T>, next: (value: T) => R | Promise<R>): Promise<R> {
   return Promise.resolve(value).then(next)
 }
 
-/**
- * A Promise of every value, in order.
- *
- * @example
- * ```ts
- * all([sha256(['a']), sha256(['b'])]) // Promise of two digests
- * ```
- */
 export function all<T>(values: readonly (T | Promise<T>)[]): Promise<T[]> {
   return Promise.all(values)
 }
 
-/**
- * UTF-8 bytes of `text`, by TextEncoder.
- *
- * @example
- * ```ts
- * utf8Encode('é') // Uint8Array [0xc3, 0xa9]
- * ```
- */
 export function utf8Encode(text: string): Uint8Array {
   return encoder.encode(text)
 }
 
-/**
- * Decodes UTF-8 by TextDecoder, without copying the bytes.
- *
- * @example
- * ```ts
- * utf8Decode(rawBody) // '{"id":"evt_1"}'
- * ```
- */
 export function utf8Decode(bytes: Uint8Array): string {
   return decoder.decode(bytes)
 }
 
-/**
- * Standard base64, with padding, by btoa.
- *
- * @example
- * ```ts
- * base64Encode(new Uint8Array([1, 2])) // 'AQI='
- * ```
- */
 export function base64Encode(bytes: Uint8Array): string {
   let binary = ''
   // In slices: String.fromCharCode takes its bytes as arguments, and engines cap the argument count.
@@ -108,14 +68,6 @@ export function base64Encode(bytes: Uint8Array): string {
   return btoa(binary)
 }
 
-/**
- * Decodes base64 the caller validated, by atob.
- *
- * @example
- * ```ts
- * base64Decode('AQI=') // Uint8Array [1, 2]
- * ```
- */
 export function base64Decode(text: string): Uint8Array {
   const binary = atob(text)
   const bytes = new Uint8Array(binary.length)
@@ -125,28 +77,12 @@ export function base64Decode(text: string): Uint8Array {
 
 const HEX_DIGITS = '0123456789abcdef'
 
-/**
- * Lower-case hex.
- *
- * @example
- * ```ts
- * hexEncode(new Uint8Array([255])) // 'ff'
- * ```
- */
 export function hexEncode(bytes: Uint8Array): string {
   let hex = ''
   for (const byte of bytes) hex += HEX_DIGITS[byte >> 4]! + HEX_DIGITS[byte & 15]!
   return hex
 }
 
-/**
- * Decodes hex the caller validated.
- *
- * @example
- * ```ts
- * hexDecode('ff') // Uint8Array [255]
- * ```
- */
 export function hexDecode(text: string): Uint8Array {
   const bytes = new Uint8Array(text.length >> 1)
   for (let index = 0; index < bytes.length; index++) {
@@ -155,14 +91,6 @@ export function hexDecode(text: string): Uint8Array {
   return bytes
 }
 
-/**
- * The parts joined into one buffer, as Web Crypto signs one.
- *
- * @example
- * ```ts
- * concatBytes([timestampText, rawBody])
- * ```
- */
 export function concatBytes(parts: readonly Part[]): Uint8Array {
   const bytes = parts.map((part) => (typeof part === 'string' ? encoder.encode(part) : part))
   const joined = new Uint8Array(bytes.reduce((size, part) => size + part.byteLength, 0))
@@ -174,82 +102,35 @@ export function concatBytes(parts: readonly Part[]): Uint8Array {
   return joined
 }
 
-/**
- * Starts importing the key at once; the Promise is awaited on first use.
- *
- * @example
- * ```ts
- * const key = importHmacKey('sha256', utf8Encode('whsec_…')) // a Promise of the CryptoKey
- * ```
- */
 export function importHmacKey(algorithm: HmacAlgorithm, secret: Uint8Array): HmacKey {
   return eager(
     crypto.subtle.importKey('raw', source(secret), { name: 'HMAC', hash: HASH[algorithm] }, false, ['sign']),
   )
 }
 
-/**
- * HMAC by `crypto.subtle.sign`, over the parts joined once.
- *
- * @example
- * ```ts
- * await hmac(key, [`${timestamp}.`, rawBody])
- * ```
- */
 export function hmac(key: HmacKey, parts: readonly Part[]): Promise<Uint8Array> {
   return key.then(
     async (cryptoKey) => new Uint8Array(await crypto.subtle.sign('HMAC', cryptoKey, join(parts))),
   )
 }
 
-/**
- * SHA-256 by `crypto.subtle.digest`.
- *
- * @example
- * ```ts
- * await sha256([rawBody]) // 32 bytes
- * ```
- */
 export async function sha256(parts: readonly Part[]): Promise<Uint8Array> {
   return new Uint8Array(await crypto.subtle.digest('SHA-256', join(parts)))
 }
 
-/**
- * Constant-time equality without node:crypto: every byte is visited and the differences are OR-ed together, with
- * no early exit, so the time depends only on the (public) length.
- *
- * @example
- * ```ts
- * timingSafeEqual(expected, candidate)
- * ```
- */
 export function timingSafeEqual(a: Uint8Array, b: Uint8Array): boolean {
   if (a.byteLength !== b.byteLength) return false
+  // Every byte is visited and the differences OR-ed together, with no early exit: the time depends only on the
+  // (public) length.
   let difference = 0
   for (let index = 0; index < a.byteLength; index++) difference |= a[index]! ^ b[index]!
   return difference === 0
 }
 
-/**
- * Starts importing a DER SPKI key at once; the Promise is awaited on first use.
- *
- * @example
- * ```ts
- * importPublicKey('ed25519', spki) // a Promise of the CryptoKey
- * ```
- */
 export function importPublicKey(algorithm: PublicKeyAlgorithm, spki: Uint8Array): PublicKey {
   return eager(crypto.subtle.importKey('spki', source(spki), PUBLIC_KEY_PARAMS[algorithm], false, ['verify']))
 }
 
-/**
- * Verifies Ed25519, or ECDSA/SHA-256 over r‖s; false for a malformed signature. Rejects only when the key could not be imported.
- *
- * @example
- * ```ts
- * await verifySignature(key, signedBytes, rawSignature) // true or false; rejects only if the key does
- * ```
- */
 export function verifySignature(key: PublicKey, data: Uint8Array, signature: Uint8Array): Promise<boolean> {
   return key.then((cryptoKey) =>
     crypto.subtle
@@ -259,38 +140,14 @@ export function verifySignature(key: PublicKey, data: Uint8Array, signature: Uin
   )
 }
 
-/**
- * A private key from DER PKCS#8.
- *
- * @example
- * ```ts
- * await importPrivateKey('ecdsa-p256', pkcs8)
- * ```
- */
 export function importPrivateKey(algorithm: PublicKeyAlgorithm, pkcs8: Uint8Array): Promise<PrivateKey> {
   return crypto.subtle.importKey('pkcs8', source(pkcs8), PUBLIC_KEY_PARAMS[algorithm], true, ['sign'])
 }
 
-/**
- * Signs with Ed25519, or ECDSA/SHA-256 as r‖s.
- *
- * @example
- * ```ts
- * await sign(privateKey, utf8Encode(content)) // Ed25519, or ECDSA as r‖s
- * ```
- */
 export async function sign(key: PrivateKey, data: Uint8Array): Promise<Uint8Array> {
   return new Uint8Array(await crypto.subtle.sign(params(key), key, source(data)))
 }
 
-/**
- * A fresh, extractable key pair, exported as DER too.
- *
- * @example
- * ```ts
- * await generateKeyPair('ed25519') // { privateKey, spki, pkcs8 }
- * ```
- */
 export async function generateKeyPair(
   algorithm: PublicKeyAlgorithm,
 ): Promise<{ privateKey: PrivateKey; spki: Uint8Array; pkcs8: Uint8Array }> {
@@ -305,26 +162,10 @@ export async function generateKeyPair(
   return { privateKey: pair.privateKey, spki: new Uint8Array(spki), pkcs8: new Uint8Array(pkcs8) }
 }
 
-/**
- * Cryptographically random bytes, by `crypto.getRandomValues`.
- *
- * @example
- * ```ts
- * randomBytes(24)
- * ```
- */
 export function randomBytes(length: number): Uint8Array {
   return crypto.getRandomValues(new Uint8Array(length))
 }
 
-/**
- * A random version 4 UUID, by `crypto.randomUUID`.
- *
- * @example
- * ```ts
- * randomUUID() // '0b1e…'
- * ```
- */
 export function randomUUID(): string {
   return crypto.randomUUID()
 }
@@ -332,6 +173,3 @@ export function randomUUID(): string {
 function params(key: CryptoKey): Algorithm | EcdsaParams {
   return key.algorithm.name === 'ECDSA' ? ECDSA_SHA256 : key.algorithm
 }
-
-/** Fails to compile unless this module implements the contract, asynchronously. */
-export type _Implements = Implements<CryptoRuntime<'async', HmacKey, PublicKey, PrivateKey>, typeof Self>

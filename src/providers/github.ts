@@ -1,15 +1,15 @@
 import type { operations } from '@octokit/openapi-webhooks-types'
 import { bytesToText, isJsonObject, parseJsonBody, parseJsonText } from '../body.js'
 import { createHmacVerifier } from '../crypto/hmac-verifier.js'
+import { BodyMalformedError, SignatureInvalidError } from '../errors.js'
 import {
-  BodyMalformedError,
-  HeaderMissingError,
-  SignatureInvalidError,
-  SignatureMissingError,
-} from '../errors.js'
-import type { Provider } from '../types.js'
-import { secretList } from './secrets.js'
-import { verdict } from './verdict.js'
+  DAY_MS,
+  requireHeader,
+  requireSignature,
+  secretList,
+  signatureVerdict,
+} from '../provider-kit/index.js'
+import type { Provider } from '../types/provider.js'
 
 type Underscored<S extends string> = S extends `${infer Head}-${infer Tail}`
   ? `${Head}_${Underscored<Tail>}`
@@ -31,7 +31,6 @@ export interface GitHubOptions {
   secret: string | readonly string[]
 }
 
-const DAY_MS = 24 * 60 * 60 * 1000
 const SIGNATURE_PREFIX = 'sha256='
 
 /**
@@ -57,20 +56,16 @@ export function github(options: GitHubOptions): Provider<GitHubEventMap, GitHubE
     bodyLimit: 25 * 1024 * 1024,
     // GitHub does not retry by itself; deliveries can be redelivered by hand for 3 days. One more day of margin.
     retryWindowMs: 4 * DAY_MS,
-    signsTimestamp: false,
     verify({ headers, body }) {
-      const header = headers['x-hub-signature-256']
-      if (header === undefined || header === '') throw new SignatureMissingError('X-Hub-Signature-256')
+      const header = requireSignature(headers['x-hub-signature-256'], 'X-Hub-Signature-256')
       if (!header.startsWith(SIGNATURE_PREFIX)) {
         throw new SignatureInvalidError('The X-Hub-Signature-256 header is not of the form sha256=<hex>.')
       }
-      return verdict(verifier.matches([header.slice(SIGNATURE_PREFIX.length)], body))
+      return signatureVerdict(verifier.matches([header.slice(SIGNATURE_PREFIX.length)], body))
     },
     parse({ headers, body }) {
-      const event = headers['x-github-event']
-      if (event === undefined || event === '') throw new HeaderMissingError('X-GitHub-Event')
-      const id = headers['x-github-delivery']
-      if (id === undefined || id === '') throw new HeaderMissingError('X-GitHub-Delivery')
+      const event = requireHeader(headers['x-github-event'], 'X-GitHub-Event')
+      const id = requireHeader(headers['x-github-delivery'], 'X-GitHub-Delivery')
       const payload = isFormEncoded(headers['content-type']) ? parseFormPayload(body) : parseJsonBody(body)
       if (!isJsonObject(payload)) throw new BodyMalformedError('a GitHub event object')
       // X-GitHub-Delivery is not signed: the verified signature (lower-case hex) identifies the signed bytes, so a

@@ -1,21 +1,14 @@
 import { all, chain, sha256, timingSafeEqual } from '#crypto'
 import { isJsonObject, parseJsonBody } from '../body.js'
-import {
-  BodyMalformedError,
-  HeaderMissingError,
-  SignatureInvalidError,
-  SignatureMissingError,
-} from '../errors.js'
-import type { EventMap, Provider } from '../types.js'
-import { oneEvent } from './one-event.js'
-import { secretList } from './secrets.js'
+import { BodyMalformedError, SignatureInvalidError } from '../errors.js'
+import { DAY_MS, requireHeader, requireSignature, secretList, singleEvent } from '../provider-kit/index.js'
+import type { EventMap } from '../types/events.js'
+import type { Provider } from '../types/provider.js'
 
 export interface GitLabOptions {
   /** The webhook's secret token, or several while rotating. */
   secretToken: string | readonly string[]
 }
-
-const DAY_MS = 24 * 60 * 60 * 1000
 
 /**
  * GitLab: the webhook's secret token is sent as it is in `X-Gitlab-Token` (GitLab signs nothing), compared
@@ -42,10 +35,8 @@ export function gitlab<TEvents extends EventMap = EventMap>(options: GitLabOptio
     bodyLimit: 25 * 1024 * 1024,
     // GitLab does not retry failed deliveries by itself; a day covers manual re-sends from the webhook log.
     retryWindowMs: DAY_MS,
-    signsTimestamp: false,
     verify({ headers }) {
-      const token = headers['x-gitlab-token']
-      if (token === undefined || token === '') throw new SignatureMissingError('X-Gitlab-Token')
+      const token = requireSignature(headers['x-gitlab-token'], 'X-Gitlab-Token')
       return chain(tokens, (expected) =>
         chain(sha256([token]), (given) => {
           if (!expected.some((digest) => timingSafeEqual(digest, given))) {
@@ -58,14 +49,13 @@ export function gitlab<TEvents extends EventMap = EventMap>(options: GitLabOptio
       )
     },
     parse({ headers, body }) {
-      const type = headers['x-gitlab-event']
-      if (type === undefined || type === '') throw new HeaderMissingError('X-Gitlab-Event')
+      const type = requireHeader(headers['x-gitlab-event'], 'X-Gitlab-Event')
       const payload = parseJsonBody(body)
       if (!isJsonObject(payload)) throw new BodyMalformedError('a GitLab event object')
       // Not X-Gitlab-Event-UUID: GitLab gives every webhook of a recursive chain (a handler whose API call fires
       // another webhook) the same one, so distinct events would be dropped as duplicates. GitLab before 17.4 sends no
       // Idempotency-Key; the body is then the identity (a retry repeats it exactly).
-      return oneEvent(headers['idempotency-key'], body, { type, payload })
+      return singleEvent(headers['idempotency-key'], body, { type, payload })
     },
   }
 }

@@ -2,16 +2,10 @@ import { chain, type HmacAlgorithm } from '#crypto'
 import { isJsonObject, parseJsonBody } from '../body.js'
 import { contentId } from '../crypto/content-id.js'
 import { createHmacVerifier } from '../crypto/hmac-verifier.js'
-import {
-  HeaderMissingError,
-  PayloadInvalidError,
-  SignatureInvalidError,
-  SignatureMissingError,
-} from '../errors.js'
-import type { EventMap, Provider, SignedRequest } from '../types.js'
-import { oneEvent } from './one-event.js'
-import { secretList } from './secrets.js'
-import { verdict } from './verdict.js'
+import { HeaderMissingError, PayloadInvalidError, SignatureInvalidError } from '../errors.js'
+import { DAY_MS, requireSignature, secretList, signatureVerdict, singleEvent } from '../provider-kit/index.js'
+import type { EventMap } from '../types/events.js'
+import type { Provider, SignedRequest } from '../types/provider.js'
 
 /** Where a value comes from: a header name, or a function of the parsed payload and the headers. */
 export type ValueSource =
@@ -61,8 +55,6 @@ export interface HmacOptions {
   retryWindowMs?: number
 }
 
-const DAY_MS = 24 * 60 * 60 * 1000
-
 /**
  * Any other HMAC sender, described by options. The body is parsed as JSON.
  *
@@ -70,6 +62,8 @@ const DAY_MS = 24 * 60 * 60 * 1000
  * ```ts
  * import { hmac } from 'webhook-receiver/providers/hmac'
  * // Paddle Billing: `Paddle-Signature: ts=1671552777;h1=<hex HMAC-SHA256 of "<ts>:<body>">`
+ * const fields = (header: string, name: string) =>
+ *   header.split(';').filter((part) => part.startsWith(`${name}=`)).map((part) => part.slice(name.length + 1))
  * const paddle = hmac({
  *   name: 'paddle',
  *   secret: process.env.PADDLE_WEBHOOK_SECRET!,
@@ -115,10 +109,8 @@ export function hmac<TEvents extends EventMap = EventMap>(options: HmacOptions):
     deadlineMs: options.deadlineMs ?? 10_000,
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     retryWindowMs: options.retryWindowMs ?? 3 * DAY_MS,
-    signsTimestamp: readTimestamp !== undefined,
     verify({ headers, body }) {
-      const value = headers[header]
-      if (value === undefined || value === '') throw new SignatureMissingError(options.header)
+      const value = requireSignature(headers[header], options.header)
       const timestampText = readTimestamp?.(headers)
       if (readTimestamp !== undefined && (timestampText === undefined || timestampText === '')) {
         // A timestamp header of its own is a missing header (400); one read out of a structured signature header
@@ -126,7 +118,7 @@ export function hmac<TEvents extends EventMap = EventMap>(options: HmacOptions):
         if (typeof options.timestampFrom === 'string') throw new HeaderMissingError(options.timestampFrom)
         throw new SignatureInvalidError(`The ${options.header} header carries no signed timestamp.`)
       }
-      return verdict(
+      return signatureVerdict(
         verifier.matches(signaturesIn(value), ...signedPayload({ body, timestamp: timestampText, headers })),
         timestampText,
         options.header,
@@ -139,7 +131,7 @@ export function hmac<TEvents extends EventMap = EventMap>(options: HmacOptions):
         (isJsonObject(payload) && typeof payload.type === 'string' ? payload.type : undefined)
       if (type === undefined) throw new PayloadInvalidError(`${name}: no event type found; set typeFrom.`)
       // The body is the same on every retry (a re-signed timestamp is not), so it identifies the event.
-      if (options.idFrom === undefined) return oneEvent(undefined, request.body, { type, payload })
+      if (options.idFrom === undefined) return singleEvent(undefined, request.body, { type, payload })
       const id = pick(options.idFrom, payload, request)
       if (id === undefined || id === '')
         throw new PayloadInvalidError(`${name}: no event id found where idFrom points.`)

@@ -5,9 +5,15 @@ import { contentId } from '../crypto/content-id.js'
 import { derToP1363 } from '../crypto/ecdsa-signature.js'
 import { decodeSignature } from '../crypto/encoding.js'
 import { readP256PublicKey } from '../crypto/public-key.js'
-import { BodyMalformedError, HeaderMissingError, SignatureMissingError } from '../errors.js'
-import type { Provider } from '../types.js'
-import { verdict } from './verdict.js'
+import { BodyMalformedError } from '../errors.js'
+import {
+  DAY_MS,
+  requireHeader,
+  requireSignature,
+  secretList,
+  signatureVerdict,
+} from '../provider-kit/index.js'
+import type { Provider } from '../types/provider.js'
 
 /** One item of a SendGrid Event Webhook batch (fields vary by event; these are always present). */
 export interface SendGridEvent {
@@ -40,7 +46,6 @@ export interface SendGridOptions {
   publicKey: string | readonly string[]
 }
 
-const DAY_MS = 24 * 60 * 60 * 1000
 const SIGNATURE_HEADER = 'x-twilio-email-event-webhook-signature'
 const TIMESTAMP_HEADER = 'x-twilio-email-event-webhook-timestamp'
 
@@ -58,22 +63,12 @@ const TIMESTAMP_HEADER = 'x-twilio-email-event-webhook-timestamp'
  * ```
  */
 export function sendgrid(options: SendGridOptions): Provider<SendGridEventMap> {
-  const given = options?.publicKey
-  const texts = typeof given === 'string' ? [given] : Array.isArray(given) ? given : []
-  if (texts.length === 0 || texts.some((text) => typeof text !== 'string' || text.trim() === '')) {
-    throw new TypeError(
-      'sendgrid({ publicKey }): pass the Event Webhook verification key (Settings → Mail Settings → Event Webhook).',
-    )
-  }
   // A PEM block ends with a newline by nature; the base64 form SendGrid shows must be pasted exactly.
-  texts.forEach((text, index) => {
-    if (!text.trimStart().startsWith('-----BEGIN') && text !== text.trim()) {
-      throw new TypeError(
-        `sendgrid({ publicKey }): key #${index + 1} has leading or trailing white space; remove it (a copy-paste artefact).`,
-      )
-    }
-  })
-  const keys = texts.map((text) => readP256PublicKey(text, 'sendgrid({ publicKey })'))
+  const keys = secretList(options?.publicKey, 'sendgrid', 'publicKey', {
+    noun: 'key',
+    expected: 'the Event Webhook verification key (Settings → Mail Settings → Event Webhook)',
+    pem: true,
+  }).map((text) => readP256PublicKey(text, 'sendgrid({ publicKey })'))
   return {
     name: 'sendgrid',
     // SendGrid documents no exact timeout; answering within 10 s keeps a batch from being retried.
@@ -81,21 +76,19 @@ export function sendgrid(options: SendGridOptions): Provider<SendGridEventMap> {
     bodyLimit: 5 * 1024 * 1024,
     // SendGrid retries failed POSTs for up to 24 hours; two days of cover.
     retryWindowMs: 2 * DAY_MS,
-    signsTimestamp: true,
     verify({ headers, body }) {
-      const signatureText = headers[SIGNATURE_HEADER]
-      if (signatureText === undefined || signatureText === '')
-        throw new SignatureMissingError('X-Twilio-Email-Event-Webhook-Signature')
-      const timestampText = headers[TIMESTAMP_HEADER]
-      if (timestampText === undefined || timestampText === '')
-        throw new HeaderMissingError('X-Twilio-Email-Event-Webhook-Timestamp')
+      const signatureText = requireSignature(
+        headers[SIGNATURE_HEADER],
+        'X-Twilio-Email-Event-Webhook-Signature',
+      )
+      const timestampText = requireHeader(headers[TIMESTAMP_HEADER], 'X-Twilio-Email-Event-Webhook-Timestamp')
       // SendGrid sends DER; both builds verify r‖s, so a malformed DER is refused the same way everywhere.
       const der = decodeSignature(signatureText, 'base64')
       const signature = der === undefined ? undefined : derToP1363(der)
-      if (signature === undefined) return verdict(false)
+      if (signature === undefined) return signatureVerdict(false)
       // ECDSA verifies one buffer: the timestamp and the body are joined once, for this check only.
       const signed = concatBytes([timestampText, body])
-      return verdict(
+      return signatureVerdict(
         anyOf(keys, (key) => verifySignature(key, signed, signature)),
         timestampText,
         'X-Twilio-Email-Event-Webhook-Timestamp',

@@ -1,16 +1,17 @@
 import type { SlackEvent } from '@slack/types'
 import { bytesToText, formFields, isJsonObject, parseJsonBody, parseJsonText } from '../body.js'
 import { createHmacVerifier } from '../crypto/hmac-verifier.js'
+import { BodyMalformedError, SignatureInvalidError } from '../errors.js'
 import {
-  BodyMalformedError,
-  HeaderMissingError,
-  SignatureInvalidError,
-  SignatureMissingError,
-} from '../errors.js'
-import type { ParsedEvent, Provider, WebhookResponse } from '../types.js'
-import { oneEvent } from './one-event.js'
-import { secretList } from './secrets.js'
-import { verdict } from './verdict.js'
+  DAY_MS,
+  requireHeader,
+  requireSignature,
+  secretList,
+  signatureVerdict,
+  singleEvent,
+} from '../provider-kit/index.js'
+import type { WebhookResponse } from '../types/events.js'
+import type { ParsedEvent, Provider } from '../types/provider.js'
 
 /** The Events API envelope around one event (`type: 'event_callback'`). */
 export interface SlackEventEnvelope<E = SlackEvent> {
@@ -62,7 +63,6 @@ export interface SlackOptions {
   signingSecret: string | readonly string[]
 }
 
-const DAY_MS = 24 * 60 * 60 * 1000
 const EMPTY_OK: WebhookResponse = Object.freeze({ status: 200, headers: {}, body: '' }) as WebhookResponse
 
 /**
@@ -84,12 +84,13 @@ export function slack(options: SlackOptions): Provider<SlackEventMap> {
   const verifier = createHmacVerifier(
     'sha256',
     'hex',
-    secretList(options?.signingSecret, 'slack', 'signingSecret', (secret) =>
-      // Tokens (xoxb-, xoxp-, xapp-, xoxe-) authenticate calls to Slack; only the Signing Secret verifies requests.
-      /^xox[a-z]?-|^xapp-/.test(secret)
-        ? 'this is a Slack token, not the Signing Secret. Copy the Signing Secret from your app settings → Basic Information → App Credentials.'
-        : undefined,
-    ),
+    secretList(options?.signingSecret, 'slack', 'signingSecret', {
+      check: (secret) =>
+        // Tokens (xoxb-, xoxp-, xapp-, xoxe-) authenticate calls to Slack; only the Signing Secret verifies requests.
+        /^xox[a-z]?-|^xapp-/.test(secret)
+          ? 'this is a Slack token, not the Signing Secret. Copy the Signing Secret from your app settings → Basic Information → App Credentials.'
+          : undefined,
+    }),
   )
   return {
     name: 'slack',
@@ -98,16 +99,12 @@ export function slack(options: SlackOptions): Provider<SlackEventMap> {
     bodyLimit: 1024 * 1024,
     // Slack retries an event 3 times over about an hour (immediately, 1 min, 5 min).
     retryWindowMs: DAY_MS,
-    signsTimestamp: true,
     verify({ headers, body }) {
-      const signature = headers['x-slack-signature']
-      if (signature === undefined || signature === '') throw new SignatureMissingError('X-Slack-Signature')
-      const timestampText = headers['x-slack-request-timestamp']
-      if (timestampText === undefined || timestampText === '')
-        throw new HeaderMissingError('X-Slack-Request-Timestamp')
+      const signature = requireSignature(headers['x-slack-signature'], 'X-Slack-Signature')
+      const timestampText = requireHeader(headers['x-slack-request-timestamp'], 'X-Slack-Request-Timestamp')
       if (!signature.startsWith('v0='))
         throw new SignatureInvalidError('The X-Slack-Signature header is not of the form v0=<hex>.')
-      return verdict(
+      return signatureVerdict(
         verifier.matches([signature.slice(3)], `v0:${timestampText}:`, body),
         timestampText,
         'X-Slack-Request-Timestamp',
@@ -121,7 +118,7 @@ export function slack(options: SlackOptions): Provider<SlackEventMap> {
         ? parseForm(bytesToText(body))
         : parseEventsApi(parseJsonBody(body))
       // Slack sends no id with a url_verification, or a form without trigger_id: the body identifies those.
-      return oneEvent(id, body, { ...event, attempt })
+      return singleEvent(id, body, { ...event, attempt })
     },
     reply(results) {
       const reply = results.find((result) => result !== undefined)

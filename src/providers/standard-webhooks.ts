@@ -4,10 +4,16 @@ import { anyOf } from '../crypto/any-of.js'
 import { decodeSignature } from '../crypto/encoding.js'
 import { createHmacVerifier, type HmacVerifier } from '../crypto/hmac-verifier.js'
 import { importEd25519PublicKey } from '../crypto/public-key.js'
-import { HeaderMissingError, SignatureMissingError } from '../errors.js'
-import type { EventMap, Provider, SignedRequest } from '../types.js'
-import { secretList } from './secrets.js'
-import { verdict } from './verdict.js'
+import {
+  DAY_MS,
+  headerFamily,
+  requireHeader,
+  requireSignature,
+  secretList,
+  signatureVerdict,
+} from '../provider-kit/index.js'
+import type { EventMap } from '../types/events.js'
+import type { Provider } from '../types/provider.js'
 
 export interface StandardWebhooksOptions {
   /** The endpoint's symmetric signing secret, `whsec_<base64>` (the prefix is optional), or several while rotating. */
@@ -18,7 +24,11 @@ export interface StandardWebhooksOptions {
 
 const SECRET_PREFIX = 'whsec_'
 const PUBLIC_KEY_PREFIX = 'whpk_'
-const DAY_MS = 24 * 60 * 60 * 1000
+/**
+ * `webhook-*` is the standard's name; `svix-*` is what Svix itself (and Clerk, via Svix) still sends. One family is
+ * read whole, the one whose signature header is present.
+ */
+const read = headerFamily(['webhook-', 'svix-'], ['id', 'timestamp', 'signature'], 'signature')
 
 /**
  * Standard Webhooks (Svix, Clerk, Resend, …): `webhook-signature: v1,<base64 HMAC-SHA256 of "<id>.<timestamp>.<body>">`
@@ -66,14 +76,10 @@ export function standardWebhooks<TEvents extends EventMap = EventMap>(
     bodyLimit: 1024 * 1024,
     // Svix's schedule retries for about 28 hours (5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h); two days of cover.
     retryWindowMs: 2 * DAY_MS,
-    signsTimestamp: true,
-    verify(request) {
-      const header = read(request, 'signature')
-      if (header === undefined) throw new SignatureMissingError('webhook-signature')
-      const id = read(request, 'id')
-      if (id === undefined) throw new HeaderMissingError('webhook-id')
-      const timestampText = read(request, 'timestamp')
-      if (timestampText === undefined) throw new HeaderMissingError('webhook-timestamp')
+    verify({ headers, body }) {
+      const header = requireSignature(read(headers, 'signature'), 'webhook-signature')
+      const id = requireHeader(read(headers, 'id'), 'webhook-id')
+      const timestampText = requireHeader(read(headers, 'timestamp'), 'webhook-timestamp')
       const symmetric: string[] = []
       const asymmetric: Uint8Array[] = []
       for (const entry of header.split(' ', 64)) {
@@ -85,35 +91,24 @@ export function standardWebhooks<TEvents extends EventMap = EventMap>(
       }
       const prefix = `${id}.${timestampText}.`
       const valid = chain(
-        verifier !== undefined && verifier.matches(symmetric, prefix, request.body),
+        verifier !== undefined && verifier.matches(symmetric, prefix, body),
         (symmetricValid) =>
           symmetricValid ||
           (asymmetric.length > 0 &&
             publicKeys.length > 0 &&
-            ed25519Matches(publicKeys, asymmetric, concatBytes([prefix, request.body]))),
+            ed25519Matches(publicKeys, asymmetric, concatBytes([prefix, body]))),
       )
-      return verdict(valid, timestampText, 'webhook-timestamp')
+      return signatureVerdict(valid, timestampText, 'webhook-timestamp')
     },
-    parse(request) {
+    parse({ headers, body }) {
       // The id was checked in verify(); read it again rather than carry state between the two calls.
-      const id = read(request, 'id') as string
-      const payload = parseJsonBody(request.body)
+      const id = read(headers, 'id') as string
+      const payload = parseJsonBody(body)
       // The spec recommends `{ type, timestamp, data }`; a body without `type` still reaches onAny handlers.
       const type = isJsonObject(payload) && typeof payload.type === 'string' ? payload.type : ''
       return [{ id, type, payload }]
     },
   }
-}
-
-/**
- * `webhook-*` is the standard's name; `svix-*` is what Svix itself (and Clerk, via Svix) still sends. One family is
- * read whole, the one whose signature header is present, so a request never mixes an id from one with a timestamp
- * from the other.
- */
-function read(request: SignedRequest, name: 'id' | 'timestamp' | 'signature'): string | undefined {
-  const family = request.headers['webhook-signature'] === undefined ? 'svix' : 'webhook'
-  const value = request.headers[`${family}-${name}`]
-  return value === '' ? undefined : value
 }
 
 function ed25519Matches(

@@ -1,10 +1,9 @@
 import type { Stripe } from 'stripe'
 import { isJsonObject, parseJsonBody } from '../body.js'
 import { createHmacVerifier } from '../crypto/hmac-verifier.js'
-import { PayloadInvalidError, SignatureInvalidError, SignatureMissingError } from '../errors.js'
-import type { Provider } from '../types.js'
-import { secretList } from './secrets.js'
-import { verdict } from './verdict.js'
+import { PayloadInvalidError, SignatureInvalidError } from '../errors.js'
+import { DAY_MS, requireSignature, secretList, signatureVerdict } from '../provider-kit/index.js'
+import type { Provider } from '../types/provider.js'
 
 /** Every Stripe event type mapped to its payload, from the `stripe` package's own `Stripe.Event` union. */
 export type StripeEventMap = { [E in Stripe.Event as E['type']]: E }
@@ -15,7 +14,6 @@ export interface StripeOptions {
 }
 
 const SIGNATURE_HEADER = 'stripe-signature'
-const DAY_MS = 24 * 60 * 60 * 1000
 
 /**
  * Stripe: `Stripe-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">[,v1=…]`.
@@ -32,12 +30,13 @@ export function stripe(options: StripeOptions): Provider<StripeEventMap> {
   const verifier = createHmacVerifier(
     'sha256',
     'hex',
-    secretList(options?.secret, 'stripe', 'secret', (secret) =>
-      // Every Stripe endpoint secret (Dashboard and `stripe listen`) starts with whsec_; API keys start with sk_/rk_.
-      secret.startsWith('whsec_')
-        ? undefined
-        : "this is not a webhook signing secret (they start with whsec_). Copy the endpoint's Signing secret from Dashboard → Developers → Webhooks (or `stripe listen`), not an API key.",
-    ),
+    secretList(options?.secret, 'stripe', 'secret', {
+      check: (secret) =>
+        // Every Stripe endpoint secret (Dashboard and `stripe listen`) starts with whsec_; API keys start with sk_/rk_.
+        secret.startsWith('whsec_')
+          ? undefined
+          : "this is not a webhook signing secret (they start with whsec_). Copy the endpoint's Signing secret from Dashboard → Developers → Webhooks (or `stripe listen`), not an API key.",
+    }),
   )
   return {
     name: 'stripe',
@@ -46,10 +45,8 @@ export function stripe(options: StripeOptions): Provider<StripeEventMap> {
     bodyLimit: 1024 * 1024,
     // Live-mode retries go on for up to 3 days (Stripe docs, "Retry behavior"); one more day of margin.
     retryWindowMs: 4 * DAY_MS,
-    signsTimestamp: true,
     verify({ headers, body }) {
-      const header = headers[SIGNATURE_HEADER]
-      if (header === undefined || header === '') throw new SignatureMissingError('Stripe-Signature')
+      const header = requireSignature(headers[SIGNATURE_HEADER], 'Stripe-Signature')
       let timestampText: string | undefined
       const signatures: string[] = []
       // Bounded split: a hostile header with thousands of entries costs no more than 64 of them.
@@ -65,7 +62,7 @@ export function stripe(options: StripeOptions): Provider<StripeEventMap> {
           'The Stripe-Signature header has no t= timestamp or no v1= signature.',
         )
       }
-      return verdict(
+      return signatureVerdict(
         verifier.matches(signatures, `${timestampText}.`, body),
         timestampText,
         'Stripe-Signature',

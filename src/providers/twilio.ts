@@ -2,10 +2,10 @@ import { chain, hexEncode, sha256, timingSafeEqual, utf8Encode, type CryptoResul
 import { bytesToText, formFields, isJsonObject, parseJsonBody } from '../body.js'
 import { anyOf } from '../crypto/any-of.js'
 import { createHmacVerifier } from '../crypto/hmac-verifier.js'
-import { SignatureInvalidError, SignatureMissingError } from '../errors.js'
-import type { Provider, SignedRequest, WebhookResponse } from '../types.js'
-import { oneEvent } from './one-event.js'
-import { secretList } from './secrets.js'
+import { SignatureInvalidError } from '../errors.js'
+import { DAY_MS, requireSignature, secretList, singleEvent } from '../provider-kit/index.js'
+import type { WebhookResponse } from '../types/events.js'
+import type { Provider, SignedRequest } from '../types/provider.js'
 
 /** Form fields as Twilio posts them; a repeated field is an array. */
 export type TwilioParams = Record<string, string | string[]>
@@ -49,7 +49,6 @@ export interface TwilioOptions {
   trustProxy?: boolean
 }
 
-const DAY_MS = 24 * 60 * 60 * 1000
 const EMPTY_TWIML: WebhookResponse = Object.freeze({
   status: 200,
   headers: { 'content-type': 'text/xml' },
@@ -73,12 +72,13 @@ export function twilio(options: TwilioOptions): Provider<TwilioEventMap> {
   const verifier = createHmacVerifier(
     'sha1',
     'base64',
-    secretList(options?.authToken, 'twilio', 'authToken', (token) =>
-      // Twilio signs with the account's Auth Token; an Account SID (AC…) or API key SID (SK…) is not a secret.
-      /^(AC|SK)[0-9a-f]{32}$/i.test(token)
-        ? 'this is an Account or API key SID, not the Auth Token. Copy the Auth Token from the Twilio Console → Account Info.'
-        : undefined,
-    ),
+    secretList(options?.authToken, 'twilio', 'authToken', {
+      check: (token) =>
+        // Twilio signs with the account's Auth Token; an Account SID (AC…) or API key SID (SK…) is not a secret.
+        /^(AC|SK)[0-9a-f]{32}$/i.test(token)
+          ? 'this is an Account or API key SID, not the Auth Token. Copy the Auth Token from the Twilio Console → Account Info.'
+          : undefined,
+    }),
   )
   const trustProxy = options?.trustProxy === true
 
@@ -111,10 +111,8 @@ export function twilio(options: TwilioOptions): Provider<TwilioEventMap> {
     deadlineMs: 15_000,
     bodyLimit: 1024 * 1024,
     retryWindowMs: DAY_MS,
-    signsTimestamp: false,
     verify(request) {
-      const signature = request.headers['x-twilio-signature']
-      if (signature === undefined || signature === '') throw new SignatureMissingError('X-Twilio-Signature')
+      const signature = requireSignature(request.headers['x-twilio-signature'], 'X-Twilio-Signature')
       const { url, fromRequest } = publicUrl(request)
       const json = !isForm(request.headers['content-type'])
       const text = json ? '' : bytesToText(request.body)
@@ -143,7 +141,7 @@ export function twilio(options: TwilioOptions): Provider<TwilioEventMap> {
       const replayId = headers['x-twilio-signature']
       if (isForm(headers['content-type'])) {
         const payload: TwilioParams = formFields(new URLSearchParams(bytesToText(body)))
-        return oneEvent(headers['i-twilio-idempotency-token'], body, {
+        return singleEvent(headers['i-twilio-idempotency-token'], body, {
           type: kindOf(payload),
           payload,
           replayId,
@@ -155,7 +153,7 @@ export function twilio(options: TwilioOptions): Provider<TwilioEventMap> {
         return payload.map((event) => ({ id: event.id, type: event.type, payload: event }))
       }
       const type = isJsonObject(payload) && typeof payload.type === 'string' ? payload.type : 'twilio'
-      return oneEvent(headers['i-twilio-idempotency-token'], body, { type, payload, replayId })
+      return singleEvent(headers['i-twilio-idempotency-token'], body, { type, payload, replayId })
     },
     reply(results) {
       const twiml = results.find((result) => result !== undefined && result !== null)

@@ -1,4 +1,4 @@
-import type { DedupStore, ReserveOutcome } from '../types.js'
+import type { DedupStore, ReserveOutcome } from '../types/store.js'
 
 export interface MemoryStoreOptions {
   /** Most keys kept; past it, the key reserved longest ago is evicted. Default 10,000. */
@@ -36,8 +36,8 @@ export function memoryStore(options: MemoryStoreOptions = {}): DedupStore {
   // A Map iterates in insertion order, and a reservation (re-)inserts its key: the first key is the oldest.
   const entries = new Map<string, Entry>()
   // One long-lived cursor finds the oldest key in O(1) amortised: a Map iterator skips deleted entries and sees
-  // new ones, and every live key is at or after it. A fresh `entries.keys().next()` per eviction rescans the holes
-  // that evictions leave at the front of V8's hash table (thousands at the bound): 3 µs per delivery, measured.
+  // new ones, and every live key is at or after it. A fresh `entries.keys().next()` per eviction would rescan the
+  // holes that evictions leave at the front of V8's hash table (thousands of them at the bound).
   let oldest = entries.keys()
 
   function evictOldest(): void {

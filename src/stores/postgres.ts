@@ -1,4 +1,4 @@
-import type { DedupStore, ReserveOutcome } from '../types.js'
+import type { DedupStore, ReserveOutcome } from '../types/store.js'
 
 /** The part of a `pg` Pool (or Client) the store uses. */
 export interface PgQueryable {

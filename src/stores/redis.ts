@@ -1,4 +1,4 @@
-import type { DedupStore, ReserveOutcome } from '../types.js'
+import type { DedupStore, ReserveOutcome } from '../types/store.js'
 
 /** An `ioredis` client or cluster: anything with `call(command, ...args)`. */
 export interface IoredisLike {
@@ -17,7 +17,7 @@ export interface NodeRedisClusterLike {
 }
 
 export interface RedisStoreOptions {
-  /** A connected `ioredis` or `redis` client (or cluster). Configure it to fail fast when Redis is down (see README). */
+  /** A connected `ioredis` or `redis` client (or cluster). Configure it to fail fast when Redis is down (docs/stores.md). */
   client: IoredisLike | NodeRedisLike | NodeRedisClusterLike
   /** Prefix of every key, e.g. to share one Redis between apps. Default `''` (the receiver's namespace is already in the key). */
   prefix?: string

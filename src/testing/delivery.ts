@@ -37,11 +37,6 @@ export const serialise = (payload: unknown): string =>
 /**
  * The HMAC of `content` under `secret` (text as UTF-8, or bytes), written in `encoding`: what most senders put in
  * their signature header.
- *
- * @example
- * ```ts
- * chain(hmacText('sha256', secret, `${timestamp}.${body}`, 'hex'), (signature) => …)
- * ```
  */
 export function hmacText(
   algorithm: HmacAlgorithm,

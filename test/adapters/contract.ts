@@ -27,7 +27,7 @@ export interface Mounted {
 
 export interface AdapterDriver {
   name: string
-  /** Mounts the receiver at `/hook` for every method, the way the README tells users to. */
+  /** Mounts the receiver at `/hook` for every method, the way docs/adapters.md tells users to. */
   mount(receiver: Receiver<any>): Promise<Mounted>
   /**
    * For frameworks where a body parser can consume the body first: mounts it that way, and lists what the

@@ -1,4 +1,4 @@
-/** The adapter contract through Express 4 and 5, mounted the ways the README describes. */
+/** The adapter contract through Express 4 and 5, mounted the ways docs/adapters.md describes. */
 import { createServer } from 'node:http'
 import express5 from 'express'
 import express4 from 'express4'

@@ -17,7 +17,7 @@ async function serve(app: ReturnType<Fastify>): Promise<Mounted> {
   return listening(app.server, () => app.close())
 }
 
-/** The app as the README shows it: a JSON route of its own, and the webhook plugin beside it. */
+/** The app as docs/adapters.md shows it: a JSON route of its own, and the webhook plugin beside it. */
 function withPlugin(Fastify: Fastify, receiver: Receiver<any>) {
   const app = Fastify()
   app.post('/json', async (request) => ({ parsed: request.body }))

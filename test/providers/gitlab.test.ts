@@ -81,7 +81,7 @@ describe('GitLab token', () => {
   })
 
   it('authenticates the sender, not the body: GitLab signs nothing, so a changed body is still accepted', async () => {
-    // Documented limitation (README, GitLab): the token proves who sent the request, not what it contains.
+    // Documented limitation (docs/providers.md, GitLab): the token proves who sent the request, not what it contains.
     const { post, seen } = setup()
     const delivery = push()
     expect(

@@ -1,6 +1,6 @@
 /**
- * The generic `hmac()` provider, with the README's two worked examples as tests: Paddle Billing's structured
- * `Paddle-Signature: ts=…;h1=…` and a plain `X-Signature: sha256=<hex>` body HMAC.
+ * The generic `hmac()` provider, with the two worked examples of docs/providers.md as tests: Paddle Billing's
+ * structured `Paddle-Signature: ts=…;h1=…` and a plain `X-Signature: sha256=<hex>` body HMAC.
  */
 import { createHmac } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
@@ -26,7 +26,7 @@ const problem = (response: WebhookResponse) => JSON.parse(response.body) as { co
 
 // ---- Worked example 1: Paddle Billing ----------------------------------------------------------------------------
 // Paddle signs `<ts>:<raw body>` with HMAC-SHA256 (hex) and sends `Paddle-Signature: ts=<ts>;h1=<hex>`
-// (developer.paddle.com, "Verify webhook signatures"). The options are the README's, kept with the case table's
+// (developer.paddle.com, "Verify webhook signatures"). The options are the docs', kept with the case table's
 // Paddle-style row in test/support/provider-cases.ts.
 
 const PADDLE_SECRET = 'pdl_ntfset_01example_secret'
@@ -105,7 +105,7 @@ describe('hmac(): Paddle Billing worked example', () => {
 })
 
 // ---- Worked example 2: a plain body HMAC ---------------------------------------------------------------------------
-// `X-Signature: sha256=<hex HMAC-SHA256 of the raw body>`, type and id in headers. The options are the README's.
+// `X-Signature: sha256=<hex HMAC-SHA256 of the raw body>`, type and id in headers. The options are the docs'.
 
 const ACME_SECRET = 'acme-webhook-secret'
 const acme = (overrides: Partial<Parameters<typeof hmac>[0]> = {}) =>

@@ -1,8 +1,8 @@
 /**
  * One table, every provider and variant (test/support/provider-cases.ts): each changed signed byte (body,
  * signature header, signed timestamp, signed id, other signed parts), a wrong secret, a missing or malformed
- * signature header and a timestamp outside the tolerance is refused with the documented status and code (README,
- * "What the sender is told"), and no handler runs. Secret rotation (a list; the old and the new both pass) works for
+ * signature header and a timestamp outside the tolerance is refused with the documented status and code
+ * (docs/status-codes.md), and no handler runs. Secret rotation (a list; the old and the new both pass) works for
  * each.
  */
 import { describe, expect, it } from 'vitest'

@@ -188,7 +188,7 @@ export function applyMutation(
   }
 }
 
-/** Every status the receiver documents, with the codes each may carry (README, "What the sender is told"). */
+/** Every status the receiver documents, with the codes each may carry (docs/status-codes.md). */
 export const DOCUMENTED: Record<number, (string | undefined)[]> = {
   200: [undefined],
   202: [undefined],
@@ -231,7 +231,7 @@ export function hostileDelivery(
   return { valid, hostile: applyMutation(c, valid, mutation, (offset) => sign(NOW + offset)) }
 }
 
-/** Asserts an answer is one the README documents (its status and the problem `code` it carries), never a 500. */
+/** Asserts an answer is one docs/status-codes.md documents (its status and the problem `code` it carries), never a 500. */
 export function expectDocumented(status: number, body: string): void {
   const code = status >= 400 ? (JSON.parse(body) as { code?: string }).code : undefined
   expect(DOCUMENTED[status], `status ${status}`).toBeDefined()

@@ -148,7 +148,7 @@ export const paddleField = (header: string, name: string): string[] =>
     .filter((part) => part.startsWith(`${name}=`))
     .map((part) => part.slice(name.length + 1))
 
-/** Paddle Billing through `hmac()`, with the options of the README's worked example. */
+/** Paddle Billing through `hmac()`, with the options of the worked example in docs/providers.md. */
 export const paddle = (secret: string | string[]): Provider =>
   hmac({
     name: 'paddle',

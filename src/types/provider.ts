@@ -1,0 +1,65 @@
+/**
+ * What provider authors implement: a `Provider` verifies and parses one sender's deliveries. How to write one is
+ * docs/adding-a-provider.md; the helpers every provider uses are in src/provider-kit/.
+ */
+import type { EventMap, WebhookResponse } from './events.js'
+
+/** What the pipeline hands a provider: the raw bytes and lower-cased headers. */
+export interface SignedRequest {
+  method: string
+  url: string
+  headers: Readonly<Record<string, string>>
+  body: Uint8Array
+}
+
+/** One event a provider found in a verified body (a batch yields several). */
+export interface ParsedEvent {
+  id: string
+  type: string
+  payload: unknown
+  /** Extra names handlers may be registered under, e.g. GitHub's `issues` for `issues.opened`. */
+  aliases?: readonly string[]
+  attempt?: number
+  /** A protocol message the provider answers itself (Slack's `url_verification`): no dedup, no handlers. */
+  reply?: WebhookResponse
+  /**
+   * For senders that sign neither a timestamp nor the header carrying `id` (GitHub, Shopify, Twilio): an id of the
+   * signed bytes (the verified signature), reserved beside `id`, so a captured delivery replayed under another id is
+   * still a duplicate.
+   */
+  replayId?: string
+}
+
+/**
+ * A webhook sender: how its deliveries are verified and parsed. One factory per provider builds it from the secret.
+ * `TEvents` and `TAliases` are type-only: they map event types to payload types so `receiver.on()` is typed.
+ */
+export interface Provider<TEvents extends EventMap = EventMap, TAliases extends string = never> {
+  readonly name: string
+  /** How long the sender waits for an answer before it gives up and retries, in ms. */
+  readonly deadlineMs: number
+  /** Largest body accepted by default, in bytes. */
+  readonly bodyLimit: number
+  /** How long the sender keeps retrying one event, in ms: completed dedup keys must outlive it. */
+  readonly retryWindowMs: number
+  /**
+   * Checks the signature on the raw bytes and returns the signed timestamp in seconds (or undefined when the
+   * provider signs none), which the receiver then holds to its `tolerance`. Throws (or rejects with) a
+   * `WebhookError` (401/400) when the request is not authentic. May be async, for Web Crypto implementations.
+   */
+  verify(request: SignedRequest): number | undefined | Promise<number | undefined>
+  /**
+   * Parses the verified body once into its events. Throws (or rejects with) `BodyMalformedError`/
+   * `PayloadInvalidError`. May be async, for Web Crypto implementations that hash the body into an id.
+   */
+  parse(request: SignedRequest): ParsedEvent[] | Promise<ParsedEvent[]>
+  /**
+   * For senders that read the answer (Slack, Twilio): turns what the handlers returned (in registration order;
+   * empty for a duplicate or when no handler ran) into the response. Undefined means the standard JSON answer.
+   */
+  reply?(results: readonly unknown[]): WebhookResponse | undefined
+  /** Phantom field carrying the event map; never set at run time. */
+  readonly __events?: TEvents
+  /** Phantom field: extra handler names that match a family of events (GitHub's `issues`); never set. */
+  readonly __aliases?: TAliases
+}
