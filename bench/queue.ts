@@ -3,16 +3,17 @@
  * adapter, for inline mode with the Redis dedup store beside queue mode on BullMQ with Redis and with PostgreSQL
  * (each with its dedup store on the same server), with a handler of 0 ms and of 2 s. Each configuration is a web
  * process (bench/queue/web.ts) and, in queue mode, a worker process (bench/queue/worker.ts, 50 jobs at once);
- * autocannon runs here, 10 connections, 1 KiB signed Stripe deliveries. Several rounds, the order rotating.
- *
- * With the 2 s handler the worker runs all along: its handlers are running while the answers are measured (they
- * wait on a timer, so they take no CPU from the web process). With the 0 ms handler the worker would compete for
- * the machine's two cores with the web process measured, as it would not in a deployment where workers have
- * their own machines: it is started after each run, drains the backlog, and stops. Starts its own redis-server and
+ * autocannon runs here, 10 connections, 1 KiB signed Stripe deliveries. Starts its own redis-server and
  * PostgreSQL. Writes bench/results/queue.json.
  *
- * Each run checks that every 2xx ran the handler (inline) or stored a job (queue) once: every delivery has a new
- * id, so dedup never short-cuts the path measured.
+ * With the 2 s handler the worker runs all along: its handlers are running while the answers are measured (they
+ * wait on a timer, so they take no CPU from the web process). With the 0 ms handler a running worker would compete
+ * for the machine's cores with the web process measured, as it does not where workers have their own machines: it
+ * is paused during the run, then works off the backlog before the next run.
+ *
+ * Each target compares two configurations measured A B B A within a round, so a load that drifts during the round
+ * weighs on both sides alike; its value is the median over the rounds. Each run checks that every 2xx ran the
+ * handler (inline) or stored a job (queue) once: every delivery has a new id, so dedup never short-cuts the path.
  */
 import { fork, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
@@ -27,8 +28,8 @@ import { startServer, type BenchServer } from './support/spawn.js'
 import { formatCount, formatRatio, spread, type Spread } from './support/stats.js'
 
 const ROUNDS = QUICK ? 1 : 3
-const WARMUP_SECONDS = QUICK ? 1 : 2
-const SECONDS = QUICK ? 3 : 8
+const WARMUP_SECONDS = 1
+const SECONDS = QUICK ? 2 : 4
 const CONNECTIONS = 10
 const SIZE = 1024
 const SLOW_HANDLER_MS = 2_000
@@ -56,46 +57,80 @@ const configure = (
   handlerMs,
 })
 
-/**
- * In a cyclic order where the two sides of each target are neighbours (the rounds rotate where the cycle starts,
- * which only ever separates the inline pair with a 2 s and a 0 ms handler), so they are measured moments apart.
- */
 const CONFIGURATIONS: Configuration[] = [
   configure('inline', 'redis', 0),
   configure('queue', 'redis', 0),
-  configure('queue', 'redis', SLOW_HANDLER_MS),
-  configure('queue', 'postgres', SLOW_HANDLER_MS),
   configure('queue', 'postgres', 0),
   configure('inline', 'redis', SLOW_HANDLER_MS),
+  configure('queue', 'redis', SLOW_HANDLER_MS),
+  configure('queue', 'postgres', SLOW_HANDLER_MS),
 ]
 
-/** A worker process: how many handlers it has run. */
+interface Target {
+  name: string
+  /** Measured A B B A; the value is B ÷ A. */
+  a: string
+  b: string
+  of: (runs: Run[]) => number
+  limit: string
+  holds: (value: number) => boolean
+}
+
+const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length
+const TARGETS: Target[] = [
+  {
+    name: 'queue mode on Redis ÷ inline with the Redis store, deliveries/s (0 ms handler)',
+    a: 'inline-redis-0',
+    b: 'queue-redis-0',
+    of: (runs) => mean(runs.map((run) => run.requestsPerSecond)),
+    limit: '≥ 0.50×',
+    holds: (value) => value >= 0.5,
+  },
+  ...(['redis', 'postgres'] as const).map((backend): Target => ({
+    name: `queue mode on ${backend === 'redis' ? 'Redis' : 'PostgreSQL'}: p99 answer latency with a 2 s handler ÷ with a 0 ms one`,
+    a: `queue-${backend}-0`,
+    b: `queue-${backend}-${SLOW_HANDLER_MS}`,
+    of: (runs) => mean(runs.map((run) => run.p99Ms)),
+    limit: '≤ 1.50× (the same within noise)',
+    holds: (value) => value <= 1.5,
+  })),
+]
+
+/** A worker process: how many handlers it has run; it stops and restarts taking jobs on demand. */
 interface BenchWorker {
   handled(): Promise<number>
+  pause(): Promise<void>
+  resume(): Promise<void>
   close(): Promise<void>
 }
 
-async function startWorker(env: Record<string, string>): Promise<BenchWorker> {
+async function startWorker(env: Record<string, string>, paused: boolean): Promise<BenchWorker> {
   const child: ChildProcess = fork(fileURLToPath(new URL('./queue/worker.ts', import.meta.url)), [], {
     execArgv: ['--import', 'tsx'],
-    env: { ...process.env, ...env, NODE_ENV: 'production' },
+    env: { ...process.env, ...env, PAUSED: paused ? '1' : '0', NODE_ENV: 'production' },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   })
-  await new Promise<void>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`bench/queue/worker.ts exited with ${code}`)))
-    child.on('message', (message: { type: string }) => message.type === 'ready' && resolve())
-  })
+  const reply = <T>(request: string, type: string, pick: (message: any) => T) =>
+    new Promise<T>((resolve) => {
+      const listener = (message: { type: string }) => {
+        if (message.type !== type) return
+        child.off('message', listener)
+        resolve(pick(message))
+      }
+      child.on('message', listener)
+      if (request !== '') child.send(request)
+    })
+  const ready = reply('', 'ready', () => undefined)
+  await Promise.race([
+    ready,
+    once(child, 'exit').then(([code]) => {
+      throw new Error(`bench/queue/worker.ts exited with ${code}`)
+    }),
+  ])
   return {
-    handled: () =>
-      new Promise((resolve) => {
-        const listener = (message: { type: string; count: number }) => {
-          if (message.type !== 'handled') return
-          child.off('message', listener)
-          resolve(message.count)
-        }
-        child.on('message', listener)
-        child.send('handled')
-      }),
+    handled: () => reply('handled', 'handled', (message) => message.count as number),
+    pause: () => reply('pause', 'paused', () => undefined),
+    resume: () => reply('resume', 'resumed', () => undefined),
     async close() {
       if (child.exitCode !== null) return
       const exited = once(child, 'exit')
@@ -107,35 +142,45 @@ async function startWorker(env: Record<string, string>): Promise<BenchWorker> {
 
 interface Entry {
   configuration: Configuration
-  env: Record<string, string>
   server: BenchServer
-  /** The worker that runs all along (2 s handler). */
   worker: BenchWorker | undefined
-  /** Jobs run by the workers started after the runs (0 ms handler). */
-  drained: number
   runs: Run[]
 }
 
-/** A worker runs the jobs the web process stored since the last drain (0 ms handler), then stops. */
+/** The paused worker (0 ms handler) runs every job stored so far, then pauses again; at most a minute. */
 async function drain(entry: Entry): Promise<void> {
-  const backlog = (await entry.server.handled()) - entry.drained
-  const worker = await startWorker(entry.env)
-  try {
-    for (const giveUpAt = Date.now() + 60_000; Date.now() < giveUpAt;) {
-      if ((await worker.handled()) >= backlog) break
-      await new Promise((resolve) => setTimeout(resolve, 100))
-    }
-    const handled = await worker.handled()
-    if (handled < backlog)
-      console.log(`  ${entry.configuration.key}: ${backlog - handled} jobs left after 60 s`)
-    entry.drained += handled
-  } finally {
-    await worker.close()
+  if (entry.worker === undefined || entry.configuration.handlerMs > 0) return
+  const stored = await entry.server.handled()
+  await entry.worker.resume()
+  for (const giveUpAt = Date.now() + 60_000; Date.now() < giveUpAt;) {
+    if ((await entry.worker.handled()) >= stored) break
+    await new Promise((resolve) => setTimeout(resolve, 100))
   }
+  await entry.worker.pause()
+  const left = stored - (await entry.worker.handled())
+  if (left > 0) console.log(`  ${entry.configuration.key}: ${left} jobs left after a minute`)
 }
 
 const backends = new Map<QueueBackendName, QueueBackend>()
-const entries: Entry[] = []
+const entries = new Map<string, Entry>()
+let deliveries = new Deliveries([])
+
+async function runOnce(key: string, round: number): Promise<void> {
+  const entry = entries.get(key) as Entry
+  const { mode, handlerMs } = entry.configuration
+  // An inline run answers each request after the handler: it needs a few handler durations to measure any.
+  const seconds = mode === 'inline' ? Math.max(SECONDS, (3 * handlerMs) / 1000) : SECONDS
+  await measure(entry.server, deliveries, WARMUP_SECONDS, CONNECTIONS)
+  const run = await measure(entry.server, deliveries, seconds, CONNECTIONS)
+  entry.runs.push(run)
+  console.log(
+    `round ${round + 1}/${ROUNDS}  ${key.padEnd(20)} ${formatCount(run.requestsPerSecond).padStart(7)} deliveries/s  p50 ${run.p50Ms.toFixed(2)} ms  p99 ${run.p99Ms.toFixed(2)} ms${run.failures > 0 ? `  ${run.failures} FAILED` : ''}${fullPath(run, CONNECTIONS) ? '' : `  ${run.unanswered} handled beyond the 2xx answers: duplicates measured`}`,
+  )
+  await drain(entry)
+}
+
+/** B ÷ A of each target, one value per round. */
+const ratios = new Map<string, number[]>(TARGETS.map((target) => [target.name, []]))
 try {
   for (const name of ['redis', 'postgres'] as const) backends.set(name, await startQueueBackend(name))
   const setup = new pg.Pool({ connectionString: backends.get('postgres')!.url })
@@ -143,7 +188,7 @@ try {
   await setup.end()
 
   console.log(
-    `\nqueue: ${CONFIGURATIONS.length} configurations, ${ROUNDS} rounds of ${SECONDS} s (+${WARMUP_SECONDS} s warm-up), ${CONNECTIONS} connections, ${SIZE / 1024} KiB signed Stripe POSTs through expressMiddleware\n`,
+    `\nqueue: ${CONFIGURATIONS.length} configurations, ${ROUNDS} rounds, runs of ${SECONDS} s (+${WARMUP_SECONDS} s warm-up), ${CONNECTIONS} connections, ${SIZE / 1024} KiB signed Stripe POSTs through expressMiddleware\n`,
   )
   for (const configuration of CONFIGURATIONS) {
     const env: Record<string, string> = {
@@ -154,28 +199,25 @@ try {
       NAME: `bench-${configuration.key}`,
     }
     const server = await startServer(new URL('./queue/web.ts', import.meta.url), env)
-    const runsAlong = configuration.mode === 'queue' && configuration.handlerMs > 0
-    const worker = runsAlong ? await startWorker(env) : undefined
-    entries.push({ configuration, env, server, worker, drained: 0, runs: [] })
+    const worker =
+      configuration.mode === 'queue' ? await startWorker(env, configuration.handlerMs === 0) : undefined
+    entries.set(configuration.key, { configuration, server, worker, runs: [] })
   }
 
   for (let round = 0; round < ROUNDS; round++) {
-    const pool = deliveryPool('stripe', SIZE, 60_000, `r${round}-`, nowSeconds())
     // Every configuration has its own namespace: one pool of fresh ids serves them all.
-    for (let i = 0; i < entries.length; i++) {
-      const entry = entries[(i + round) % entries.length] as Entry
-      const deliveries = new Deliveries(pool)
-      await measure(entry.server, deliveries, WARMUP_SECONDS, CONNECTIONS)
-      const run = await measure(entry.server, deliveries, SECONDS, CONNECTIONS)
-      entry.runs.push(run)
-      console.log(
-        `round ${round + 1}/${ROUNDS}  ${entry.configuration.key.padEnd(22)} ${formatCount(run.requestsPerSecond).padStart(7)} deliveries/s  p50 ${run.p50Ms.toFixed(2)} ms  p99 ${run.p99Ms.toFixed(2)} ms${run.failures > 0 ? `  ${run.failures} FAILED` : ''}${fullPath(run, CONNECTIONS) ? '' : `  ${run.unanswered} handled beyond the 2xx answers: duplicates measured`}`,
-      )
-      if (entry.configuration.mode === 'queue' && entry.worker === undefined) await drain(entry)
+    deliveries = new Deliveries(deliveryPool('stripe', SIZE, 100_000, `r${round}-`, nowSeconds()))
+    for (const target of TARGETS) {
+      const first = { a: entries.get(target.a)!.runs.length, b: entries.get(target.b)!.runs.length }
+      for (const key of [target.a, target.b, target.b, target.a]) await runOnce(key, round)
+      const a = entries.get(target.a)!.runs.slice(first.a, first.a + 2)
+      const b = entries.get(target.b)!.runs.slice(first.b, first.b + 2)
+      ratios.get(target.name)!.push(target.of(b) / target.of(a))
     }
+    await runOnce(`inline-redis-${SLOW_HANDLER_MS}`, round)
   }
 } finally {
-  await Promise.all(entries.flatMap((entry) => [entry.server.close(), entry.worker?.close()]))
+  await Promise.all([...entries.values()].flatMap((entry) => [entry.server.close(), entry.worker?.close()]))
   await Promise.all([...backends.values()].map((backend) => backend.close()))
 }
 
@@ -185,6 +227,7 @@ export interface QueueConfigurationResult {
   mode: 'inline' | 'queue'
   backend: QueueBackendName
   handlerMs: number
+  /** Over every run of this configuration. */
   deliveriesPerSecond: Spread
   p50Ms: Spread
   p99Ms: Spread
@@ -195,6 +238,7 @@ export interface QueueConfigurationResult {
 
 export interface QueueTarget {
   name: string
+  /** B ÷ A, round by round. */
   value: Spread
   limit: string
   holds: boolean
@@ -207,7 +251,7 @@ export interface QueueResult {
   targets: QueueTarget[]
 }
 
-const results = entries.map(({ configuration, runs }): QueueConfigurationResult => ({
+const results = [...entries.values()].map(({ configuration, runs }): QueueConfigurationResult => ({
   ...configuration,
   deliveriesPerSecond: spread(runs.map((run) => run.requestsPerSecond)),
   p50Ms: spread(runs.map((run) => run.p50Ms)),
@@ -215,34 +259,15 @@ const results = entries.map(({ configuration, runs }): QueueConfigurationResult 
   failures: runs.reduce((sum, run) => sum + run.failures, 0),
   fullPath: runs.every((run) => fullPath(run, CONNECTIONS)),
 }))
-const runsOf = (key: string) => (entries.find((entry) => entry.configuration.key === key) as Entry).runs
-/** `a ÷ b` of one measure, round by round. */
-const ratio = (a: string, b: string, of: (run: Run) => number) =>
-  spread(runsOf(a).map((run, round) => of(run) / of(runsOf(b)[round] as Run)))
+const targets = TARGETS.map((target): QueueTarget => {
+  const value = spread(ratios.get(target.name)!)
+  return { name: target.name, value, limit: target.limit, holds: target.holds(value.median) }
+})
 
-const throughput = ratio('queue-redis-0', 'inline-redis-0', (run) => run.requestsPerSecond)
-const targets: QueueTarget[] = [
-  {
-    name: 'queue mode on Redis ÷ inline with the Redis store, deliveries/s (0 ms handler)',
-    value: throughput,
-    limit: '≥ 0.50×',
-    holds: throughput.median >= 0.5,
-  },
-  ...(['redis', 'postgres'] as const).map((backend) => {
-    const p99 = ratio(`queue-${backend}-${SLOW_HANDLER_MS}`, `queue-${backend}-0`, (run) => run.p99Ms)
-    return {
-      name: `queue mode on ${backend === 'redis' ? 'Redis' : 'PostgreSQL'}: p99 answer latency with a 2 s handler ÷ with a 0 ms one`,
-      value: p99,
-      limit: '≤ 1.50× (the same within noise)',
-      holds: p99.median <= 1.5,
-    }
-  }),
-]
-
-console.log('\nconfiguration                   handler   deliveries/s        p50 ms          p99 ms')
+console.log('\nconfiguration                  handler   deliveries/s        p50 ms          p99 ms')
 for (const r of results) {
   console.log(
-    `${r.label.padEnd(31)} ${`${r.handlerMs} ms`.padStart(7)}   ${formatCount(r.deliveriesPerSecond.median).padStart(12)}   ${r.p50Ms.median.toFixed(2).padStart(12)}   ${r.p99Ms.median.toFixed(2).padStart(12)}${r.failures > 0 || !r.fullPath ? '  INVALID RUN (failures or duplicates measured)' : ''}`,
+    `${r.label.padEnd(30)} ${`${r.handlerMs} ms`.padStart(7)}   ${formatCount(r.deliveriesPerSecond.median).padStart(12)}   ${r.p50Ms.median.toFixed(2).padStart(12)}   ${r.p99Ms.median.toFixed(2).padStart(12)}${r.failures > 0 || !r.fullPath ? '  INVALID RUN (failures or duplicates measured)' : ''}`,
   )
 }
 console.log('')
