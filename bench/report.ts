@@ -139,9 +139,11 @@ function storesTable(data: StoresResult): string {
   ].join('\n')
 }
 
-function queueTable(data: QueueResult): string {
+function queueTable(data: QueueResult & { run: RunInfo }): string {
   return [
-    `Over HTTP through \`expressMiddleware\`, ${data.settings.connections} connections, ${formatSize(data.settings.bodyBytes)} signed Stripe deliveries; median of ${data.settings.rounds} rounds (min–max):`,
+    runLine(data.run, 'Measured'),
+    '',
+    `Over HTTP through \`expressMiddleware\`, ${data.settings.connections} connections, ${formatSize(data.settings.bodyBytes)} signed Stripe deliveries, ${data.settings.rounds} rounds of runs of ${data.settings.seconds} s; the median of each configuration's runs (min–max):`,
     '',
     '| mode | handler | deliveries/s | p50 answer | p99 answer |',
     '|---|---|---|---|---|',

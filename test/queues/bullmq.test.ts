@@ -210,6 +210,33 @@ for (const name of QUEUE_BACKENDS) {
       await expect.poll(() => receiver.deadLetters(), UNTIL).toEqual([])
     })
 
+    it('lists dead letters the most recent first, a page at a time', async () => {
+      const { receiver } = queueMode(backend, stripe({ secret: SECRET }), { attempts: 1 })
+      receiver.on('customer.created', (event) => {
+        throw new Error(`refused ${event.id}`)
+      })
+      receiver.work()
+      for (const id of ['evt_dead_1', 'evt_dead_2', 'evt_dead_3']) {
+        expect((await receiver.handle(toRequest(customer(id)))).status).toBe(200)
+        // One at a time, so their failures are ordered.
+        await expect
+          .poll(async () => (await receiver.deadLetters()).map((letter) => letter.id)[0], UNTIL)
+          .toBe(id)
+      }
+      expect(
+        (await receiver.deadLetters()).map((letter) => [letter.id, letter.attempts, letter.error]),
+      ).toEqual([
+        ['evt_dead_3', 1, 'refused evt_dead_3'],
+        ['evt_dead_2', 1, 'refused evt_dead_2'],
+        ['evt_dead_1', 1, 'refused evt_dead_1'],
+      ])
+      expect((await receiver.deadLetters({ offset: 1, limit: 1 })).map((letter) => letter.id)).toEqual([
+        'evt_dead_2',
+      ])
+      expect(await receiver.deadLetters({ limit: 0 })).toEqual([])
+      await expect(receiver.deadLetters({ offset: -1 })).rejects.toThrow(TypeError)
+    })
+
     it('makes one job and one handler run of three copies of one delivery', async () => {
       const { receiver, queue } = queueMode(backend, stripe({ secret: SECRET }))
       const runs: string[] = []
