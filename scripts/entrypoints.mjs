@@ -9,7 +9,8 @@
  * - src/index.ts is `.`, src/testing/index.ts is `./testing`;
  * - every src/providers/<name>.ts is `./providers/<name>`;
  * - every src/adapters/<name>.ts is `./<name>`, except an edge variant (next-route.ts is the edge build of `./next`);
- * - every src/stores/<name>.ts is `./stores/<name>`, except the memory store, which the core entry exports.
+ * - every src/stores/<name>.ts is `./stores/<name>`, except the memory store, which the core entry exports;
+ * - every src/queues/<name>.ts is `./queues/<name>` (a job engine for queue mode, Node-only).
  * Every entry also gets an edge build (dist/edge/, Web Crypto, no Node built-in) unless it is Node-only.
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
@@ -30,7 +31,8 @@ export const EDGE_CONDITIONS = ['edge-light', 'workerd', 'worker', 'browser', 'd
 
 /**
  * Entries without an edge build: the adapters for Node's own request and response (Express, Koa, Fastify and
- * node:http) and the stores whose clients (ioredis, node-redis, pg) speak TCP through Node's net module.
+ * node:http), the stores whose clients (ioredis, node-redis, pg) speak TCP through Node's net module, and every
+ * queue (its job engine, BullMQ, runs on those clients too).
  */
 const NODE_ONLY = new Set([
   './express',
@@ -40,6 +42,8 @@ const NODE_ONLY = new Set([
   './stores/redis',
   './stores/postgres',
 ])
+/** @param {string} subpath */
+const isNodeOnly = (subpath) => NODE_ONLY.has(subpath) || subpath.startsWith('./queues/')
 
 /** Modules that are another entry's edge build (its edge runtime has the App Router only) rather than an entry. */
 const EDGE_VARIANTS = { 'src/adapters/next-route.ts': './next' }
@@ -68,7 +72,7 @@ function modulesOf(root, dir) {
 const baseName = (path) => path.slice(path.lastIndexOf('/') + 1, -'.ts'.length)
 
 /**
- * Every entry point, in the order package.json lists them: the core, providers, adapters, stores, testing.
+ * Every entry point, in the order package.json lists them: the core, providers, adapters, stores, queues, testing.
  * @param {string} [root]
  * @returns {EntryPoint[]}
  */
@@ -85,6 +89,8 @@ export function entryPoints(root = repoRoot) {
     if (CORE_STORES.has(source)) continue
     found.push([`./stores/${baseName(source)}`, `stores/${baseName(source)}`, source])
   }
+  for (const source of modulesOf(root, 'src/queues'))
+    found.push([`./queues/${baseName(source)}`, `queues/${baseName(source)}`, source])
   found.push(['./testing', 'testing/index', 'src/testing/index.ts'])
 
   const variants = Object.entries(EDGE_VARIANTS)
@@ -92,7 +98,7 @@ export function entryPoints(root = repoRoot) {
     subpath,
     name,
     source,
-    edgeSource: NODE_ONLY.has(subpath)
+    edgeSource: isNodeOnly(subpath)
       ? undefined
       : (variants.find(([, of]) => of === subpath)?.[0] ?? source),
   }))
