@@ -1,5 +1,5 @@
 import type { SlackEvent } from '@slack/types'
-import { bytesToText, formFields, isJsonObject, parseJsonBody, parseJsonText } from '../body.js'
+import { bytesToText, formFields, isJsonObject, parseForm, parseJsonBody, parseJsonText } from '../body.js'
 import { createHmacVerifier } from '../crypto/hmac-verifier.js'
 import { BodyMalformedError, SignatureInvalidError } from '../errors.js'
 import {
@@ -115,7 +115,7 @@ export function slack(options: SlackOptions): Provider<SlackEventMap> {
       const attempt = Number.isInteger(retries) && retries >= 0 ? retries + 1 : 1
       const contentType = headers['content-type'] ?? ''
       const { id, ...event } = contentType.startsWith('application/x-www-form-urlencoded')
-        ? parseForm(bytesToText(body))
+        ? parseSlackForm(bytesToText(body))
         : parseEventsApi(parseJsonBody(body))
       // Slack sends no id with a url_verification, or a form without trigger_id: the body identifies those.
       return singleEvent(id, body, { ...event, attempt })
@@ -157,17 +157,17 @@ function parseEventsApi(payload: unknown): SlackParsed {
   return { id, type: payload.type, payload }
 }
 
-function parseForm(text: string): SlackParsed {
-  const form = new URLSearchParams(text)
-  const interaction = form.get('payload')
-  if (interaction !== null) {
+function parseSlackForm(text: string): SlackParsed {
+  const form = parseForm(text)
+  const interaction = form.get('payload')?.[0]
+  if (interaction !== undefined) {
     const payload = parseJsonText(interaction)
     if (!isJsonObject(payload) || typeof payload.type !== 'string')
       throw new BodyMalformedError('a Slack interactivity payload')
     const id = typeof payload.trigger_id === 'string' ? payload.trigger_id : undefined
     return { id, type: payload.type, payload }
   }
-  const command = form.get('command')
-  if (command === null) throw new BodyMalformedError('a Slack slash command or interactivity form')
-  return { id: form.get('trigger_id') || undefined, type: command, payload: formFields(form) }
+  const command = form.get('command')?.[0]
+  if (command === undefined) throw new BodyMalformedError('a Slack slash command or interactivity form')
+  return { id: form.get('trigger_id')?.[0] || undefined, type: command, payload: formFields(form) }
 }

@@ -1,5 +1,5 @@
 import { chain, hexEncode, sha256, timingSafeEqual, utf8Encode, type CryptoResult } from '#crypto'
-import { bytesToText, formFields, isJsonObject, parseJsonBody } from '../body.js'
+import { bytesToText, formFields, isJsonObject, parseForm, parseJsonBody, type FormValues } from '../body.js'
 import { anyOf } from '../crypto/any-of.js'
 import { createHmacVerifier } from '../crypto/hmac-verifier.js'
 import { SignatureInvalidError } from '../errors.js'
@@ -121,7 +121,7 @@ export function twilio(options: TwilioOptions): Provider<TwilioEventMap> {
       if (!json && text !== '' && text.split('&').some((field) => !field.includes('='))) {
         throw new SignatureInvalidError('The form body has a field without "=", which Twilio never sends.')
       }
-      const signed = json ? '' : sortedParams(new URLSearchParams(text))
+      const signed = json ? '' : sortedParams(parseForm(text))
       const urlSigned = anyOf(urlVariants(url), (candidate) =>
         verifier.matches([signature], candidate, signed),
       )
@@ -140,7 +140,7 @@ export function twilio(options: TwilioOptions): Provider<TwilioEventMap> {
       // URL and fields, so a captured request replayed under another token is still a duplicate.
       const replayId = headers['x-twilio-signature']
       if (isForm(headers['content-type'])) {
-        const payload: TwilioParams = formFields(new URLSearchParams(bytesToText(body)))
+        const payload: TwilioParams = formFields(parseForm(bytesToText(body)))
         return singleEvent(headers['i-twilio-idempotency-token'], body, {
           type: kindOf(payload),
           payload,
@@ -192,11 +192,11 @@ function urlVariants(url: string): string[] {
 }
 
 /** Every field sorted by name, a repeated field's distinct values sorted, each written as name+value (twilio-node). */
-function sortedParams(form: URLSearchParams): string {
-  const names = [...new Set(form.keys())].sort()
+function sortedParams(form: FormValues): string {
   let data = ''
-  for (const name of names) {
-    for (const value of [...new Set(form.getAll(name))].sort()) data += name + value
+  for (const name of [...form.keys()].sort()) {
+    const values = form.get(name) as string[]
+    for (const value of values.length === 1 ? values : [...new Set(values)].sort()) data += name + value
   }
   return data
 }
