@@ -7,7 +7,11 @@ import { DAY_MS, requireSignature, secretList, signatureVerdict, singleEvent } f
 import type { EventMap } from '../types/events.js'
 import type { Provider, SignedRequest } from '../types/provider.js'
 
-/** Where a value comes from: a header name, or a function of the parsed payload and the headers. */
+/**
+ * Where a value comes from: a header name, or a function of the parsed payload and the headers. A header is not
+ * signed, and the receiver guards against replays under a changed one; a function is taken to read signed bytes
+ * (the payload, or headers that `signedPayload` covers), so name an unsigned header as a string, not in a function.
+ */
 export type ValueSource =
   string | ((payload: unknown, headers: Readonly<Record<string, string>>) => string | undefined)
 
@@ -45,7 +49,10 @@ export interface HmacOptions {
    * together with a hash of the signed payload, so a replay under a changed header is still a duplicate.
    */
   idFrom?: ValueSource
-  /** The event type. Default: the payload's `type` field. */
+  /**
+   * The event type. Default: the payload's `type` field. A type read from a header (not signed by the sender) makes
+   * every delivery remembered, also of types without handlers, so a replay under a changed header is a duplicate.
+   */
   typeFrom?: ValueSource
   /** Default 10 s. */
   deadlineMs?: number
@@ -88,6 +95,7 @@ export function hmac<TEvents extends EventMap = EventMap>(options: HmacOptions):
     secretList(options.secret, 'hmac', 'secret'),
   )
   const signedPayload = options.signedPayload ?? (({ body }) => [body])
+  const fromHeader = typeof options.idFrom === 'string' || typeof options.typeFrom === 'string'
   const readTimestamp =
     typeof options.timestampFrom === 'string'
       ? (
@@ -130,17 +138,17 @@ export function hmac<TEvents extends EventMap = EventMap>(options: HmacOptions):
         pick(options.typeFrom, payload, request) ??
         (isJsonObject(payload) && typeof payload.type === 'string' ? payload.type : undefined)
       if (type === undefined) throw new PayloadInvalidError(`${name}: no event type found; set typeFrom.`)
-      // The body is the same on every retry (a re-signed timestamp is not), so it identifies the event.
-      if (options.idFrom === undefined) return singleEvent(undefined, request.body, { type, payload })
-      const id = pick(options.idFrom, payload, request)
-      if (id === undefined || id === '')
+      const id = options.idFrom === undefined ? undefined : pick(options.idFrom, payload, request)
+      if (options.idFrom !== undefined && id === undefined)
         throw new PayloadInvalidError(`${name}: no event id found where idFrom points.`)
-      if (typeof options.idFrom !== 'string') return [{ id, type, payload }]
-      // An id from a header is not signed: a hash of what is signed is reserved beside it, so a captured delivery
-      // replayed under another id is still a duplicate.
+      // Without idFrom the body identifies the event: it is the same on every retry (a re-signed timestamp is not).
+      if (!fromHeader) return singleEvent(id, request.body, { type, payload })
+      // A header (the id's or the type's) is not signed: a hash of what is signed is reserved beside the id, and
+      // recorded even when no handler runs for the type, so a captured delivery sent again under another id or
+      // another type is still a duplicate.
       const { body, headers } = request
       const signed = signedPayload({ body, timestamp: readTimestamp?.(headers), headers })
-      return chain(contentId(...signed), (replayId) => [{ id, type, payload, replayId }])
+      return chain(contentId(...signed), (replayId) => singleEvent(id, body, { type, payload, replayId }))
     },
   }
 }

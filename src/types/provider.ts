@@ -23,9 +23,10 @@ export interface ParsedEvent {
   /** A protocol message the provider answers itself (Slack's `url_verification`): no dedup, no handlers. */
   reply?: WebhookResponse
   /**
-   * For senders that sign neither a timestamp nor the header carrying `id` (GitHub, Shopify, Twilio): an id of the
-   * signed bytes (the verified signature), reserved beside `id`, so a captured delivery replayed under another id is
-   * still a duplicate.
+   * For senders that sign neither a timestamp nor the header carrying `id` or `type` (GitHub, Shopify, Twilio; `hmac()`
+   * reading either from a header): an id of the signed bytes (the verified signature), reserved beside `id`, and
+   * recorded even when no handler runs for `type`, so a captured delivery sent again under another id or another
+   * type is still a duplicate.
    */
   replayId?: string
 }
