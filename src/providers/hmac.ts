@@ -1,5 +1,5 @@
 import { chain, type HmacAlgorithm } from '#crypto'
-import { isJsonObject, parseJsonBody } from '../body.js'
+import { bytesToText, isJsonObject, parseJsonBody } from '../body.js'
 import { contentId } from '../crypto/content-id.js'
 import { createHmacVerifier } from '../crypto/hmac-verifier.js'
 import { HeaderMissingError, PayloadInvalidError, SignatureInvalidError } from '../errors.js'
@@ -38,6 +38,13 @@ export interface HmacOptions {
    * receiver's `tolerance` applies.
    */
   timestampFrom?: string | ((headers: Readonly<Record<string, string>>) => string | undefined)
+  /**
+   * Whether `signedPayload` signs the timestamp. By default this is checked when the provider is created (one call of
+   * `signedPayload` with a sample timestamp), and a timestamp that is not signed is refused: anyone could rewrite it
+   * and replay an old delivery. `false` accepts an unsigned timestamp knowingly (the tolerance then only refuses late
+   * retries, not replays); `true` vouches for a `signedPayload` that cannot run on the sample request.
+   */
+  timestampSigned?: boolean
   /** What is signed, in order. Default: the raw body alone. */
   signedPayload?: (parts: {
     body: Uint8Array
@@ -95,6 +102,9 @@ export function hmac<TEvents extends EventMap = EventMap>(options: HmacOptions):
     secretList(options.secret, 'hmac', 'secret'),
   )
   const signedPayload = options.signedPayload ?? (({ body }) => [body])
+  if (options.timestampFrom !== undefined && options.timestampSigned === undefined) {
+    assertTimestampSigned(options.timestampFrom, options.signedPayload)
+  }
   const fromHeader = typeof options.idFrom === 'string' || typeof options.typeFrom === 'string'
   const readTimestamp =
     typeof options.timestampFrom === 'string'
@@ -158,4 +168,35 @@ function pick(source: ValueSource | undefined, payload: unknown, request: Signed
   const value =
     typeof source === 'string' ? request.headers[source.toLowerCase()] : source(payload, request.headers)
   return value === '' ? undefined : value
+}
+
+/** A timestamp no sender would send, so finding it in what `signedPayload` returns means it was put there. */
+const SAMPLE_TIMESTAMP = '4102444799'
+
+/**
+ * Refuses, at construction, a `timestampFrom` whose timestamp `signedPayload` does not sign: the tolerance would
+ * then guard nothing, since a captured delivery replayed with its timestamp header rewritten to now still verifies.
+ */
+function assertTimestampSigned(
+  timestampFrom: NonNullable<HmacOptions['timestampFrom']>,
+  signedPayload: HmacOptions['signedPayload'],
+): void {
+  if (signedPayload !== undefined) {
+    // The sample is also under the timestamp's header, for a signedPayload that reads it there.
+    const headers: Record<string, string> =
+      typeof timestampFrom === 'string' ? { [timestampFrom.toLowerCase()]: SAMPLE_TIMESTAMP } : {}
+    let parts: (string | Uint8Array)[]
+    try {
+      parts = signedPayload({ body: new Uint8Array(0), timestamp: SAMPLE_TIMESTAMP, headers })
+    } catch {
+      throw new TypeError(
+        'hmac({ timestampFrom }): could not check that signedPayload signs the timestamp (it threw on a sample request without other headers). If it does sign it, pass timestampSigned: true.',
+      )
+    }
+    const text = (part: string | Uint8Array) => (typeof part === 'string' ? part : bytesToText(part))
+    if (parts.some((part) => text(part).includes(SAMPLE_TIMESTAMP))) return
+  }
+  throw new TypeError(
+    `hmac({ timestampFrom }): the timestamp is not signed (${signedPayload === undefined ? 'the default signedPayload is the body alone' : 'signedPayload leaves it out'}), so anyone could rewrite it and replay an old delivery. Sign it as your sender does, e.g. signedPayload: ({ timestamp, body }) => [\`\${timestamp}.\`, body]; or, if your sender really does not sign it, pass timestampSigned: false (the tolerance then only refuses late retries, not replays).`,
+  )
 }
