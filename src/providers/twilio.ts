@@ -82,12 +82,16 @@ export function twilio(options: TwilioOptions): Provider<TwilioEventMap> {
   )
   const trustProxy = options?.trustProxy === true
 
-  function publicUrl(request: SignedRequest): { url: string; fromRequest: boolean } {
+  /**
+   * The URL Twilio signed, and where it came from when it was rebuilt from the request (said in the 401, whose
+   * detail never echoes the URL itself: behind a proxy its host is an internal name).
+   */
+  function publicUrl(request: SignedRequest): { url: string; rebuiltFrom?: string } {
     const configured = options.url
-    if (typeof configured === 'function') return { url: configured(request), fromRequest: false }
+    if (typeof configured === 'function') return { url: configured(request) }
     const query = request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : ''
     if (typeof configured === 'string') {
-      if (!configured.includes('?')) return { url: configured + query, fromRequest: false }
+      if (!configured.includes('?')) return { url: configured + query }
       // For JSON bodies Twilio appends bodySHA256 to the configured URL, query included: carry it over.
       const bodyHash = /[?&]bodySHA256=([^&#]*)/.exec(query)
       return {
@@ -95,14 +99,18 @@ export function twilio(options: TwilioOptions): Provider<TwilioEventMap> {
           bodyHash !== null && !/[?&]bodySHA256=/.test(configured)
             ? `${configured}&bodySHA256=${bodyHash[1]}`
             : configured,
-        fromRequest: false,
       }
     }
-    if (/^https?:\/\//i.test(request.url)) return { url: request.url, fromRequest: true }
+    if (/^https?:\/\//i.test(request.url))
+      return { url: request.url, rebuiltFrom: 'the URL the request arrived at' }
     const { headers } = request
-    const proto = (trustProxy && firstValue(headers['x-forwarded-proto'])) || 'http'
-    const host = (trustProxy && firstValue(headers['x-forwarded-host'])) || headers.host || 'localhost'
-    return { url: `${proto}://${host}${request.url}`, fromRequest: true }
+    const forwardedProto = trustProxy ? firstValue(headers['x-forwarded-proto']) : undefined
+    const forwardedHost = trustProxy ? firstValue(headers['x-forwarded-host']) : undefined
+    const host = forwardedHost || headers.host || 'localhost'
+    return {
+      url: `${forwardedProto || 'http'}://${host}${request.url}`,
+      rebuiltFrom: `${forwardedProto ? 'X-Forwarded-Proto' : 'http'}, ${forwardedHost ? 'X-Forwarded-Host' : 'the Host header'} and the path`,
+    }
   }
 
   return {
@@ -113,7 +121,7 @@ export function twilio(options: TwilioOptions): Provider<TwilioEventMap> {
     retryWindowMs: DAY_MS,
     verify(request) {
       const signature = requireSignature(request.headers['x-twilio-signature'], 'X-Twilio-Signature')
-      const { url, fromRequest } = publicUrl(request)
+      const { url, rebuiltFrom } = publicUrl(request)
       const json = !isForm(request.headers['content-type'])
       const text = json ? '' : bytesToText(request.body)
       // Twilio's signature joins names and values with no separator, so "a=b&c" and "a=bc" would sign alike.
@@ -129,8 +137,8 @@ export function twilio(options: TwilioOptions): Provider<TwilioEventMap> {
       return chain(valid, (ok) => {
         if (ok) return undefined
         throw new SignatureInvalidError(
-          fromRequest
-            ? `The X-Twilio-Signature does not match for the URL ${url}, rebuilt from the request. Twilio signs the public URL it calls: if a proxy or tunnel changes it, pass twilio({ authToken, url: '<the URL set in the Twilio console>' }), or trustProxy: true behind a proxy that sets X-Forwarded-Proto/Host.`
+          rebuiltFrom !== undefined
+            ? `The X-Twilio-Signature does not match the URL rebuilt from ${rebuiltFrom}. Twilio signs the public URL it calls, which a proxy or tunnel changes: pass twilio({ authToken, url: '<the URL set in the Twilio console>' }), or trustProxy: true behind a proxy that sets X-Forwarded-Proto and X-Forwarded-Host.`
             : 'The X-Twilio-Signature does not match the configured URL and auth token(s).',
         )
       })

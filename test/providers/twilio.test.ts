@@ -372,17 +372,33 @@ describe('Twilio public URL', () => {
     expect(seen).toHaveLength(0)
   })
 
-  it('names the rebuilt URL and how to set url in the 401 detail', async () => {
+  it('says in the 401 detail how to set url, and where the URL came from, without echoing it', async () => {
     const delivery = signTwilio({ url: publicUrl, params: SMS, authToken: AUTH_TOKEN })
     const { receiver } = setup()
     const response = await receiver.handle(request('/sms?x=1', delivery, { host: 'internal:3000' }))
     expect(response.status).toBe(401)
     const { code, detail } = problem(response)
     expect(code).toBe('signature_invalid')
-    expect(detail).toContain('http://internal:3000/sms?x=1')
+    expect(detail).toContain('rebuilt from http, the Host header and the path')
     expect(detail).toContain('url:')
     expect(detail).toContain('trustProxy')
+    expect(detail).not.toContain('internal')
     expect(detail).not.toContain(AUTH_TOKEN)
+  })
+
+  it('never echoes a forwarded host, an internal service name, in the 401 detail', async () => {
+    const delivery = signTwilio({ url: publicUrl, params: SMS, authToken: AUTH_TOKEN })
+    const { receiver } = setup({ trustProxy: true })
+    const forwarded = {
+      host: 'billing-svc.cluster.local:8080',
+      'x-forwarded-proto': 'https',
+      'x-forwarded-host': 'payments-internal.corp',
+    }
+    const response = await receiver.handle(request('/sms', delivery, forwarded))
+    expect(response.status).toBe(401)
+    const { detail } = problem(response)
+    expect(detail).toContain('rebuilt from X-Forwarded-Proto, X-Forwarded-Host and the path')
+    expect(detail).not.toMatch(/billing-svc|cluster\.local|payments-internal|corp/)
   })
 
   it('does not claim the URL was rebuilt when it came from the url option', async () => {
