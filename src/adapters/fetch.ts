@@ -18,7 +18,8 @@ import type { HandleOptions, WebhookResponse } from '../types/events.js'
  * ```ts
  * import { fetchHandler } from 'webhook-receiver/fetch'
  * const handle = fetchHandler(receiver)
- * export default { fetch: (request: Request, _env: unknown, ctx: ExecutionContext) => handle(request, ctx) }
+ * // Workers pass their context (with waitUntil) second; Bun and Deno pass something else, which is ignored.
+ * export default { fetch: (request: Request, _env?: unknown, ctx?: { waitUntil(work: Promise<unknown>): void }) => handle(request, ctx) }
  * ```
  */
 export function fetchHandler(

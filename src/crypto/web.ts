@@ -1,7 +1,7 @@
 // `#crypto` on edge runtimes (Next.js edge, Vercel, Cloudflare Workers, Deno, browsers): Web Crypto, TextEncoder,
 // TextDecoder and atob/btoa only; no Buffer, no `node:` module. Web Crypto answers with Promises, so every result
 // here is one. Keys are imported when a provider is created and awaited on first use; an import that fails (a key
-// the runtime rejects) rejects the deliveries that use it, which the receiver answers 500 and logs once. Each
+// the runtime rejects) rejects the deliveries that use it, which the receiver answers 500 (internal_error) and logs each time. Each
 // function is documented once, on the contract it implements (runtime.ts).
 import type { HmacAlgorithm, Part, PublicKeyAlgorithm } from './runtime.js'
 
