@@ -3,6 +3,7 @@ import { bytesToText, formFields, isJsonObject, parseForm, parseJsonBody, type F
 import { anyOf } from '../crypto/any-of.js'
 import { createHmacVerifier } from '../crypto/hmac-verifier.js'
 import { SignatureInvalidError } from '../errors.js'
+import { createReply, type Reply } from '../reply.js'
 import { DAY_MS, requireSignature, secretList, singleEvent } from '../provider-kit/index.js'
 import type { WebhookResponse } from '../types/events.js'
 import type { Provider, SignedRequest } from '../types/provider.js'
@@ -55,17 +56,39 @@ const EMPTY_TWIML: WebhookResponse = Object.freeze({
   body: '<?xml version="1.0" encoding="UTF-8"?><Response></Response>',
 }) as WebhookResponse
 
+/** What a Twilio handler returns to answer with TwiML (see `twimlReply`). */
+export type TwimlReply = Reply<'twilio'>
+
 /**
- * Twilio: `X-Twilio-Signature: <base64 HMAC-SHA1 of the public URL followed by every form field, sorted, as
- * name+value>`; for JSON bodies the URL carries `bodySHA256` and the body's SHA-256 must match it. The URL with and
- * without the default port are both accepted, as Twilio's own validator does. A handler may return TwiML (a string,
- * or an object whose `toString()` gives it, like `twilio.twiml.MessagingResponse`), sent as `text/xml`.
+ * The TwiML answer to Twilio, for a handler to return: the XML text, or an object whose `toString()` gives it (the
+ * `twilio` package's `twiml.MessagingResponse` and `twiml.VoiceResponse`), sent as `text/xml`. Only a value made here
+ * is sent: whatever else a handler returns stays in the process.
  *
  * @example
  * ```ts
- * import { twilio } from 'webhook-receiver/providers/twilio'
+ * import twilioSdk from 'twilio'
+ * receiver.on('message.received', () => {
+ *   const answer = new twilioSdk.twiml.MessagingResponse()
+ *   answer.message('Thanks, we got it.')
+ *   return twimlReply(answer)
+ * })
+ * ```
+ */
+export function twimlReply(twiml: string | { toString(): string }): TwimlReply {
+  return createReply('twilio', { status: 200, headers: { 'content-type': 'text/xml' }, body: String(twiml) })
+}
+
+/**
+ * Twilio: `X-Twilio-Signature: <base64 HMAC-SHA1 of the public URL followed by every form field, sorted, as
+ * name+value>`; for JSON bodies the URL carries `bodySHA256` and the body's SHA-256 must match it. The URL with and
+ * without the default port are both accepted, as Twilio's own validator does. A handler answers with TwiML by
+ * returning `twimlReply(…)`; anything else it returns is not sent.
+ *
+ * @example
+ * ```ts
+ * import { twilio, twimlReply } from 'webhook-receiver/providers/twilio'
  * const receiver = createReceiver({ provider: twilio({ authToken: process.env.TWILIO_AUTH_TOKEN!, url: 'https://example.com/sms' }) })
- * receiver.on('message.received', (event) => `<Response><Message>Got: ${escapeXml(String(event.payload.Body))}</Message></Response>`)
+ * receiver.on('message.received', (event) => twimlReply(`<Response><Message>Got: ${escapeXml(String(event.payload.Body))}</Message></Response>`))
  * ```
  */
 export function twilio(options: TwilioOptions): Provider<TwilioEventMap> {
@@ -163,11 +186,7 @@ export function twilio(options: TwilioOptions): Provider<TwilioEventMap> {
       const type = isJsonObject(payload) && typeof payload.type === 'string' ? payload.type : 'twilio'
       return singleEvent(headers['i-twilio-idempotency-token'], body, { type, payload, replayId })
     },
-    reply(results) {
-      const twiml = results.find((result) => result !== undefined && result !== null)
-      if (twiml === undefined) return EMPTY_TWIML
-      return { status: 200, headers: { 'content-type': 'text/xml' }, body: String(twiml) }
-    },
+    reply: (replies) => replies[0] ?? EMPTY_TWIML,
   }
 }
 

@@ -55,10 +55,12 @@ export interface Provider<TEvents extends EventMap = EventMap, TAliases extends 
    */
   parse(request: SignedRequest): ParsedEvent[] | Promise<ParsedEvent[]>
   /**
-   * For senders that read the answer (Slack, Twilio): turns what the handlers returned (in registration order;
-   * empty for a duplicate or when no handler ran) into the response. Undefined means the standard JSON answer.
+   * For senders that read the answer (Slack, Twilio): the response, given the replies the handlers returned (values
+   * made by the provider's reply helper, src/reply.ts, in registration order; empty for a duplicate, the
+   * deadline's answer or when no handler replied). Whatever else a handler returns is never passed here, nor sent.
+   * Undefined means the standard JSON answer.
    */
-  reply?(results: readonly unknown[]): WebhookResponse | undefined
+  reply?(replies: readonly WebhookResponse[]): WebhookResponse | undefined
   /** Phantom field carrying the event map; never set at run time. */
   readonly __events?: TEvents
   /** Phantom field: extra handler names that match a family of events (GitHub's `issues`); never set. */
