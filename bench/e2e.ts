@@ -6,10 +6,11 @@
  * reported with the min–max. The Next.js sides are two processes serving one `next build` of bench/e2e/next-app,
  * built before the rounds, each sent deliveries on its own route. Writes bench/results/e2e.json.
  *
- * Every request carries a distinct delivery id: each round signs a pool of 20,000 deliveries (fresh ids, signed
+ * Every request carries a distinct delivery id: each round signs a pool of 30,000 deliveries (fresh ids, signed
  * "now", so the SDKs' own 5-minute tolerance accepts them) and the requests walk through it. An id comes back only
- * 20,000 requests later, when the default memory store (10,000 keys) has long evicted it: every request takes the
- * full path (verify, parse, reserve, handler, complete), and each run checks that the handler ran once per 2xx.
+ * 30,000 requests later, when the default memory store (10,000 events: at most 20,000 keys) has evicted it: every
+ * request takes the full path (verify, parse, reserve, handler, complete), and each run checks that the handler ran
+ * once per 2xx.
  */
 import { deliveryPool, nowSeconds, type ProviderName } from './support/deliveries.js'
 import { Deliveries, fullPath as isFullPath, measure, type Run } from './support/load.js'
@@ -23,7 +24,7 @@ const WARMUP_SECONDS = QUICK ? 1 : 2
 const SECONDS = QUICK ? 2 : 8
 const CONNECTIONS = 10
 const SIZE = 1024
-const POOL = 20_000
+const POOL = 30_000
 
 interface Side {
   /** A module in bench/e2e/servers/, without the extension. */

@@ -118,7 +118,7 @@ function memoryTables(data: MemoryResult): string {
         `| ${PROVIDER_NAMES[c.provider]} | ${c.sameBytes ? 'yes' : 'no'} | ${c.decodes} | ${c.jsonParses} | ${formatCount(c.arrayBufferBytes)} B |`,
     ),
     '',
-    `${formatCount(data.flatness.deliveries)} deliveries with distinct ids through the default memory store (10,000 keys), one process:`,
+    `${formatCount(data.flatness.deliveries)} deliveries with distinct ids through the default memory store (10,000 events), one process:`,
     '',
     `| deliveries | ${samples.map((s) => formatCount(s.deliveries)).join(' | ')} |`,
     `|---|${samples.map(() => '---').join('|')}|`,

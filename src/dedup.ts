@@ -34,7 +34,7 @@ export function reserveEvent(config: ReceiverConfig, parsed: ParsedEvent): Maybe
   const reservation: Reservation = {
     token: nextToken(),
     key: config.keyPrefix + parsed.id,
-    replayKey: parsed.replayId === undefined ? undefined : `${config.keyPrefix}replay:${parsed.replayId}`,
+    replayKey: parsed.replayId === undefined ? undefined : replayKeyOf(config, parsed.replayId),
   }
   const outcome = reserveKey(config, reservation.key, reservation.token)
   const replay =
@@ -64,6 +64,30 @@ export function releaseEvent(config: ReceiverConfig, reservation: Reservation): 
   const { token, key, replayKey } = reservation
   const released = release(config, key, token)
   return replayKey === undefined ? released : both(released, release(config, replayKey, token))
+}
+
+/**
+ * Marks an event's replay id done although no handler ran for it: its type came from a header nobody signed, so a
+ * captured copy sent again under a type that has handlers must find it (docs/architecture.md, "Dedup"). One write:
+ * `complete` marks a free key done (the `DedupStore` contract). Throws (or rejects with) 503 as a reservation does
+ * when the store fails or does not answer in time, unless `onStoreError` is `'process'`.
+ */
+export function recordReplay(config: ReceiverConfig, replayId: string): MaybePromise<void> {
+  let written: MaybePromise<void>
+  try {
+    written = config.store.complete(replayKeyOf(config, replayId), nextToken(), config.dedupTtlMs)
+  } catch (error) {
+    withoutStore(config, error)
+    return
+  }
+  if (!isPromiseLike(written)) return
+  return withinStoreTimeout(config, Promise.resolve(written)).then(undefined, (error: unknown) => {
+    withoutStore(config, error)
+  })
+}
+
+function replayKeyOf(config: ReceiverConfig, replayId: string): string {
+  return `${config.keyPrefix}replay:${replayId}`
 }
 
 /** Seconds a sender should wait before retrying a 409 or 503: about one deadline, by when the copy in flight is answered. */

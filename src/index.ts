@@ -42,6 +42,7 @@ export type {
   WebhookResponse,
 } from './types/events.js'
 export type { ParsedEvent, Provider, SignedRequest } from './types/provider.js'
+export type { Reply } from './reply.js'
 export type { DedupStore, ReserveOutcome } from './types/store.js'
 export type {
   DeadLetter,

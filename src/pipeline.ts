@@ -5,7 +5,7 @@
  * the memory store and synchronous handlers costs no tick.
  */
 import { toBytes } from './body.js'
-import { reserveEvent, type Reserved } from './dedup.js'
+import { recordReplay, reserveEvent, type Reserved } from './dedup.js'
 import type { Logger } from './dispatch.js'
 import { enqueueEvent } from './enqueue.js'
 import {
@@ -160,13 +160,24 @@ function processEvent(
   if (config.queueMode !== undefined)
     return enqueueEvent(config, config.queueMode, toEvent(config, delivery, parsed), parsed)
   const handlers = config.dispatcher.handlersFor(parsed)
-  // Nothing would run, so there is nothing to protect: skip the store round trips.
-  if (handlers.length === 0) return config.provider.reply?.([]) ?? RECEIVED
+  if (handlers.length === 0) return withoutHandlers(config, parsed)
   const event = toEvent(config, delivery, parsed)
   const reserved = reserveEvent(config, parsed)
   return isPromiseLike(reserved)
     ? Promise.resolve(reserved).then((settled) => afterReserve(config, handlers, event, settled, options))
     : afterReserve(config, handlers, event, reserved, options)
+}
+
+/**
+ * An event no handler is registered for: nothing runs, so where the sender signs the type no store round trip is
+ * made. Where the type came from an unsigned header (the event has a replay id), the delivery is still remembered:
+ * else a captured copy sent again under a type that has handlers would run them.
+ */
+function withoutHandlers(config: ReceiverConfig, parsed: ParsedEvent): MaybePromise<WebhookResponse> {
+  const answer = config.provider.reply?.([]) ?? RECEIVED
+  if (parsed.replayId === undefined) return answer
+  const recorded = recordReplay(config, parsed.replayId)
+  return isPromiseLike(recorded) ? Promise.resolve(recorded).then(() => answer) : answer
 }
 
 function afterReserve(
