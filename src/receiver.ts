@@ -1,6 +1,7 @@
 import { attachReceiverAccess } from './adapter-kit/receiver-access.js'
 import { resolveConfig, type ReceiverOptions } from './options.js'
-import { handleDelivery, refuse, verifyDelivery } from './pipeline.js'
+import { handleDelivery, refusalBeforeBody, refuse, verifyDelivery } from './pipeline.js'
+import { closeReceiver } from './run-handlers.js'
 import type {
   ErrorHandler,
   EventMap,
@@ -53,6 +54,18 @@ export interface Receiver<P extends Provider<any, any> = Provider> {
   handle(request: WebhookRequest, options?: HandleOptions): Promise<WebhookResponse>
   /** Verifies and parses without dedup or dispatch; throws a `WebhookError`. An array, as one delivery may batch. */
   verify(request: WebhookRequest): Promise<EventFor<P, keyof EventsOf<P> & string>[]>
+  /**
+   * Shuts the receiver down: from now on deliveries are answered 503 `shutting_down` with `Retry-After`, so the
+   * sender retries them on another instance; resolves once the handlers running now have settled, or after
+   * `timeoutMs`, logging the ids of the events still running then. Call it on SIGTERM (docs/handlers.md).
+   */
+  close(options?: CloseOptions): Promise<void>
+}
+
+/** Options of `receiver.close()`. */
+export interface CloseOptions {
+  /** How long to wait for the running handlers, in ms. Default: until they have all settled. */
+  timeoutMs?: number
 }
 
 /**
@@ -90,10 +103,21 @@ export function createReceiver<P extends Provider<any, any>>(options: ReceiverOp
     },
     handle: (request, options) => handleDelivery(config, request, options),
     verify: (request) => verifyDelivery(config, request) as never,
+    close: async (options) => closeReceiver(config, closeTimeout(options)),
   }
   attachReceiverAccess(receiver, {
     bodyLimit: config.bodyLimit,
-    reject: (error) => refuse(config, error),
+    reject: (error, url) => refuse(config, error, url),
+    refuseBeforeBody: (method, url, headers) => refusalBeforeBody(config, method, url, headers),
   })
   return receiver
+}
+
+function closeTimeout(options: CloseOptions | undefined): number | undefined {
+  const timeoutMs = options?.timeoutMs
+  if (timeoutMs === undefined) return undefined
+  if (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs < 0) {
+    throw new TypeError(`receiver.close({ timeoutMs }): expected a number of ms, got ${String(timeoutMs)}.`)
+  }
+  return timeoutMs
 }

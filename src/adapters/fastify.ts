@@ -43,7 +43,8 @@ export function fastifyPlugin(
 
 /**
  * Makes every route of `scope` receive the body as a Buffer, up to the receiver's `bodyLimit` (413 with the
- * receiver's problem body past it). Call it on an encapsulated scope (`app.register(async (scope) => …)`), never
+ * receiver's problem body past it), and answers what is refused whatever its body (a URL without the path token, a
+ * method the provider does not use, no signature header) before the body is read. Call it on an encapsulated scope (`app.register(async (scope) => …)`), never
  * on the root: parsers and error handlers added there would apply to the whole app.
  *
  * @example
@@ -55,14 +56,21 @@ export function fastifyPlugin(
  * ```
  */
 export function fastifyRawBody(scope: FastifyInstance, receiver: Receiver<any>): void {
-  const { bodyLimit, reject } = receiverAccess(receiver, 'fastifyRawBody')
+  const { bodyLimit, reject, refuseBeforeBody } = receiverAccess(receiver, 'fastifyRawBody')
+  // onRequest runs before Fastify reads the body: what is refused whatever its body is refused unread.
+  scope.addHook('onRequest', async (request, reply) => {
+    const refusal = refuseBeforeBody(request.method, request.url, request.headers)
+    if (refusal === undefined) return
+    closeAfterResponse(request.raw, reply.raw)
+    return send(reply, refusal)
+  })
   scope.removeAllContentTypeParsers()
   // '*' takes every content type, JSON included, now that this scope has no other parser.
   scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit }, (_req, body, done) => done(null, body))
   scope.setErrorHandler(async (error: { statusCode?: number }, request, reply) => {
     if (error.statusCode !== 413) throw error // the app's own error handling
     closeAfterResponse(request.raw, reply.raw)
-    return send(reply, reject(new BodyTooLargeError(bodyLimit)))
+    return send(reply, reject(new BodyTooLargeError(bodyLimit), request.url))
   })
 }
 
@@ -89,7 +97,7 @@ export function fastifyHandler(
     const { method, url, headers } = request
     const response =
       body === undefined
-        ? access.reject(new RawBodyUnavailableError(FIX))
+        ? access.reject(new RawBodyUnavailableError(FIX), url)
         : await receiver.handle({ method, url, headers, body })
     return send(reply, response)
   }
