@@ -57,7 +57,7 @@ export interface Receiver<P extends Provider<any, any> = Provider> {
   /**
    * Shuts the receiver down: from now on deliveries are answered 503 `shutting_down` with `Retry-After`, so the
    * sender retries them on another instance; resolves once the handlers running now have settled, or after
-   * `timeoutMs`, logging the ids of the events still running then. Call it on SIGTERM (docs/handlers.md).
+   * `timeoutMs`, logging the ids of the events still running then. Call it on SIGTERM (docs/adapters.md).
    */
   close(options?: CloseOptions): Promise<void>
 }
