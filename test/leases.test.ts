@@ -18,8 +18,8 @@ import { startRedis, type RedisServer } from './support/redis-server.js'
 
 const SECRET = 'whsec_leases'
 const DEADLINE_MS = 100
-// Renewed every 300 ms: only a stall of the event loop or the store longer than 600 ms could lose it.
-const LEASE_MS = 900
+// Renewed every 400 ms: only a stall of the event loop or the store longer than 800 ms could lose it.
+const LEASE_MS = 1200
 const delivery = (id: string) => ({
   ...signStripe({ payload: { id, type: 'customer.created', data: {} }, secret: SECRET }),
   url: '/hook',
