@@ -28,13 +28,26 @@ export function fetchHandler(
 ): (request: Request, context?: HandleOptions) => Promise<Response> {
   const access = receiverAccess(receiver, 'fetchHandler')
   return async (request, context) => {
+    const refusal = access.refuseBeforeBody(request.method, request.url, request.headers)
+    if (refusal !== undefined) return refuseUnread(request, refusal)
     const body = request.method === 'POST' ? await readWebBody(request, access.bodyLimit) : new Uint8Array(0)
-    if (body instanceof BodyTooLargeError) return toResponse(access.reject(body))
+    if (body instanceof BodyTooLargeError) return refuseUnread(request, access.reject(body, request.url))
     const { method, url, headers } = request
     // Runtimes pass other things second (Bun its server, Deno its info): only a context with waitUntil wins.
     const keepAlive = typeof context?.waitUntil === 'function' ? context : options
     return toResponse(await receiver.handle({ method, url, headers, body }, keepAlive))
   }
+}
+
+/**
+ * Answers a request whose body is not read (refused whatever it holds, or over the limit) without reading the rest:
+ * the stream is cancelled, so the runtime stops receiving it, and `Connection: close` asks a Node-based server
+ * (@hono/node-server) to close the connection rather than drain the body to keep it.
+ */
+function refuseUnread(request: Request, refusal: WebhookResponse): Response {
+  if (request.body === null) return toResponse(refusal)
+  if (!request.bodyUsed) request.body.cancel().catch(() => undefined)
+  return toResponse({ ...refusal, headers: { ...refusal.headers, connection: 'close' } })
 }
 
 function toResponse(response: WebhookResponse): Response {

@@ -142,6 +142,7 @@ export function twilio(options: TwilioOptions): Provider<TwilioEventMap> {
     deadlineMs: 15_000,
     bodyLimit: 1024 * 1024,
     retryWindowMs: DAY_MS,
+    signatureHeaders: ['X-Twilio-Signature'],
     verify(request) {
       const signature = requireSignature(request.headers['x-twilio-signature'], 'X-Twilio-Signature')
       const { url, rebuiltFrom } = publicUrl(request)
