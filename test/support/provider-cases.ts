@@ -175,6 +175,7 @@ function twilioSignedContent(body: Buffer): string {
 }
 
 const TWILIO_JSON_URL = 'https://example.com/hooks/twilio'
+const TWILIO_FORM_URL = 'https://example.com/sms'
 
 // ---- The table -----------------------------------------------------------------------------------------------------
 // A variant (another content type or signature scheme) spreads its base row and states what differs.
@@ -346,6 +347,44 @@ export const providerCases: ProviderCase[] = [
       {
         what: 'a form field removed',
         apply: (delivery) => ({ ...delivery, body: delivery.body.replace(/&?To=[^&]*/, '') }),
+      },
+    ],
+  },
+  {
+    // A Webhooks Rule signs with a SharedKey, HMAC-SHA256, and names it in X-Twilio-Webhooks-Signature-Settings.
+    name: 'Twilio (form, SharedKey HMAC-SHA256)',
+    ...sharedSecrets('twilio-shared-key'),
+    provider: (sharedKeySecret) =>
+      twilio({ authToken: 'twilio-auth-token-unused', sharedKeySecret, url: TWILIO_FORM_URL }),
+    sign: (sharedKeySecret, { id, data = DATA }) => {
+      const { url: _, ...delivery } = signTwilio({
+        url: TWILIO_FORM_URL,
+        sharedKeySecret,
+        idempotencyToken: id,
+        params: { MessageSid: 'SM1', From: '+15551234567', To: '+15557654321', Body: JSON.stringify(data) },
+      })
+      return { url: '/sms', ...delivery }
+    },
+    signatureHeader: 'x-twilio-signature',
+    malformed: ['not base64!!', 'abc', createHmac('sha256', 'x').update('y').digest('hex')],
+    signedHeaders: [],
+    signedContent: twilioSignedContent,
+    otherTampers: [
+      {
+        what: 'the settings header removed (the Auth Token and HMAC-SHA1 are then tried)',
+        apply: ({ headers: { 'x-twilio-webhooks-signature-settings': _, ...headers }, ...delivery }) => ({
+          ...delivery,
+          headers,
+        }),
+      },
+      {
+        what: 'the settings header naming HMAC_SHA1',
+        apply: (delivery) =>
+          withHeader(
+            delivery,
+            'x-twilio-webhooks-signature-settings',
+            'key=webhooks_sharedkey_1,algorithm=HMAC_SHA1',
+          ),
       },
     ],
   },
