@@ -3,6 +3,7 @@
  * a secret and a time, so tests exercise the receiver end to end without the provider's SDK or a network.
  */
 export { toRequest, type SignedDelivery, type SignOptions } from './delivery.js'
+export { generateDiscordKeyPair, signDiscord } from './discord.js'
 export { signGitHub } from './github.js'
 export { signGitLab } from './gitlab.js'
 export { generateSendGridKeyPair, signSendGrid } from './sendgrid.js'

@@ -192,6 +192,8 @@ export function applyMutation(
 export const DOCUMENTED: Record<number, (string | undefined)[]> = {
   200: [undefined],
   202: [undefined],
+  // The empty acknowledgement of a sender that expects one (Discord).
+  204: [undefined],
   400: ['body_malformed', 'payload_invalid', 'header_missing'],
   401: ['signature_missing', 'signature_invalid', 'timestamp_invalid', 'timestamp_out_of_tolerance'],
   404: ['not_found'],

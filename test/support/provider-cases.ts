@@ -7,6 +7,7 @@
 import { createHmac, type KeyObject } from 'node:crypto'
 import fc from 'fast-check'
 import type { Provider } from '../../src/index.js'
+import { discord } from '../../src/providers/discord.js'
 import { github } from '../../src/providers/github.js'
 import { gitlab } from '../../src/providers/gitlab.js'
 import { hmac } from '../../src/providers/hmac.js'
@@ -17,8 +18,10 @@ import { standardWebhooks } from '../../src/providers/standard-webhooks.js'
 import { stripe } from '../../src/providers/stripe.js'
 import { twilio } from '../../src/providers/twilio.js'
 import {
+  generateDiscordKeyPair,
   generateSendGridKeyPair,
   generateStandardWebhooksKeyPair,
+  signDiscord,
   signGitHub,
   signGitLab,
   signSendGrid,
@@ -73,7 +76,15 @@ export interface ProviderCase {
    * joined without separators, so two bodies with the same fields sign alike.
    */
   signedContent?: (body: Buffer) => string
+  /**
+   * The status of an accepted delivery whose handlers return nothing (a duplicate's too). Default 200; a sender that
+   * reads the answer may expect another one (Discord: an empty 204).
+   */
+  acceptedStatus?: number
 }
+
+/** The status a row's accepted deliveries are answered with. */
+export const accepted = (c: ProviderCase): number => c.acceptedStatus ?? 200
 
 /** The event data a row signs when the test does not choose any: non-ASCII, and characters forms escape. */
 const DATA = { note: 'Zoë ✓ 100% & more' }
@@ -118,6 +129,7 @@ function keyPairs(generate: () => { publicKey: string; privateKey: KeyObject | s
 const privateKeyOf = (publicKey: string) => privateKeys.get(publicKey)!
 const sendgridKeys = keyPairs(generateSendGridKeyPair)
 const ed25519Keys = keyPairs(generateStandardWebhooksKeyPair)
+const discordKeys = keyPairs(generateDiscordKeyPair)
 /** A key-pair row's credentials: three of its public keys for the table, any of them for the round trip. */
 const publicKeys = (keys: string[]) => ({
   secrets: keys.slice(0, 3) as [string, string, string],
@@ -436,6 +448,32 @@ export const providerCases: ProviderCase[] = [
     malformed: ['MEUC', 'not base64!!', 'AAAA', Buffer.from('not a DER signature').toString('base64')],
     signedHeaders: ['x-twilio-email-event-webhook-timestamp'],
     retime: inHeader('x-twilio-email-event-webhook-timestamp'),
+  },
+  {
+    name: 'Discord (interaction)',
+    ...publicKeys(discordKeys),
+    provider: (publicKey) => discord({ publicKey }),
+    sign: (publicKey, { timestamp, id, data = DATA }) => ({
+      url: '/discord/interactions',
+      ...signDiscord({
+        payload: {
+          id,
+          application_id: '1100000000000000000',
+          type: 2,
+          token: 'interaction-token',
+          version: 1,
+          data: { name: 'ping', options: [{ name: 'note', type: 3, value: JSON.stringify(data) }] },
+        },
+        privateKey: privateKeyOf(publicKey) as string,
+        timestamp,
+      }),
+    }),
+    acceptedStatus: 204,
+    signatureHeader: 'x-signature-ed25519',
+    hexSignature: true,
+    malformed: ['zz', 'abc', 'a'.repeat(126), '0'.repeat(128), 'a'.repeat(130)],
+    signedHeaders: ['x-signature-timestamp'],
+    retime: inHeader('x-signature-timestamp'),
   },
   {
     name: 'GitLab',
