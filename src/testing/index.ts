@@ -1,14 +1,17 @@
 /**
  * Signers for your own tests: each returns exactly the headers and body the real sender would send for a payload,
  * a secret and a time, so tests exercise the receiver end to end without the provider's SDK or a network.
+ *
+ * Written by `npm run sync` (scripts/entrypoints.mjs): every signer module of this folder is exported whole, so
+ * a signer module exports what users call and nothing else.
  */
 export { toRequest, type SignedDelivery, type SignOptions } from './delivery.js'
-export { generateDiscordKeyPair, signDiscord } from './discord.js'
-export { signGitHub } from './github.js'
-export { signGitLab } from './gitlab.js'
-export { generateSendGridKeyPair, signSendGrid } from './sendgrid.js'
-export { signShopify } from './shopify.js'
-export { signSlack } from './slack.js'
-export { generateStandardWebhooksKeyPair, signStandardWebhooks } from './standard-webhooks.js'
-export { signStripe } from './stripe.js'
-export { signTwilio } from './twilio.js'
+export * from './discord.js'
+export * from './github.js'
+export * from './gitlab.js'
+export * from './sendgrid.js'
+export * from './shopify.js'
+export * from './slack.js'
+export * from './standard-webhooks.js'
+export * from './stripe.js'
+export * from './twilio.js'
