@@ -17,6 +17,7 @@ import { slack } from '../../src/providers/slack.js'
 import { standardWebhooks } from '../../src/providers/standard-webhooks.js'
 import { stripe } from '../../src/providers/stripe.js'
 import { twilio } from '../../src/providers/twilio.js'
+import { zoom } from '../../src/providers/zoom.js'
 import {
   generateDiscordKeyPair,
   generateSendGridKeyPair,
@@ -30,6 +31,7 @@ import {
   signStandardWebhooks,
   signStripe,
   signTwilio,
+  signZoom,
   type SignedDelivery,
 } from '../../src/testing/index.js'
 
@@ -474,6 +476,28 @@ export const providerCases: ProviderCase[] = [
     malformed: ['zz', 'abc', 'a'.repeat(126), '0'.repeat(128), 'a'.repeat(130)],
     signedHeaders: ['x-signature-timestamp'],
     retime: inHeader('x-signature-timestamp'),
+  },
+  {
+    name: 'Zoom',
+    ...sharedSecrets('zoom'),
+    provider: (secret) => zoom({ secret }),
+    sign: (secret, { timestamp, id, data = DATA }) => ({
+      url: '/webhooks/zoom',
+      ...signZoom({
+        payload: {
+          event: 'meeting.started',
+          event_ts: timestamp * 1000,
+          payload: { account_id: 'acc_1', object: { uuid: id, data } },
+        },
+        secret,
+        timestamp,
+      }),
+    }),
+    signatureHeader: 'x-zm-signature',
+    hexSignature: true,
+    malformed: ['abc', 'v0=zz', `v1=${'a'.repeat(64)}`, 'v0=', `V0=${'a'.repeat(64)}`],
+    signedHeaders: ['x-zm-request-timestamp'],
+    retime: inHeader('x-zm-request-timestamp'),
   },
   {
     name: 'GitLab',
