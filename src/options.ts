@@ -13,7 +13,10 @@ export interface ReceiverOptions<TProvider extends Provider<any, any>> {
   provider: TProvider
   /** Dedup state. Default: `memoryStore()` (this process only, on the receiver's `now` clock). */
   store?: DedupStore
-  /** Largest accepted distance between the signed timestamp and now, in seconds, both directions. Default 300. */
+  /**
+   * Largest accepted distance between the signed timestamp and now, in seconds, both directions. Default: the
+   * provider's own tolerance where its sender sets one (Twitch: 600), else 300.
+   */
   tolerance?: number
   /** Clock in milliseconds since the epoch, for tests and replays. Default `Date.now`. */
   now?: () => number
@@ -86,7 +89,7 @@ export function resolveConfig(options: ReceiverOptions<Provider<any, any>>): Rec
     store: options.store ?? memoryStore({ now }),
     dispatcher: createDispatcher(logger),
     logger,
-    toleranceSeconds: positive(options.tolerance ?? 300, 'tolerance'),
+    toleranceSeconds: positive(options.tolerance ?? provider.toleranceSeconds ?? 300, 'tolerance'),
     now,
     deadlineMs,
     bodyLimit: positive(options.bodyLimit ?? provider.bodyLimit, 'bodyLimit'),

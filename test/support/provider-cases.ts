@@ -85,6 +85,9 @@ export interface ProviderCase {
   acceptedStatus?: number
 }
 
+/** The replay tolerance a row's receiver applies by default: its sender's own, else the receiver's 300 s. */
+export const toleranceOf = (c: ProviderCase): number => c.provider([c.secrets[0]]).toleranceSeconds ?? 300
+
 /** The status a row's accepted deliveries are answered with. */
 export const accepted = (c: ProviderCase): number => c.acceptedStatus ?? 200
 
