@@ -15,6 +15,7 @@ import { slack } from '../../src/providers/slack.js'
 import { standardWebhooks } from '../../src/providers/standard-webhooks.js'
 import { stripe } from '../../src/providers/stripe.js'
 import { twilio } from '../../src/providers/twilio.js'
+import { twitch } from '../../src/providers/twitch.js'
 import { zoom } from '../../src/providers/zoom.js'
 import { generateDiscordKeyPair, generateSendGridKeyPair } from '../../src/testing/index.js'
 
@@ -52,6 +53,7 @@ const factories: { name: string; make: (value: unknown) => unknown; valid: strin
     make: (publicKey) => discord({ publicKey: publicKey as string }),
     valid: generateDiscordKeyPair().publicKey,
   },
+  { name: 'twitch', make: (secret) => twitch({ secret: secret as string }), valid: 'twitch eventsub secret' },
   { name: 'zoom', make: (secret) => zoom({ secret: secret as string }), valid: 'zoom secret token' },
   {
     name: 'gitlab',

@@ -17,6 +17,7 @@ import { slack } from '../../src/providers/slack.js'
 import { standardWebhooks } from '../../src/providers/standard-webhooks.js'
 import { stripe } from '../../src/providers/stripe.js'
 import { twilio } from '../../src/providers/twilio.js'
+import { twitch } from '../../src/providers/twitch.js'
 import { zoom } from '../../src/providers/zoom.js'
 import {
   generateDiscordKeyPair,
@@ -31,6 +32,7 @@ import {
   signStandardWebhooks,
   signStripe,
   signTwilio,
+  signTwitch,
   signZoom,
   type SignedDelivery,
 } from '../../src/testing/index.js'
@@ -501,6 +503,35 @@ export const providerCases: ProviderCase[] = [
     malformed: ['abc', 'v0=zz', `v1=${'a'.repeat(64)}`, 'v0=', `V0=${'a'.repeat(64)}`],
     signedHeaders: ['x-zm-request-timestamp'],
     retime: inHeader('x-zm-request-timestamp'),
+  },
+  {
+    name: 'Twitch EventSub',
+    ...sharedSecrets('twitch'),
+    // An EventSub secret is 10 to 100 characters (twitch() refuses others at construction).
+    secretArbitrary: fc.stringMatching(/^[!-~][ -~]{8,62}[!-~]$/),
+    provider: (secret) => twitch({ secret }),
+    sign: (secret, { timestamp, id, data = DATA }) => ({
+      url: '/webhooks/twitch',
+      ...signTwitch({
+        payload: {
+          subscription: { id: 'sub_1', type: 'channel.follow', version: '2', status: 'enabled' },
+          event: { user_id: '1337', broadcaster_user_id: '1', data },
+        },
+        secret,
+        messageId: id,
+        timestamp,
+      }),
+    }),
+    signatureHeader: 'twitch-eventsub-message-signature',
+    hexSignature: true,
+    malformed: ['abc', 'sha256=zz', `sha1=${'a'.repeat(40)}`, 'sha256=', `SHA256=${'a'.repeat(64)}`],
+    signedHeaders: ['twitch-eventsub-message-id', 'twitch-eventsub-message-timestamp'],
+    retime: (delivery, timestamp) =>
+      withHeader(
+        delivery,
+        'twitch-eventsub-message-timestamp',
+        new Date(timestamp * 1000).toISOString().replace('Z', '000000Z'),
+      ),
   },
   {
     name: 'GitLab',
