@@ -77,9 +77,10 @@ function request(delivery: Delivery) {
 }
 
 function receiverFor(provider: Provider<any, any>, handler: () => unknown, pool: number): Receiver<any> {
-  // The store holds half the pool: it is at its bound (every reservation evicts the oldest key), and a delivery
-  // comes round again only after its key was evicted, so every call reserves, runs the handler and completes.
-  const store = memoryStore({ maxEntries: pool / 2 })
+  // The store holds half the pool's keys (maxEntries counts events, of up to two keys each): it is at its bound
+  // (every reservation evicts the oldest key), and a delivery comes round again only after its keys were evicted,
+  // so every call reserves, runs the handler and completes.
+  const store = memoryStore({ maxEntries: pool / 4 })
   const receiver = createReceiver({ provider, store, now: () => NOW * 1000 })
   receiver.onAny(handler)
   return receiver

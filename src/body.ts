@@ -37,6 +37,25 @@ export function parseJsonText(text: string): unknown {
   }
 }
 
+/** A form's fields by name, each with its values in the order sent; a `Map`, so any name is safe as a key. */
+export type FormValues = Map<string, string[]>
+
+/**
+ * Parses a form body (`application/x-www-form-urlencoded`) in one pass. Every reader of a form (the payload
+ * handlers get, Twilio's signature base, Slack's fields) starts from this map: asking `URLSearchParams.getAll` once
+ * per name scans every field each time, so a body of distinct names would cost time quadratic in its size, before
+ * its signature is even checked.
+ */
+export function parseForm(text: string): FormValues {
+  const values: FormValues = new Map()
+  new URLSearchParams(text).forEach((value, name) => {
+    const list = values.get(name)
+    if (list === undefined) values.set(name, [value])
+    else list.push(value)
+  })
+  return values
+}
+
 /** A form's fields: one value as a string, a repeated field as an array of its values. */
 export type FormFields = Record<string, string | string[]>
 
@@ -44,11 +63,10 @@ export type FormFields = Record<string, string | string[]>
  * The fields of a verified form body (Slack slash commands, Twilio webhooks), without a `__proto__` field, so a
  * handler that merges the payload into another object cannot have its prototypes polluted.
  */
-export function formFields(form: URLSearchParams): FormFields {
+export function formFields(form: FormValues): FormFields {
   const fields: FormFields = {}
-  for (const name of new Set(form.keys())) {
+  for (const [name, values] of form) {
     if (name === '__proto__') continue
-    const values = form.getAll(name)
     fields[name] = values.length === 1 ? (values[0] as string) : values
   }
   return fields

@@ -7,6 +7,7 @@
 import { DuplicateInFlightError, StoreUnavailableError } from './errors.js'
 import type { ReceiverConfig } from './options.js'
 import { isPromiseLike, type MaybePromise } from './promise-like.js'
+import { withinTimeout } from './timeout.js'
 import type { ParsedEvent } from './types/provider.js'
 import type { ReserveOutcome } from './types/store.js'
 
@@ -33,7 +34,7 @@ export function reserveEvent(config: ReceiverConfig, parsed: ParsedEvent): Maybe
   const reservation: Reservation = {
     token: nextToken(),
     key: config.keyPrefix + parsed.id,
-    replayKey: parsed.replayId === undefined ? undefined : `${config.keyPrefix}replay:${parsed.replayId}`,
+    replayKey: parsed.replayId === undefined ? undefined : replayKeyOf(config, parsed.replayId),
   }
   const outcome = reserveKey(config, reservation.key, reservation.token)
   const replay =
@@ -42,7 +43,7 @@ export function reserveEvent(config: ReceiverConfig, parsed: ParsedEvent): Maybe
       : reserveKey(config, reservation.replayKey, reservation.token)
   if (!isPromiseLike(outcome) && !isPromiseLike(replay)) return decide(config, reservation, outcome, replay)
   // A key reserved while its sibling failed stays leased until its lease ends: the sender's retry then runs.
-  return withinStoreTimeout(config, Promise.all([outcome, replay])).then(
+  return withinTimeout(Promise.all([outcome, replay]), config.storeTimeoutMs, 'the dedup store').then(
     ([settled, settledReplay]) => decide(config, reservation, settled, settledReplay),
     (error: unknown) => withoutStore(config, error),
   )
@@ -65,8 +66,32 @@ export function releaseEvent(config: ReceiverConfig, reservation: Reservation): 
   return replayKey === undefined ? released : both(released, release(config, replayKey, token))
 }
 
+/**
+ * Marks an event's replay id done although no handler ran for it: its type came from a header nobody signed, so a
+ * captured copy sent again under a type that has handlers must find it (docs/architecture.md, "Dedup"). One write:
+ * `complete` marks a free key done (the `DedupStore` contract). Throws (or rejects with) 503 as a reservation does
+ * when the store fails or does not answer in time, unless `onStoreError` is `'process'`.
+ */
+export function recordReplay(config: ReceiverConfig, replayId: string): MaybePromise<void> {
+  let written: MaybePromise<void>
+  try {
+    written = config.store.complete(replayKeyOf(config, replayId), nextToken(), config.dedupTtlMs)
+  } catch (error) {
+    withoutStore(config, error)
+    return
+  }
+  if (!isPromiseLike(written)) return
+  return withinStoreTimeout(config, Promise.resolve(written)).then(undefined, (error: unknown) => {
+    withoutStore(config, error)
+  })
+}
+
+function replayKeyOf(config: ReceiverConfig, replayId: string): string {
+  return `${config.keyPrefix}replay:${replayId}`
+}
+
 /** Seconds a sender should wait before retrying a 409 or 503: about one deadline, by when the copy in flight is answered. */
-function retryAfterSeconds(config: ReceiverConfig): number {
+export function retryAfterSeconds(config: ReceiverConfig): number {
   return Math.max(1, Math.ceil(config.deadlineMs / 1000))
 }
 
@@ -133,19 +158,6 @@ function both(first: MaybePromise<void>, second: MaybePromise<void>): MaybePromi
 
 function storeWriteFailed(config: ReceiverConfig, error: unknown): void {
   config.logger.warn('[webhook-receiver] dedup store write failed after the handlers ran', error)
-}
-
-function withinStoreTimeout<T>(config: ReceiverConfig, work: Promise<T>): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined
-  const timedOut = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`the dedup store did not answer within ${config.storeTimeoutMs} ms`)),
-      config.storeTimeoutMs,
-    )
-    // The timeout only decides this answer; it must not keep a closing process alive.
-    timer.unref?.()
-  })
-  return Promise.race([work, timedOut]).finally(() => clearTimeout(timer))
 }
 
 /**

@@ -5,8 +5,9 @@
  * the memory store and synchronous handlers costs no tick.
  */
 import { toBytes } from './body.js'
-import { reserveEvent, type Reserved } from './dedup.js'
+import { recordReplay, reserveEvent, type Reserved } from './dedup.js'
 import type { Logger } from './dispatch.js'
+import { enqueueEvent } from './enqueue.js'
 import {
   BodyTooLargeError,
   HandlerFailedError,
@@ -21,7 +22,7 @@ import { normalizeHeaders } from './headers.js'
 import type { ReceiverConfig } from './options.js'
 import { hasPathToken } from './path-token.js'
 import { isPromiseLike, type MaybePromise } from './promise-like.js'
-import { ACCEPTED, DUPLICATE, problemResponse, RECEIVED } from './responses.js'
+import { ACCEPTED, DUPLICATE, problemResponse, QUEUED, RECEIVED } from './responses.js'
 import { runHandlers } from './run-handlers.js'
 import type { HandleOptions, Handler, WebhookEvent, WebhookRequest, WebhookResponse } from './types/events.js'
 import type { ParsedEvent, SignedRequest } from './types/provider.js'
@@ -133,7 +134,8 @@ async function processBatch(
   }
   if (worst !== undefined) throw worst
   if (pending) return config.provider.reply?.([]) ?? ACCEPTED
-  return duplicates === settled.length ? DUPLICATE : RECEIVED
+  if (duplicates === settled.length) return DUPLICATE
+  return config.queueMode === undefined ? RECEIVED : QUEUED
 }
 
 /** A failed item makes the sender retry the batch; the items already handled are then skipped by dedup. */
@@ -154,14 +156,28 @@ function processEvent(
 ): MaybePromise<WebhookResponse> {
   // A protocol message (Slack's url_verification) is answered by the provider itself: no dedup, no handlers.
   if (parsed.reply !== undefined) return parsed.reply
+  // Every event is queued, handlers or not: the web process need not register them, the worker does.
+  if (config.queueMode !== undefined)
+    return enqueueEvent(config, config.queueMode, toEvent(config, delivery, parsed), parsed)
   const handlers = config.dispatcher.handlersFor(parsed)
-  // Nothing would run, so there is nothing to protect: skip the store round trips.
-  if (handlers.length === 0) return config.provider.reply?.([]) ?? RECEIVED
+  if (handlers.length === 0) return withoutHandlers(config, parsed)
   const event = toEvent(config, delivery, parsed)
   const reserved = reserveEvent(config, parsed)
   return isPromiseLike(reserved)
     ? Promise.resolve(reserved).then((settled) => afterReserve(config, handlers, event, settled, options))
     : afterReserve(config, handlers, event, reserved, options)
+}
+
+/**
+ * An event no handler is registered for: nothing runs, so where the sender signs the type no store round trip is
+ * made. Where the type came from an unsigned header (the event has a replay id), the delivery is still remembered:
+ * else a captured copy sent again under a type that has handlers would run them.
+ */
+function withoutHandlers(config: ReceiverConfig, parsed: ParsedEvent): MaybePromise<WebhookResponse> {
+  const answer = config.provider.reply?.([]) ?? RECEIVED
+  if (parsed.replayId === undefined) return answer
+  const recorded = recordReplay(config, parsed.replayId)
+  return isPromiseLike(recorded) ? Promise.resolve(recorded).then(() => answer) : answer
 }
 
 function afterReserve(

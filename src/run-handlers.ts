@@ -7,15 +7,16 @@ import { completeEvent, releaseEvent, type Reservation } from './dedup.js'
 import { HandlerFailedError } from './errors.js'
 import type { ReceiverConfig } from './options.js'
 import { isPromiseLike, type MaybePromise } from './promise-like.js'
+import { replyFor } from './reply.js'
 import { ACCEPTED, RECEIVED } from './responses.js'
 import type { HandleOptions, Handler, WebhookEvent, WebhookResponse } from './types/events.js'
 
 const TIMED_OUT = Symbol('timed out')
 
 /**
- * Runs `handlers` for `event` and answers: the provider's reply to what they returned (or 200), 500 when one
- * failed (the reservation released first, so the retry runs), 202 at the deadline. Synchronous when the handlers
- * and the store are.
+ * Runs `handlers` for `event` and answers: 200, or the provider's reply where its sender reads the answer (the
+ * first reply a handler returned, else its empty one); 500 when one failed (the reservation released first, so the
+ * retry runs); 202 at the deadline. Synchronous when the handlers and the store are.
  */
 export function runHandlers(
   config: ReceiverConfig,
@@ -86,7 +87,30 @@ async function untilDeadline(
 
 function answer(config: ReceiverConfig, result: unknown[] | HandlerFailedError): WebhookResponse {
   if (result instanceof HandlerFailedError) throw result
-  return config.provider.reply?.(result) ?? RECEIVED
+  if (config.provider.reply === undefined) return RECEIVED
+  return config.provider.reply(repliesIn(config, result)) ?? RECEIVED
+}
+
+const warnedOfUnsentValues = new WeakSet<ReceiverConfig>()
+
+/**
+ * The replies among what the handlers returned, in registration order. Anything else is never sent: a handler that
+ * returns what it computed (a database row) must not show it to the sender's users. That is said once per
+ * receiver, so a handler that means to reply learns how, without a log line per delivery.
+ */
+function repliesIn(config: ReceiverConfig, results: readonly unknown[]): WebhookResponse[] {
+  const replies: WebhookResponse[] = []
+  for (const result of results) {
+    const reply = replyFor(result, config.provider.name)
+    if (reply !== undefined) replies.push(reply)
+    else if (result !== undefined && result !== null && !warnedOfUnsentValues.has(config)) {
+      warnedOfUnsentValues.add(config)
+      config.logger.warn(
+        `[webhook-receiver] a ${config.provider.name} handler returned a value that is not a reply; it was not sent. Only a reply made for the sender is, e.g. slackReply(…) from "webhook-receiver/providers/slack" or twimlReply(…) from "webhook-receiver/providers/twilio"; return nothing to answer with the empty reply. (Said once per receiver.)`,
+      )
+    }
+  }
+  return replies
 }
 
 /**

@@ -201,3 +201,166 @@ describe('senders that sign their id or a timestamp', () => {
     expect(reserved).toEqual(['webhook:github:d-1', `webhook:github:replay:${signature}`])
   })
 })
+
+/** A receiver with a handler for `handled` only, over a memory store whose every call is recorded. */
+function routed(provider: Provider<any, any>, handled: string) {
+  const inner = memoryStore()
+  const calls: string[] = []
+  const store: DedupStore = {
+    reserve: (key, token, leaseMs) => {
+      calls.push(`reserve ${key}`)
+      return inner.reserve(key, token, leaseMs)
+    },
+    complete: (key, token, ttlMs) => {
+      calls.push(`complete ${key}`)
+      return inner.complete(key, token, ttlMs)
+    },
+    release: (key, token) => {
+      calls.push(`release ${key}`)
+      return inner.release(key, token)
+    },
+  }
+  const receiver = createReceiver({ provider, store, logger: silentLogger() })
+  const runs: string[] = []
+  receiver.on(handled, (event) => {
+    runs.push(event.type)
+  })
+  return { send: (request: WebhookRequest) => receiver.handle(request), runs, calls }
+}
+
+const hmacDelivery = (body: string, headers: Record<string, string>): WebhookRequest => ({
+  method: 'POST',
+  url: '/hook',
+  headers: { 'x-signature': createHmac('sha256', SECRET).update(body).digest('hex'), ...headers },
+  body,
+})
+
+describe.each([
+  {
+    name: 'Shopify, orders/create sent again as orders/paid',
+    provider: () => shopify({ secret: SECRET }),
+    unhandled: 'orders/create',
+    handled: 'orders/paid',
+    delivery: (topic: string, n: number) => ({
+      url: '/hook',
+      ...signShopify({ topic, payload: { id: n }, secret: SECRET }),
+    }),
+    reroute: (request: WebhookRequest, topic: string) => withHeader(request, 'x-shopify-topic', topic),
+  },
+  {
+    name: 'GitHub, an issues event sent again as pull_request under a new delivery id',
+    provider: () => github({ secret: SECRET }),
+    unhandled: 'issues',
+    handled: 'pull_request',
+    delivery: (event: string, n: number) => ({
+      url: '/hook',
+      ...signGitHub({ event, payload: { number: n }, secret: SECRET }),
+    }),
+    reroute: (request: WebhookRequest, event: string) =>
+      withHeader(withHeader(request, 'x-github-event', event), 'x-github-delivery', 'a-new-guid'),
+  },
+  {
+    name: 'hmac() with a header typeFrom, the id a hash of the body',
+    provider: () => hmac({ secret: SECRET, header: 'x-signature', typeFrom: 'x-event' }),
+    unhandled: 'order.viewed',
+    handled: 'refund.issued',
+    delivery: (type: string, n: number) => hmacDelivery(JSON.stringify({ n }), { 'x-event': type }),
+    reroute: (request: WebhookRequest, type: string) => withHeader(request, 'x-event', type),
+  },
+  {
+    name: 'hmac() with a header typeFrom and a header idFrom, under a new id',
+    provider: () => hmac({ secret: SECRET, header: 'x-signature', typeFrom: 'x-event', idFrom: 'x-id' }),
+    unhandled: 'order.viewed',
+    handled: 'refund.issued',
+    delivery: (type: string, n: number) =>
+      hmacDelivery(JSON.stringify({ n }), { 'x-event': type, 'x-id': `d-${n}` }),
+    reroute: (request: WebhookRequest, type: string) =>
+      withHeader(withHeader(request, 'x-event', type), 'x-id', 'd-forged'),
+  },
+])(
+  'a captured delivery of a type without handlers, its unsigned type header changed: $name',
+  ({ provider, unhandled, handled, delivery, reroute }) => {
+    it('was remembered, so the re-routed copy is a duplicate and runs no handler', async () => {
+      const { send, runs } = routed(provider(), handled)
+      const original = delivery(unhandled, 1)
+      expect((await send(original)).status).toBe(200)
+      const rerouted = await send(reroute(original, handled))
+      expect(rerouted.status).toBe(200)
+      expect(JSON.parse(rerouted.body)).toMatchObject({ duplicate: true })
+      expect(runs).toEqual([])
+    })
+
+    it('does not hold back a distinct delivery of the handled type', async () => {
+      const { send, runs } = routed(provider(), handled)
+      expect((await send(delivery(unhandled, 1))).status).toBe(200)
+      expect((await send(delivery(handled, 2))).status).toBe(200)
+      expect(runs).toEqual([handled])
+    })
+  },
+)
+
+describe('the store work for an event without handlers', () => {
+  it('is one write for a sender whose type header is unsigned (GitHub: the replay key, marked done)', async () => {
+    const { send, calls } = routed(github({ secret: SECRET }), 'pull_request')
+    const request = {
+      url: '/hook',
+      ...signGitHub({ event: 'push', payload: { ref: 'x' }, secret: SECRET, deliveryId: 'd-1' }),
+    }
+    expect((await send(request)).status).toBe(200)
+    const signature = (request.headers as Record<string, string>)['x-hub-signature-256']!.slice(
+      'sha256='.length,
+    )
+    expect(calls).toEqual([`complete webhook:github:replay:${signature}`])
+  })
+
+  it('is nothing for a sender that signs the type (Stripe: it is in the signed body)', async () => {
+    const { send, calls } = routed(stripe({ secret: 'whsec_replay' }), 'customer.deleted')
+    const request = {
+      url: '/hook',
+      ...signStripe({
+        payload: { id: 'evt_1', type: 'customer.created', data: { object: {} } },
+        secret: 'whsec_replay',
+      }),
+    }
+    expect((await send(request)).status).toBe(200)
+    expect(calls).toEqual([])
+  })
+})
+
+describe('an event without handlers whose type header is unsigned, while the store is down', () => {
+  const down: DedupStore = {
+    reserve: () => Promise.reject(new Error('store down')),
+    complete: () => Promise.reject(new Error('store down')),
+    release: () => Promise.reject(new Error('store down')),
+  }
+  const push = () => ({
+    url: '/hook',
+    ...signGitHub({ event: 'push', payload: { ref: 'x' }, secret: SECRET, deliveryId: 'd-1' }),
+  })
+
+  it('is answered 503 store_unavailable, so the sender retries once it can be remembered', async () => {
+    const receiver = createReceiver({
+      provider: github({ secret: SECRET }),
+      store: down,
+      logger: silentLogger(),
+    })
+    receiver.on('pull_request', () => undefined)
+    const response = await receiver.handle(push())
+    expect(response.status).toBe(503)
+    expect(JSON.parse(response.body)).toMatchObject({ code: 'store_unavailable' })
+    expect(response.headers['retry-after']).toBeDefined()
+  })
+
+  it("is answered 200 with onStoreError: 'process', the failure logged", async () => {
+    const logger = silentLogger()
+    const receiver = createReceiver({
+      provider: github({ secret: SECRET }),
+      store: down,
+      logger,
+      onStoreError: 'process',
+    })
+    receiver.on('pull_request', () => undefined)
+    expect((await receiver.handle(push())).status).toBe(200)
+    expect(logger.warnings).toHaveLength(1)
+  })
+})

@@ -7,10 +7,16 @@ import { describe, expectTypeOf, it } from 'vitest'
 import { createReceiver, type WebhookResponse } from '../src/index.js'
 import { github } from '../src/providers/github.js'
 import { sendgrid, type SendGridEvent } from '../src/providers/sendgrid.js'
-import { slack, type SlackSlashCommand } from '../src/providers/slack.js'
+import { slack, slackReply, type SlackReply, type SlackSlashCommand } from '../src/providers/slack.js'
 import { standardWebhooks } from '../src/providers/standard-webhooks.js'
 import { stripe } from '../src/providers/stripe.js'
-import { twilio, type TwilioCloudEvent, type TwilioParams } from '../src/providers/twilio.js'
+import {
+  twilio,
+  twimlReply,
+  type TwilioCloudEvent,
+  type TwilioParams,
+  type TwimlReply,
+} from '../src/providers/twilio.js'
 import { discord, type DiscordInteraction, type DiscordWebhookEvent } from '../src/providers/discord.js'
 
 describe('Stripe event types', () => {
@@ -142,5 +148,16 @@ describe('envelope and core', () => {
   it('returns a WebhookResponse from handle', () => {
     const receiver = createReceiver({ provider: stripe({ secret: 'whsec_x' }) })
     expectTypeOf(receiver.handle).returns.toEqualTypeOf<Promise<WebhookResponse>>()
+  })
+})
+
+describe('replies', () => {
+  it('are made by the provider helpers, one type per sender', () => {
+    expectTypeOf(slackReply({ text: 'hi' })).toEqualTypeOf<SlackReply>()
+    expectTypeOf(slackReply('hi')).toEqualTypeOf<SlackReply>()
+    expectTypeOf(twimlReply('<Response/>')).toEqualTypeOf<TwimlReply>()
+    // @ts-expect-error a TwiML reply is not a Slack reply
+    const wrong: SlackReply = twimlReply('<Response/>')
+    void wrong
   })
 })

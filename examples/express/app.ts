@@ -9,7 +9,7 @@ import { expressMiddleware } from 'webhook-receiver/express'
 import { github } from 'webhook-receiver/providers/github'
 import { sendgrid } from 'webhook-receiver/providers/sendgrid'
 import { stripe } from 'webhook-receiver/providers/stripe'
-import { twilio } from 'webhook-receiver/providers/twilio'
+import { twilio, twimlReply } from 'webhook-receiver/providers/twilio'
 
 export interface ExampleOptions {
   stripeSecret: string
@@ -56,7 +56,9 @@ export function createApp(options: ExampleOptions): express.Express {
     sms.on('message.received', (event) => {
       options.onHandled?.('twilio', event.type, event.id)
       const ticket = `T-${String(event.payload.MessageSid).slice(-4)}`
-      return `<?xml version="1.0" encoding="UTF-8"?><Response><Message>Thanks! Ticket ${ticket} is open.</Message></Response>`
+      return twimlReply(
+        `<?xml version="1.0" encoding="UTF-8"?><Response><Message>Thanks! Ticket ${ticket} is open.</Message></Response>`,
+      )
     })
     app.post('/webhooks/twilio', expressMiddleware(sms))
   }

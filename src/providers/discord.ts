@@ -4,6 +4,7 @@ import { anyOf } from '../crypto/any-of.js'
 import { decodeSignature } from '../crypto/encoding.js'
 import { importEd25519PublicKey } from '../crypto/public-key.js'
 import { PayloadInvalidError } from '../errors.js'
+import { createReply, type Reply } from '../reply.js'
 import {
   DAY_MS,
   requireHeader,
@@ -94,19 +95,39 @@ const NO_CONTENT: WebhookResponse = Object.freeze({
   body: '',
 }) as WebhookResponse
 
+/** What a Discord handler returns to answer an interaction (see `discordReply`). */
+export type DiscordReply = Reply<'discord'>
+
+/**
+ * The interaction response, for a handler to return (Discord docs, "Interaction Response Object"): sent as JSON.
+ * Only a value made here is sent: whatever else a handler returns stays in the process.
+ *
+ * @example
+ * ```ts
+ * receiver.on('APPLICATION_COMMAND', () => discordReply({ type: 4, data: { content: 'Pong!' } }))
+ * ```
+ */
+export function discordReply(response: Readonly<{ type: number; data?: unknown }>): DiscordReply {
+  return createReply('discord', {
+    status: 200,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(response),
+  })
+}
+
 /**
  * Discord interactions and webhook events: `X-Signature-Ed25519: <hex Ed25519 signature of
  * "<X-Signature-Timestamp><raw body>">`, checked with the application's public key; the timestamp is held to
  * `tolerance`. An interaction PING is answered `{"type":1}` and a webhook event PING with 204, without any handler.
  * Interactions dispatch on their type's name (dedup id: the interaction `id`), webhook events on `event.type`. A
- * handler's return value is the interaction response, sent as JSON; with none, the answer is an empty 204 (what
- * webhook events expect).
+ * handler answers an interaction by returning `discordReply(…)`; with none, the answer is an empty 204 (what webhook
+ * events expect), and anything else a handler returns is not sent.
  *
  * @example
  * ```ts
- * import { discord } from 'webhook-receiver/providers/discord'
+ * import { discord, discordReply } from 'webhook-receiver/providers/discord'
  * const receiver = createReceiver({ provider: discord({ publicKey: process.env.DISCORD_PUBLIC_KEY! }) })
- * receiver.on('APPLICATION_COMMAND', () => ({ type: 4, data: { content: 'Pong!' } }))
+ * receiver.on('APPLICATION_COMMAND', () => discordReply({ type: 4, data: { content: 'Pong!' } }))
  * ```
  */
 export function discord(options: DiscordOptions): Provider<DiscordEventMap> {
@@ -143,11 +164,7 @@ export function discord(options: DiscordOptions): Provider<DiscordEventMap> {
         throw new PayloadInvalidError('A Discord request is a JSON object with a numeric "type".')
       return typeof payload.token === 'string' ? interaction(payload) : webhookEvent(payload, body)
     },
-    reply(results) {
-      const response = results.find((result) => result !== undefined)
-      if (response === undefined) return NO_CONTENT
-      return { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(response) }
-    },
+    reply: (replies) => replies[0] ?? NO_CONTENT,
   }
 }
 

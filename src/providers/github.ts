@@ -1,5 +1,5 @@
 import type { GitHubEventAlias, GitHubEventMap } from '../event-maps/github.js'
-import { bytesToText, isJsonObject, parseJsonBody, parseJsonText } from '../body.js'
+import { bytesToText, isJsonObject, parseForm, parseJsonBody, parseJsonText } from '../body.js'
 import { createHmacVerifier } from '../crypto/hmac-verifier.js'
 import { BodyMalformedError, SignatureInvalidError } from '../errors.js'
 import {
@@ -74,7 +74,7 @@ function isFormEncoded(contentType: string | undefined): boolean {
 
 /** GitHub's form content type sends the JSON in a `payload` field (docs: "Creating webhooks", content type). */
 function parseFormPayload(body: Uint8Array): unknown {
-  const json = new URLSearchParams(bytesToText(body)).get('payload')
-  if (json === null) throw new BodyMalformedError('form data with a payload field')
+  const json = parseForm(bytesToText(body)).get('payload')?.[0]
+  if (json === undefined) throw new BodyMalformedError('form data with a payload field')
   return parseJsonText(json)
 }

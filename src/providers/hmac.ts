@@ -1,5 +1,5 @@
 import { chain, type HmacAlgorithm } from '#crypto'
-import { isJsonObject, parseJsonBody } from '../body.js'
+import { bytesToText, isJsonObject, parseJsonBody } from '../body.js'
 import { contentId } from '../crypto/content-id.js'
 import { createHmacVerifier } from '../crypto/hmac-verifier.js'
 import { HeaderMissingError, PayloadInvalidError, SignatureInvalidError } from '../errors.js'
@@ -7,7 +7,11 @@ import { DAY_MS, requireSignature, secretList, signatureVerdict, singleEvent } f
 import type { EventMap } from '../types/events.js'
 import type { Provider, SignedRequest } from '../types/provider.js'
 
-/** Where a value comes from: a header name, or a function of the parsed payload and the headers. */
+/**
+ * Where a value comes from: a header name, or a function of the parsed payload and the headers. A header is not
+ * signed, and the receiver guards against replays under a changed one; a function is taken to read signed bytes
+ * (the payload, or headers that `signedPayload` covers), so name an unsigned header as a string, not in a function.
+ */
 export type ValueSource =
   string | ((payload: unknown, headers: Readonly<Record<string, string>>) => string | undefined)
 
@@ -34,6 +38,13 @@ export interface HmacOptions {
    * receiver's `tolerance` applies.
    */
   timestampFrom?: string | ((headers: Readonly<Record<string, string>>) => string | undefined)
+  /**
+   * Whether `signedPayload` signs the timestamp. By default this is checked when the provider is created (one call of
+   * `signedPayload` with a sample timestamp), and a timestamp that is not signed is refused: anyone could rewrite it
+   * and replay an old delivery. `false` accepts an unsigned timestamp knowingly (the tolerance then only refuses late
+   * retries, not replays); `true` vouches for a `signedPayload` that cannot run on the sample request.
+   */
+  timestampSigned?: boolean
   /** What is signed, in order. Default: the raw body alone. */
   signedPayload?: (parts: {
     body: Uint8Array
@@ -45,7 +56,10 @@ export interface HmacOptions {
    * together with a hash of the signed payload, so a replay under a changed header is still a duplicate.
    */
   idFrom?: ValueSource
-  /** The event type. Default: the payload's `type` field. */
+  /**
+   * The event type. Default: the payload's `type` field. A type read from a header (not signed by the sender) makes
+   * every delivery remembered, also of types without handlers, so a replay under a changed header is a duplicate.
+   */
   typeFrom?: ValueSource
   /** Default 10 s. */
   deadlineMs?: number
@@ -88,6 +102,10 @@ export function hmac<TEvents extends EventMap = EventMap>(options: HmacOptions):
     secretList(options.secret, 'hmac', 'secret'),
   )
   const signedPayload = options.signedPayload ?? (({ body }) => [body])
+  if (options.timestampFrom !== undefined && options.timestampSigned === undefined) {
+    assertTimestampSigned(options.timestampFrom, options.signedPayload)
+  }
+  const fromHeader = typeof options.idFrom === 'string' || typeof options.typeFrom === 'string'
   const readTimestamp =
     typeof options.timestampFrom === 'string'
       ? (
@@ -130,17 +148,17 @@ export function hmac<TEvents extends EventMap = EventMap>(options: HmacOptions):
         pick(options.typeFrom, payload, request) ??
         (isJsonObject(payload) && typeof payload.type === 'string' ? payload.type : undefined)
       if (type === undefined) throw new PayloadInvalidError(`${name}: no event type found; set typeFrom.`)
-      // The body is the same on every retry (a re-signed timestamp is not), so it identifies the event.
-      if (options.idFrom === undefined) return singleEvent(undefined, request.body, { type, payload })
-      const id = pick(options.idFrom, payload, request)
-      if (id === undefined || id === '')
+      const id = options.idFrom === undefined ? undefined : pick(options.idFrom, payload, request)
+      if (options.idFrom !== undefined && id === undefined)
         throw new PayloadInvalidError(`${name}: no event id found where idFrom points.`)
-      if (typeof options.idFrom !== 'string') return [{ id, type, payload }]
-      // An id from a header is not signed: a hash of what is signed is reserved beside it, so a captured delivery
-      // replayed under another id is still a duplicate.
+      // Without idFrom the body identifies the event: it is the same on every retry (a re-signed timestamp is not).
+      if (!fromHeader) return singleEvent(id, request.body, { type, payload })
+      // A header (the id's or the type's) is not signed: a hash of what is signed is reserved beside the id, and
+      // recorded even when no handler runs for the type, so a captured delivery sent again under another id or
+      // another type is still a duplicate.
       const { body, headers } = request
       const signed = signedPayload({ body, timestamp: readTimestamp?.(headers), headers })
-      return chain(contentId(...signed), (replayId) => [{ id, type, payload, replayId }])
+      return chain(contentId(...signed), (replayId) => singleEvent(id, body, { type, payload, replayId }))
     },
   }
 }
@@ -150,4 +168,35 @@ function pick(source: ValueSource | undefined, payload: unknown, request: Signed
   const value =
     typeof source === 'string' ? request.headers[source.toLowerCase()] : source(payload, request.headers)
   return value === '' ? undefined : value
+}
+
+/** A timestamp no sender would send, so finding it in what `signedPayload` returns means it was put there. */
+const SAMPLE_TIMESTAMP = '4102444799'
+
+/**
+ * Refuses, at construction, a `timestampFrom` whose timestamp `signedPayload` does not sign: the tolerance would
+ * then guard nothing, since a captured delivery replayed with its timestamp header rewritten to now still verifies.
+ */
+function assertTimestampSigned(
+  timestampFrom: NonNullable<HmacOptions['timestampFrom']>,
+  signedPayload: HmacOptions['signedPayload'],
+): void {
+  if (signedPayload !== undefined) {
+    // The sample is also under the timestamp's header, for a signedPayload that reads it there.
+    const headers: Record<string, string> =
+      typeof timestampFrom === 'string' ? { [timestampFrom.toLowerCase()]: SAMPLE_TIMESTAMP } : {}
+    let parts: (string | Uint8Array)[]
+    try {
+      parts = signedPayload({ body: new Uint8Array(0), timestamp: SAMPLE_TIMESTAMP, headers })
+    } catch {
+      throw new TypeError(
+        'hmac({ timestampFrom }): could not check that signedPayload signs the timestamp (it threw on a sample request without other headers). If it does sign it, pass timestampSigned: true.',
+      )
+    }
+    const text = (part: string | Uint8Array) => (typeof part === 'string' ? part : bytesToText(part))
+    if (parts.some((part) => text(part).includes(SAMPLE_TIMESTAMP))) return
+  }
+  throw new TypeError(
+    `hmac({ timestampFrom }): the timestamp is not signed (${signedPayload === undefined ? 'the default signedPayload is the body alone' : 'signedPayload leaves it out'}), so anyone could rewrite it and replay an old delivery. Sign it as your sender does, e.g. signedPayload: ({ timestamp, body }) => [\`\${timestamp}.\`, body]; or, if your sender really does not sign it, pass timestampSigned: false (the tolerance then only refuses late retries, not replays).`,
+  )
 }

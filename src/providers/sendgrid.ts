@@ -97,18 +97,23 @@ export function sendgrid(options: SendGridOptions): Provider<SendGridEventMap> {
     parse({ body }) {
       const batch = parseJsonBody(body)
       if (!Array.isArray(batch)) throw new BodyMalformedError('a SendGrid event batch (a JSON array)')
-      // One malformed item must not drop the others: it is still dispatched (to onAny) under a stable fallback id.
-      const ids = batch.map((item: unknown, index) =>
-        isJsonObject(item) && typeof item.sg_event_id === 'string'
-          ? item.sg_event_id
-          : contentId(String(index), body),
-      )
-      return chain(all(ids), (resolved) =>
+      // One malformed item must not drop the others: it is still dispatched (to onAny) under a stable fallback id,
+      // a hash of its position and of the body. The body is hashed once for the whole batch: once per item would
+      // cost time quadratic in its size.
+      const eventId = (item: unknown): string | undefined =>
+        isJsonObject(item) && typeof item.sg_event_id === 'string' ? item.sg_event_id : undefined
+      const events = (ids: readonly string[]) =>
         batch.map((item: unknown, index) => ({
-          id: resolved[index] as string,
+          id: ids[index] as string,
           type: isJsonObject(item) && typeof item.event === 'string' ? item.event : '',
           payload: item,
-        })),
+        }))
+      const ids = batch.map(eventId)
+      if (!ids.includes(undefined)) return events(ids as string[])
+      return chain(contentId(body), (bodyId) =>
+        chain(all(ids.map((id, index) => id ?? contentId(String(index), ':', bodyId))), (resolved) =>
+          events(resolved),
+        ),
       )
     },
   }

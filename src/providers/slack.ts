@@ -1,7 +1,8 @@
 import type { SlackEventMap } from '../event-maps/slack.js'
-import { bytesToText, formFields, isJsonObject, parseJsonBody, parseJsonText } from '../body.js'
+import { bytesToText, formFields, isJsonObject, parseForm, parseJsonBody, parseJsonText } from '../body.js'
 import { createHmacVerifier } from '../crypto/hmac-verifier.js'
 import { BodyMalformedError, SignatureInvalidError } from '../errors.js'
+import { createReply, type Reply } from '../reply.js'
 import {
   DAY_MS,
   requireHeader,
@@ -27,19 +28,48 @@ export interface SlackOptions {
 
 const EMPTY_OK: WebhookResponse = Object.freeze({ status: 200, headers: {}, body: '' }) as WebhookResponse
 
+/** What a Slack handler returns to answer Slack (see `slackReply`). */
+export type SlackReply = Reply<'slack'>
+
+/**
+ * The answer to Slack, for a handler to return: a message object (a slash command's reply, a `view_submission`'s
+ * `response_action`), sent as JSON, or text, sent as `text/plain`. Only a value made here is sent: whatever else a
+ * handler returns stays in the process.
+ *
+ * @example
+ * ```ts
+ * receiver.on('/deploy', (event) => slackReply({ response_type: 'ephemeral', text: `Deploying ${event.payload.text}` }))
+ * receiver.on('/ping', () => slackReply('pong'))
+ * ```
+ */
+export function slackReply(message: string | Readonly<Record<string, unknown>>): SlackReply {
+  if (typeof message === 'string') {
+    return createReply('slack', {
+      status: 200,
+      headers: { 'content-type': 'text/plain; charset=utf-8' },
+      body: message,
+    })
+  }
+  return createReply('slack', {
+    status: 200,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(message),
+  })
+}
+
 /**
  * Slack: `X-Slack-Signature: v0=<hex HMAC-SHA256 of "v0:<X-Slack-Request-Timestamp>:<raw body>">`, 5-minute
  * tolerance. Events API bodies dispatch on the inner `event.type` (dedup id `event_id`, `X-Slack-Retry-Num` as
  * `attempt`); slash commands on the command (`/deploy`); interactivity on the payload `type`. `url_verification`
- * is answered with its challenge without any handler. A handler may return the reply: a string (sent as text) or
- * an object (sent as JSON), e.g. a slash command's message.
+ * is answered with its challenge without any handler. A handler answers Slack by returning `slackReply(…)`, e.g. a
+ * slash command's message; anything else it returns is not sent.
  *
  * @example
  * ```ts
- * import { slack } from 'webhook-receiver/providers/slack'
+ * import { slack, slackReply } from 'webhook-receiver/providers/slack'
  * const receiver = createReceiver({ provider: slack({ signingSecret: process.env.SLACK_SIGNING_SECRET! }) })
- * receiver.on('app_mention', (event) => event.payload.event.text)
- * receiver.on('/deploy', (event) => ({ response_type: 'ephemeral', text: `Deploying ${event.payload.text}` }))
+ * receiver.on('app_mention', (event) => notify(event.payload.event.text))
+ * receiver.on('/deploy', (event) => slackReply({ response_type: 'ephemeral', text: `Deploying ${event.payload.text}` }))
  * ```
  */
 export function slack(options: SlackOptions): Provider<SlackEventMap> {
@@ -77,18 +107,12 @@ export function slack(options: SlackOptions): Provider<SlackEventMap> {
       const attempt = Number.isInteger(retries) && retries >= 0 ? retries + 1 : 1
       const contentType = headers['content-type'] ?? ''
       const { id, ...event } = contentType.startsWith('application/x-www-form-urlencoded')
-        ? parseForm(bytesToText(body))
+        ? parseSlackForm(bytesToText(body))
         : parseEventsApi(parseJsonBody(body))
       // Slack sends no id with a url_verification, or a form without trigger_id: the body identifies those.
       return singleEvent(id, body, { ...event, attempt })
     },
-    reply(results) {
-      const reply = results.find((result) => result !== undefined)
-      if (reply === undefined) return EMPTY_OK
-      if (typeof reply === 'string')
-        return { status: 200, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: reply }
-      return { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(reply) }
-    },
+    reply: (replies) => replies[0] ?? EMPTY_OK,
   }
 }
 
@@ -119,17 +143,17 @@ function parseEventsApi(payload: unknown): SlackParsed {
   return { id, type: payload.type, payload }
 }
 
-function parseForm(text: string): SlackParsed {
-  const form = new URLSearchParams(text)
-  const interaction = form.get('payload')
-  if (interaction !== null) {
+function parseSlackForm(text: string): SlackParsed {
+  const form = parseForm(text)
+  const interaction = form.get('payload')?.[0]
+  if (interaction !== undefined) {
     const payload = parseJsonText(interaction)
     if (!isJsonObject(payload) || typeof payload.type !== 'string')
       throw new BodyMalformedError('a Slack interactivity payload')
     const id = typeof payload.trigger_id === 'string' ? payload.trigger_id : undefined
     return { id, type: payload.type, payload }
   }
-  const command = form.get('command')
-  if (command === null) throw new BodyMalformedError('a Slack slash command or interactivity form')
-  return { id: form.get('trigger_id') || undefined, type: command, payload: formFields(form) }
+  const command = form.get('command')?.[0]
+  if (command === undefined) throw new BodyMalformedError('a Slack slash command or interactivity form')
+  return { id: form.get('trigger_id')?.[0] || undefined, type: command, payload: formFields(form) }
 }

@@ -1,8 +1,9 @@
 import { chain, hexEncode, sha256, timingSafeEqual, utf8Encode, type CryptoResult } from '#crypto'
-import { bytesToText, formFields, isJsonObject, parseJsonBody } from '../body.js'
+import { bytesToText, formFields, isJsonObject, parseForm, parseJsonBody, type FormValues } from '../body.js'
 import { anyOf } from '../crypto/any-of.js'
 import { createHmacVerifier, type HmacVerifier } from '../crypto/hmac-verifier.js'
 import { SignatureInvalidError } from '../errors.js'
+import { createReply, type Reply } from '../reply.js'
 import { DAY_MS, requireSignature, secretList, singleEvent } from '../provider-kit/index.js'
 import type { WebhookResponse } from '../types/events.js'
 import type { Provider, SignedRequest } from '../types/provider.js'
@@ -61,19 +62,41 @@ const EMPTY_TWIML: WebhookResponse = Object.freeze({
   body: '<?xml version="1.0" encoding="UTF-8"?><Response></Response>',
 }) as WebhookResponse
 
+/** What a Twilio handler returns to answer with TwiML (see `twimlReply`). */
+export type TwimlReply = Reply<'twilio'>
+
+/**
+ * The TwiML answer to Twilio, for a handler to return: the XML text, or an object whose `toString()` gives it (the
+ * `twilio` package's `twiml.MessagingResponse` and `twiml.VoiceResponse`), sent as `text/xml`. Only a value made here
+ * is sent: whatever else a handler returns stays in the process.
+ *
+ * @example
+ * ```ts
+ * import twilioSdk from 'twilio'
+ * receiver.on('message.received', () => {
+ *   const answer = new twilioSdk.twiml.MessagingResponse()
+ *   answer.message('Thanks, we got it.')
+ *   return twimlReply(answer)
+ * })
+ * ```
+ */
+export function twimlReply(twiml: string | { toString(): string }): TwimlReply {
+  return createReply('twilio', { status: 200, headers: { 'content-type': 'text/xml' }, body: String(twiml) })
+}
+
 /**
  * Twilio: `X-Twilio-Signature: <base64 HMAC-SHA1 of the public URL followed by every form field, sorted, as
  * name+value>`; for JSON bodies the URL carries `bodySHA256` and the body's SHA-256 must match it. The URL with and
  * without the default port are both accepted, as Twilio's own validator does. Where a Webhooks Rule signs with a
  * SharedKey (`X-Twilio-Webhooks-Signature-Settings`), the signature is HMAC-SHA1 or HMAC-SHA256 of the same content
- * under `sharedKeySecret`. A handler may return TwiML (a string,
- * or an object whose `toString()` gives it, like `twilio.twiml.MessagingResponse`), sent as `text/xml`.
+ * under `sharedKeySecret`. A handler answers with TwiML by returning `twimlReply(…)`; anything else it returns is not
+ * sent.
  *
  * @example
  * ```ts
- * import { twilio } from 'webhook-receiver/providers/twilio'
+ * import { twilio, twimlReply } from 'webhook-receiver/providers/twilio'
  * const receiver = createReceiver({ provider: twilio({ authToken: process.env.TWILIO_AUTH_TOKEN!, url: 'https://example.com/sms' }) })
- * receiver.on('message.received', (event) => `<Response><Message>Got: ${escapeXml(String(event.payload.Body))}</Message></Response>`)
+ * receiver.on('message.received', (event) => twimlReply(`<Response><Message>Got: ${escapeXml(String(event.payload.Body))}</Message></Response>`))
  * ```
  */
 export function twilio(options: TwilioOptions): Provider<TwilioEventMap> {
@@ -94,12 +117,16 @@ export function twilio(options: TwilioOptions): Provider<TwilioEventMap> {
       : sharedKeyVerifiers(secretList(options.sharedKeySecret, 'twilio', 'sharedKeySecret'))
   const trustProxy = options?.trustProxy === true
 
-  function publicUrl(request: SignedRequest): { url: string; fromRequest: boolean } {
+  /**
+   * The URL Twilio signed, and where it came from when it was rebuilt from the request (said in the 401, whose
+   * detail never echoes the URL itself: behind a proxy its host is an internal name).
+   */
+  function publicUrl(request: SignedRequest): { url: string; rebuiltFrom?: string } {
     const configured = options.url
-    if (typeof configured === 'function') return { url: configured(request), fromRequest: false }
+    if (typeof configured === 'function') return { url: configured(request) }
     const query = request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : ''
     if (typeof configured === 'string') {
-      if (!configured.includes('?')) return { url: configured + query, fromRequest: false }
+      if (!configured.includes('?')) return { url: configured + query }
       // For JSON bodies Twilio appends bodySHA256 to the configured URL, query included: carry it over.
       const bodyHash = /[?&]bodySHA256=([^&#]*)/.exec(query)
       return {
@@ -107,14 +134,18 @@ export function twilio(options: TwilioOptions): Provider<TwilioEventMap> {
           bodyHash !== null && !/[?&]bodySHA256=/.test(configured)
             ? `${configured}&bodySHA256=${bodyHash[1]}`
             : configured,
-        fromRequest: false,
       }
     }
-    if (/^https?:\/\//i.test(request.url)) return { url: request.url, fromRequest: true }
+    if (/^https?:\/\//i.test(request.url))
+      return { url: request.url, rebuiltFrom: 'the URL the request arrived at' }
     const { headers } = request
-    const proto = (trustProxy && firstValue(headers['x-forwarded-proto'])) || 'http'
-    const host = (trustProxy && firstValue(headers['x-forwarded-host'])) || headers.host || 'localhost'
-    return { url: `${proto}://${host}${request.url}`, fromRequest: true }
+    const forwardedProto = trustProxy ? firstValue(headers['x-forwarded-proto']) : undefined
+    const forwardedHost = trustProxy ? firstValue(headers['x-forwarded-host']) : undefined
+    const host = forwardedHost || headers.host || 'localhost'
+    return {
+      url: `${forwardedProto || 'http'}://${host}${request.url}`,
+      rebuiltFrom: `${forwardedProto ? 'X-Forwarded-Proto' : 'http'}, ${forwardedHost ? 'X-Forwarded-Host' : 'the Host header'} and the path`,
+    }
   }
 
   return {
@@ -130,7 +161,7 @@ export function twilio(options: TwilioOptions): Provider<TwilioEventMap> {
         authToken,
         sharedKeys,
       )
-      const { url, fromRequest } = publicUrl(request)
+      const { url, rebuiltFrom } = publicUrl(request)
       const json = !isForm(request.headers['content-type'])
       const text = json ? '' : bytesToText(request.body)
       // Twilio's signature joins names and values with no separator, so "a=b&c" and "a=bc" would sign alike.
@@ -138,7 +169,7 @@ export function twilio(options: TwilioOptions): Provider<TwilioEventMap> {
       if (!json && text !== '' && text.split('&').some((field) => !field.includes('='))) {
         throw new SignatureInvalidError('The form body has a field without "=", which Twilio never sends.')
       }
-      const signed = json ? '' : sortedParams(new URLSearchParams(text))
+      const signed = json ? '' : sortedParams(parseForm(text))
       const urlSigned = anyOf(urlVariants(url), (candidate) =>
         verifier.matches([signature], candidate, signed),
       )
@@ -146,8 +177,8 @@ export function twilio(options: TwilioOptions): Provider<TwilioEventMap> {
       return chain(valid, (ok) => {
         if (ok) return undefined
         throw new SignatureInvalidError(
-          fromRequest
-            ? `The X-Twilio-Signature does not match for the URL ${url}, rebuilt from the request. Twilio signs the public URL it calls: if a proxy or tunnel changes it, pass twilio({ authToken, url: '<the URL set in the Twilio console>' }), or trustProxy: true behind a proxy that sets X-Forwarded-Proto/Host.`
+          rebuiltFrom !== undefined
+            ? `The X-Twilio-Signature does not match the URL rebuilt from ${rebuiltFrom}. Twilio signs the public URL it calls, which a proxy or tunnel changes: pass twilio({ authToken, url: '<the URL set in the Twilio console>' }), or trustProxy: true behind a proxy that sets X-Forwarded-Proto and X-Forwarded-Host.`
             : 'The X-Twilio-Signature does not match the configured URL and auth token(s).',
         )
       })
@@ -157,7 +188,7 @@ export function twilio(options: TwilioOptions): Provider<TwilioEventMap> {
       // URL and fields, so a captured request replayed under another token is still a duplicate.
       const replayId = headers['x-twilio-signature']
       if (isForm(headers['content-type'])) {
-        const payload: TwilioParams = formFields(new URLSearchParams(bytesToText(body)))
+        const payload: TwilioParams = formFields(parseForm(bytesToText(body)))
         return singleEvent(headers['i-twilio-idempotency-token'], body, {
           type: kindOf(payload),
           payload,
@@ -172,11 +203,7 @@ export function twilio(options: TwilioOptions): Provider<TwilioEventMap> {
       const type = isJsonObject(payload) && typeof payload.type === 'string' ? payload.type : 'twilio'
       return singleEvent(headers['i-twilio-idempotency-token'], body, { type, payload, replayId })
     },
-    reply(results) {
-      const twiml = results.find((result) => result !== undefined && result !== null)
-      if (twiml === undefined) return EMPTY_TWIML
-      return { status: 200, headers: { 'content-type': 'text/xml' }, body: String(twiml) }
-    },
+    reply: (replies) => replies[0] ?? EMPTY_TWIML,
   }
 }
 
@@ -259,11 +286,11 @@ function urlVariants(url: string): string[] {
 }
 
 /** Every field sorted by name, a repeated field's distinct values sorted, each written as name+value (twilio-node). */
-function sortedParams(form: URLSearchParams): string {
-  const names = [...new Set(form.keys())].sort()
+function sortedParams(form: FormValues): string {
   let data = ''
-  for (const name of names) {
-    for (const value of [...new Set(form.getAll(name))].sort()) data += name + value
+  for (const name of [...form.keys()].sort()) {
+    const values = form.get(name) as string[]
+    for (const value of values.length === 1 ? values : [...new Set(values)].sort()) data += name + value
   }
   return data
 }

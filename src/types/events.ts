@@ -53,7 +53,10 @@ export interface WebhookEvent<TType extends string = string, TPayload = unknown>
   rawBody: Uint8Array
 }
 
-/** A handler may return nothing; providers that expect a reply body (Slack, Twilio) use what it returns. */
+/**
+ * What a handler returns is not sent, except a reply made for a sender that reads the answer: `slackReply(…)`
+ * (`webhook-receiver/providers/slack`), `twimlReply(…)` (`webhook-receiver/providers/twilio`).
+ */
 export type Handler<TEvent extends WebhookEvent = WebhookEvent> = (event: TEvent) => unknown
 
 /** Called once for every handler failure, including failures after a 202 was sent. */

@@ -23,9 +23,10 @@ export interface ParsedEvent {
   /** A protocol message the provider answers itself (Slack's `url_verification`): no dedup, no handlers. */
   reply?: WebhookResponse
   /**
-   * For senders that sign neither a timestamp nor the header carrying `id` (GitHub, Shopify, Twilio): an id of the
-   * signed bytes (the verified signature), reserved beside `id`, so a captured delivery replayed under another id is
-   * still a duplicate.
+   * For senders that sign neither a timestamp nor the header carrying `id` or `type` (GitHub, Shopify, Twilio; `hmac()`
+   * reading either from a header): an id of the signed bytes (the verified signature), reserved beside `id`, and
+   * recorded even when no handler runs for `type`, so a captured delivery sent again under another id or another
+   * type is still a duplicate.
    */
   replayId?: string
 }
@@ -59,10 +60,12 @@ export interface Provider<TEvents extends EventMap = EventMap, TAliases extends 
    */
   parse(request: SignedRequest): ParsedEvent[] | Promise<ParsedEvent[]>
   /**
-   * For senders that read the answer (Slack, Twilio): turns what the handlers returned (in registration order;
-   * empty for a duplicate or when no handler ran) into the response. Undefined means the standard JSON answer.
+   * For senders that read the answer (Slack, Twilio): the response, given the replies the handlers returned (values
+   * made by the provider's reply helper, src/reply.ts, in registration order; empty for a duplicate, the
+   * deadline's answer or when no handler replied). Whatever else a handler returns is never passed here, nor sent.
+   * Undefined means the standard JSON answer.
    */
-  reply?(results: readonly unknown[]): WebhookResponse | undefined
+  reply?(replies: readonly WebhookResponse[]): WebhookResponse | undefined
   /** Phantom field carrying the event map; never set at run time. */
   readonly __events?: TEvents
   /** Phantom field: extra handler names that match a family of events (GitHub's `issues`); never set. */

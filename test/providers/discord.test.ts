@@ -7,7 +7,7 @@ import { createPrivateKey, sign } from 'node:crypto'
 import { InteractionResponseType, InteractionType, verifyKey } from 'discord-interactions'
 import { describe, expect, it } from 'vitest'
 import { createReceiver, memoryStore, type WebhookEvent, type WebhookResponse } from '../../src/index.js'
-import { discord } from '../../src/providers/discord.js'
+import { discord, discordReply } from '../../src/providers/discord.js'
 import { generateDiscordKeyPair, signDiscord } from '../../src/testing/index.js'
 import { silentLogger } from '../support/helpers.js'
 
@@ -119,12 +119,15 @@ describe('Discord handshakes, answered by the provider', () => {
 })
 
 describe('Discord interactions and webhook events', () => {
-  it("sends a handler's return value as the interaction response (JSON), and 204 when it returns nothing", async () => {
+  it("sends a handler's discordReply as the interaction response (JSON), and 204 for anything else", async () => {
     const { receiver, post } = setup()
     receiver.on('APPLICATION_COMMAND', (event) =>
       event.payload.data?.name === 'ping'
-        ? { type: InteractionResponseType.CHANNEL_MESSAGE_WITH_SOURCE, data: { content: 'Pong!' } }
-        : undefined,
+        ? discordReply({
+            type: InteractionResponseType.CHANNEL_MESSAGE_WITH_SOURCE,
+            data: { content: 'Pong!' },
+          })
+        : { type: 4, data: { content: 'a plain object is not sent' } },
     )
     const response = await post(
       signDiscord({ payload: command(), privateKey: keys.privateKey, timestamp: NOW }),

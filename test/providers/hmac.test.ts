@@ -281,3 +281,94 @@ describe('hmac() options', () => {
     expect(() => hmac({ secret: 's', header: '' })).toThrow(TypeError)
   })
 })
+
+describe('hmac({ timestampFrom }): the timestamp must be signed', () => {
+  const DAY = 24 * 60 * 60
+  const body = JSON.stringify({ type: 'order.paid', id: 'o-1' })
+  const bodySignature = createHmac('sha256', 's').update(body).digest('hex')
+
+  it('refuses at construction a timestamp with the default signedPayload (the body alone), saying how to fix it', () => {
+    const create = () => hmac({ secret: 's', header: 'x-sig', timestampFrom: 'x-timestamp' })
+    expect(create).toThrow(TypeError)
+    expect(create).toThrow(/hmac\(\{ timestampFrom \}\): the timestamp is not signed/)
+    expect(create).toThrow(/signedPayload: \(\{ timestamp, body \}\) =>/)
+    expect(create).toThrow(/timestampSigned: false/)
+  })
+
+  it('refuses a signedPayload that leaves the timestamp out, also with a timestampFrom function', () => {
+    expect(() =>
+      hmac({
+        secret: 's',
+        header: 'x-sig',
+        timestampFrom: (headers) => headers['x-timestamp'],
+        signedPayload: ({ body: raw }) => ['v1:', raw],
+      }),
+    ).toThrow(/the timestamp is not signed/)
+  })
+
+  it('refuses a signedPayload that cannot be checked, unless timestampSigned: true says it signs the timestamp', () => {
+    const signedPayload = ({
+      headers,
+      body: raw,
+    }: {
+      headers: Readonly<Record<string, string>>
+      body: Uint8Array
+    }) => [`${headers['x-id']!.trim()}.${headers['x-timestamp']}.`, raw]
+    expect(() => hmac({ secret: 's', header: 'x-sig', timestampFrom: 'x-timestamp', signedPayload })).toThrow(
+      /timestampSigned: true/,
+    )
+    expect(() =>
+      hmac({
+        secret: 's',
+        header: 'x-sig',
+        timestampFrom: 'x-timestamp',
+        signedPayload,
+        timestampSigned: true,
+      }),
+    ).not.toThrow()
+  })
+
+  it('accepts a signedPayload that reads the timestamp from its header', () => {
+    expect(() =>
+      hmac({
+        secret: 's',
+        header: 'x-sig',
+        timestampFrom: 'X-Timestamp',
+        signedPayload: ({ headers, body: raw }) => [`${headers['x-timestamp']}.`, raw],
+      }),
+    ).not.toThrow()
+  })
+
+  it('refuses a 4-day-old delivery whose timestamp header was set to now, once the timestamp is signed', async () => {
+    const provider = hmac({
+      secret: 's',
+      header: 'x-sig',
+      timestampFrom: 'x-timestamp',
+      signedPayload: ({ timestamp, body: raw }) => [`${timestamp}.`, raw],
+    })
+    const { post, seen } = setup(provider)
+    const old = NOW - 4 * DAY
+    const signature = createHmac('sha256', 's').update(`${old}.${body}`).digest('hex')
+    expect(problem(await post({ 'x-sig': signature, 'x-timestamp': String(old) }, body)).code).toBe(
+      'timestamp_out_of_tolerance',
+    )
+    expect(problem(await post({ 'x-sig': signature, 'x-timestamp': String(NOW) }, body)).code).toBe(
+      'signature_invalid',
+    )
+    expect(seen).toHaveLength(0)
+  })
+
+  it('with timestampSigned: false, accepts the unsigned timestamp knowingly and still holds it to the tolerance', async () => {
+    const provider = hmac({
+      secret: 's',
+      header: 'x-sig',
+      timestampFrom: 'x-timestamp',
+      timestampSigned: false,
+    })
+    const { post, seen } = setup(provider)
+    expect((await post({ 'x-sig': bodySignature, 'x-timestamp': String(NOW) }, body)).status).toBe(200)
+    expect(seen[0]?.timestamp).toBe(NOW)
+    const late = await post({ 'x-sig': bodySignature, 'x-timestamp': String(NOW - DAY) }, body)
+    expect(problem(late).code).toBe('timestamp_out_of_tolerance')
+  })
+})

@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest'
 import { createReceiver, type WebhookEvent, type WebhookResponse } from '../../src/index.js'
-import { slack } from '../../src/providers/slack.js'
+import { slack, slackReply } from '../../src/providers/slack.js'
+import { twimlReply } from '../../src/providers/twilio.js'
 import { signSlack, type SignedDelivery } from '../../src/testing/index.js'
 import { silentLogger } from '../support/helpers.js'
 
@@ -33,10 +34,11 @@ const NOW = 1_700_000_000
 const SECRET = 'slack-signing-secret-conformance'
 
 function setup(nowSeconds = NOW) {
+  const logger = silentLogger()
   const receiver = createReceiver({
     provider: slack({ signingSecret: SECRET }),
     now: () => nowSeconds * 1000,
-    logger: silentLogger(),
+    logger,
   })
   const seen: WebhookEvent[] = []
   receiver.onAny((event) => {
@@ -44,7 +46,7 @@ function setup(nowSeconds = NOW) {
   })
   const post = (delivery: { headers: Record<string, string>; body: string }): Promise<WebhookResponse> =>
     receiver.handle({ method: 'POST', url: '/slack/events', headers: delivery.headers, body: delivery.body })
-  return { receiver, seen, post }
+  return { receiver, seen, post, logger }
 }
 
 const problem = (response: WebhookResponse) => JSON.parse(response.body) as { code: string; status: number }
@@ -225,25 +227,61 @@ describe('Slack slash commands and interactivity', () => {
     })
   })
 
-  it("sends a handler's returned object back as JSON", async () => {
+  it('sends a slackReply of a message object back as JSON', async () => {
     const { receiver, post } = setup()
-    receiver.on('/deploy', (event) => ({
-      response_type: 'ephemeral',
-      text: `Deploying ${event.payload.text}`,
-    }))
+    receiver.on('/deploy', (event) =>
+      slackReply({
+        response_type: 'ephemeral',
+        text: `Deploying ${event.payload.text}`,
+      }),
+    )
     const response = await post(slashCommand('api'))
     expect(response.status).toBe(200)
     expect(response.headers['content-type']).toBe('application/json')
     expect(JSON.parse(response.body)).toEqual({ response_type: 'ephemeral', text: 'Deploying api' })
   })
 
-  it("sends a handler's returned string back as text/plain", async () => {
+  it('sends a slackReply of text back as text/plain', async () => {
     const { receiver, post } = setup()
-    receiver.on('/deploy', () => 'On it.')
+    receiver.on('/deploy', () => slackReply('On it.'))
     const response = await post(slashCommand())
     expect(response.status).toBe(200)
     expect(response.headers['content-type']).toMatch(/^text\/plain/)
     expect(response.body).toBe('On it.')
+  })
+
+  it('sends the first reply in registration order when several handlers reply', async () => {
+    const { receiver, post } = setup()
+    receiver.on('/deploy', () => undefined)
+    receiver.on('/deploy', async () => slackReply('first'))
+    receiver.on('/deploy', () => slackReply('second'))
+    expect((await post(slashCommand())).body).toBe('first')
+  })
+
+  it('never sends what a handler returns without slackReply (a database row), and says so once per receiver', async () => {
+    const { receiver, post, logger } = setup()
+    receiver.on('/deploy', async () => ({ id: 42, secretColumn: 'hunter2-do-not-show' }))
+    receiver.on('/status', () => 'internal text')
+    const response = await post(slashCommand())
+    expect(response).toMatchObject({ status: 200, body: '' })
+    expect(response.body).not.toContain('hunter2')
+    const status = await post(
+      signSlack({
+        form: { command: '/status', text: '', trigger_id: 't-2' },
+        signingSecret: SECRET,
+        timestamp: NOW,
+      }),
+    )
+    expect(status).toMatchObject({ status: 200, body: '' })
+    expect(logger.warnings).toHaveLength(1)
+    expect(String(logger.warnings[0]?.[0])).toMatch(/not a reply; it was not sent.*slackReply/)
+  })
+
+  it('does not send a reply made for another sender (TwiML to Slack)', async () => {
+    const { receiver, post, logger } = setup()
+    receiver.on('/deploy', () => twimlReply('<Response><Message>hi</Message></Response>'))
+    expect(await post(slashCommand())).toMatchObject({ status: 200, body: '' })
+    expect(logger.warnings).toHaveLength(1)
   })
 
   it('answers an empty 200 when no handler returns a reply', async () => {

@@ -7,7 +7,8 @@ import twilioSdk from 'twilio'
 import { getExpectedBodyHash, getExpectedTwilioSignature } from 'twilio/lib/webhooks/webhooks.js'
 import { describe, expect, it } from 'vitest'
 import { createReceiver, type WebhookEvent, type WebhookResponse } from '../../src/index.js'
-import { twilio, type TwilioOptions } from '../../src/providers/twilio.js'
+import { slackReply } from '../../src/providers/slack.js'
+import { twilio, twimlReply, type TwilioOptions } from '../../src/providers/twilio.js'
 import { signTwilio } from '../../src/testing/index.js'
 import { silentLogger } from '../support/helpers.js'
 
@@ -15,16 +16,17 @@ const AUTH_TOKEN = 'twilio-auth-token-conformance'
 const SMS = { MessageSid: 'SM1234567890', From: '+15551234567', To: '+15557654321', Body: 'Hello there' }
 
 function setup(options: Partial<TwilioOptions> = {}) {
+  const logger = silentLogger()
   const receiver = createReceiver({
     provider: twilio({ authToken: AUTH_TOKEN, ...options }),
     now: () => 1_700_000_000_000,
-    logger: silentLogger(),
+    logger,
   })
   const seen: WebhookEvent[] = []
   receiver.onAny((event) => {
     seen.push(event)
   })
-  return { receiver, seen }
+  return { receiver, seen, logger }
 }
 
 /** A request as an adapter hands it over: `url` is the path (node) or the absolute URL (fetch runtimes). */
@@ -471,17 +473,33 @@ describe('Twilio public URL', () => {
     expect(seen).toHaveLength(0)
   })
 
-  it('names the rebuilt URL and how to set url in the 401 detail', async () => {
+  it('says in the 401 detail how to set url, and where the URL came from, without echoing it', async () => {
     const delivery = signTwilio({ url: publicUrl, params: SMS, authToken: AUTH_TOKEN })
     const { receiver } = setup()
     const response = await receiver.handle(request('/sms?x=1', delivery, { host: 'internal:3000' }))
     expect(response.status).toBe(401)
     const { code, detail } = problem(response)
     expect(code).toBe('signature_invalid')
-    expect(detail).toContain('http://internal:3000/sms?x=1')
+    expect(detail).toContain('rebuilt from http, the Host header and the path')
     expect(detail).toContain('url:')
     expect(detail).toContain('trustProxy')
+    expect(detail).not.toContain('internal')
     expect(detail).not.toContain(AUTH_TOKEN)
+  })
+
+  it('never echoes a forwarded host, an internal service name, in the 401 detail', async () => {
+    const delivery = signTwilio({ url: publicUrl, params: SMS, authToken: AUTH_TOKEN })
+    const { receiver } = setup({ trustProxy: true })
+    const forwarded = {
+      host: 'billing-svc.cluster.local:8080',
+      'x-forwarded-proto': 'https',
+      'x-forwarded-host': 'payments-internal.corp',
+    }
+    const response = await receiver.handle(request('/sms', delivery, forwarded))
+    expect(response.status).toBe(401)
+    const { detail } = problem(response)
+    expect(detail).toContain('rebuilt from X-Forwarded-Proto, X-Forwarded-Host and the path')
+    expect(detail).not.toMatch(/billing-svc|cluster\.local|payments-internal|corp/)
   })
 
   it('does not claim the URL was rebuilt when it came from the url option', async () => {
@@ -506,24 +524,45 @@ describe('Twilio replies and dedup', () => {
       ...(idempotencyToken === undefined ? {} : { idempotencyToken }),
     })
 
-  it('sends TwiML a handler returns as text/xml', async () => {
+  it('sends the TwiML of a twimlReply as text/xml', async () => {
     const { receiver } = setup({ url: 'https://example.com/sms' })
     const twiml = '<?xml version="1.0" encoding="UTF-8"?><Response><Message>Got it</Message></Response>'
-    receiver.on('message.received', () => twiml)
+    receiver.on('message.received', () => twimlReply(twiml))
     const response = await receiver.handle(request('/sms', sms()))
     expect(response).toEqual({ status: 200, headers: { 'content-type': 'text/xml' }, body: twiml })
   })
 
-  it("sends twilio.twiml.MessagingResponse's XML when a handler returns one", async () => {
+  it("sends twilio.twiml.MessagingResponse's XML through twimlReply", async () => {
     const { receiver } = setup({ url: 'https://example.com/sms' })
     receiver.on('message.received', (event) => {
       const reply = new twilioSdk.twiml.MessagingResponse()
       reply.message(`You said: ${String(event.payload.Body)}`)
-      return reply
+      return twimlReply(reply)
     })
     const response = await receiver.handle(request('/sms', sms()))
     expect(response.headers['content-type']).toBe('text/xml')
     expect(response.body).toContain('<Message>You said: Hello there</Message>')
+  })
+
+  it('never sends what a handler returns without twimlReply, and says so once per receiver', async () => {
+    const { receiver, logger } = setup({ url: 'https://example.com/sms' })
+    receiver.on('message.received', async () => ({ id: 42, secretColumn: 'hunter2-do-not-show' }))
+    for (const token of ['idem-a', 'idem-b']) {
+      const response = await receiver.handle(request('/sms', sms(token)))
+      expect(response.headers['content-type']).toBe('text/xml')
+      expect(response.body).toMatch(/<Response><\/Response>$/)
+      expect(response.body).not.toContain('hunter2')
+    }
+    expect(logger.warnings).toHaveLength(1)
+    expect(String(logger.warnings[0]?.[0])).toMatch(/twilio handler returned a value that is not a reply/)
+  })
+
+  it('does not send a raw TwiML string, nor a reply made for Slack', async () => {
+    const { receiver } = setup({ url: 'https://example.com/sms' })
+    receiver.on('message.received', () => '<Response><Message>raw</Message></Response>')
+    receiver.on('message.received', () => slackReply('for Slack'))
+    const response = await receiver.handle(request('/sms', sms()))
+    expect(response.body).toMatch(/<Response><\/Response>$/)
   })
 
   it('answers an empty <Response> TwiML when no handler is registered', async () => {

@@ -33,6 +33,12 @@ export function storeContract(name: string, store: () => DedupStore): void {
       expect(await store().reserve(k, 'b', 60_000)).toBe('done')
     })
 
+    it('marks a key that was never reserved done on complete (a replay recorded for an event without handlers)', async () => {
+      const k = key()
+      await store().complete(k, 'a', 60_000)
+      expect(await store().reserve(k, 'b', 60_000)).toBe('done')
+    })
+
     it('lets a retry reserve again after release', async () => {
       const k = key()
       await store().reserve(k, 'a', 60_000)
