@@ -81,9 +81,12 @@ export function recordReplay(config: ReceiverConfig, replayId: string): MaybePro
     return
   }
   if (!isPromiseLike(written)) return
-  return withinStoreTimeout(config, Promise.resolve(written)).then(undefined, (error: unknown) => {
-    withoutStore(config, error)
-  })
+  return withinTimeout(Promise.resolve(written), config.storeTimeoutMs, 'the dedup store').then(
+    undefined,
+    (error: unknown) => {
+      withoutStore(config, error)
+    },
+  )
 }
 
 function replayKeyOf(config: ReceiverConfig, replayId: string): string {
