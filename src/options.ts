@@ -15,7 +15,10 @@ export interface ReceiverOptions<TProvider extends Provider<any, any>> {
   provider: TProvider
   /** Dedup state. Default: `memoryStore()` (this process only, on the receiver's `now` clock). */
   store?: DedupStore
-  /** Largest accepted distance between the signed timestamp and now, in seconds, both directions. Default 300. */
+  /**
+   * Largest accepted distance between the signed timestamp and now, in seconds, both directions. Default: the
+   * provider's own tolerance where its sender sets one (Twitch: 600), else 300.
+   */
   tolerance?: number
   /** Clock in milliseconds since the epoch, for tests and replays. Default `Date.now`. */
   now?: () => number
@@ -151,7 +154,7 @@ export function resolveConfig(options: ReceiverOptions<Provider<any, any>>): Rec
     state: { closing: false, running: new Map(), leaseWarned: false },
     methods: (provider.methods ?? ['POST']).map((method) => method.toUpperCase()),
     signatureHeaders: provider.signatureHeaders?.map((name) => name.toLowerCase()),
-    toleranceSeconds: positive(options.tolerance ?? 300, 'tolerance'),
+    toleranceSeconds: positive(options.tolerance ?? provider.toleranceSeconds ?? 300, 'tolerance'),
     now,
     deadlineMs,
     bodyLimit: positive(options.bodyLimit ?? provider.bodyLimit, 'bodyLimit'),

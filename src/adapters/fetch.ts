@@ -51,5 +51,7 @@ function refuseUnread(request: Request, refusal: WebhookResponse): Response {
 }
 
 function toResponse(response: WebhookResponse): Response {
-  return new Response(response.body, { status: response.status, headers: response.headers })
+  // A 204 has no body: the Fetch standard's Response refuses one, even an empty string (Discord's acknowledgement).
+  const body = response.status === 204 ? null : response.body
+  return new Response(body, { status: response.status, headers: response.headers })
 }

@@ -55,6 +55,11 @@ export interface Provider<TEvents extends EventMap = EventMap, TAliases extends 
    */
   readonly methods?: readonly string[]
   /**
+   * The replay tolerance the sender itself prescribes for its signed timestamp, in seconds (Twitch: 10 minutes),
+   * used when the receiver is given no `tolerance`. Undefined: the receiver's default, 300.
+   */
+  readonly toleranceSeconds?: number
+  /**
    * Checks the signature on the raw bytes and returns the signed timestamp in seconds (or undefined when the
    * provider signs none), which the receiver then holds to its `tolerance`. Throws (or rejects with) a
    * `WebhookError` (401/400) when the request is not authentic. May be async, for Web Crypto implementations.
