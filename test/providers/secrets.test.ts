@@ -5,7 +5,16 @@
  */
 import { generateKeyPairSync } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
+import { calendly } from '../../src/providers/calendly.js'
+import { coinbaseCommerce } from '../../src/providers/coinbase.js'
 import { github } from '../../src/providers/github.js'
+import { intercom } from '../../src/providers/intercom.js'
+import { lemonSqueezy } from '../../src/providers/lemonsqueezy.js'
+import { linear } from '../../src/providers/linear.js'
+import { paddle } from '../../src/providers/paddle.js'
+import { razorpay } from '../../src/providers/razorpay.js'
+import { sentry } from '../../src/providers/sentry.js'
+import { vercel } from '../../src/providers/vercel.js'
 import { gitlab } from '../../src/providers/gitlab.js'
 import { hmac } from '../../src/providers/hmac.js'
 import { sendgrid } from '../../src/providers/sendgrid.js'
@@ -55,6 +64,31 @@ const factories: { name: string; make: (value: unknown) => unknown; valid: strin
     make: (secret) => hmac({ secret: secret as string, header: 'x-signature' }),
     valid: 'acme secret',
   },
+  { name: 'paddle', make: (secret) => paddle({ secret: secret as string }), valid: 'pdl_ntfset_01_abc' },
+  { name: 'lemonSqueezy', make: (secret) => lemonSqueezy({ secret: secret as string }), valid: 'ls secret' },
+  { name: 'linear', make: (secret) => linear({ secret: secret as string }), valid: 'lin_wh_abc' },
+  {
+    name: 'intercom',
+    make: (clientSecret) => intercom({ clientSecret: clientSecret as string }),
+    valid: 'ic',
+  },
+  { name: 'vercel', make: (secret) => vercel({ secret: secret as string }), valid: 'vercel secret' },
+  {
+    name: 'sentry',
+    make: (clientSecret) => sentry({ clientSecret: clientSecret as string }),
+    valid: 'f'.repeat(64),
+  },
+  {
+    name: 'calendly',
+    make: (signingKey) => calendly({ signingKey: signingKey as string }),
+    valid: 'cal key',
+  },
+  {
+    name: 'coinbaseCommerce',
+    make: (secret) => coinbaseCommerce({ secret: secret as string }),
+    valid: 'cb secret',
+  },
+  { name: 'razorpay', make: (secret) => razorpay({ secret: secret as string }), valid: 'rp secret' },
 ]
 
 describe.each(factories)('$name secrets at construction', ({ make, valid }) => {

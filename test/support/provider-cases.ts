@@ -8,6 +8,15 @@ import { createHmac, type KeyObject } from 'node:crypto'
 import fc from 'fast-check'
 import type { Provider } from '../../src/index.js'
 import { github } from '../../src/providers/github.js'
+import { calendly } from '../../src/providers/calendly.js'
+import { coinbaseCommerce } from '../../src/providers/coinbase.js'
+import { intercom } from '../../src/providers/intercom.js'
+import { lemonSqueezy } from '../../src/providers/lemonsqueezy.js'
+import { linear } from '../../src/providers/linear.js'
+import { paddle as paddleBilling } from '../../src/providers/paddle.js'
+import { razorpay } from '../../src/providers/razorpay.js'
+import { sentry } from '../../src/providers/sentry.js'
+import { vercel } from '../../src/providers/vercel.js'
 import { gitlab } from '../../src/providers/gitlab.js'
 import { hmac } from '../../src/providers/hmac.js'
 import { sendgrid } from '../../src/providers/sendgrid.js'
@@ -28,6 +37,17 @@ import {
   signStripe,
   signTwilio,
   type SignedDelivery,
+} from '../../src/testing/index.js'
+import {
+  signCalendly,
+  signCoinbaseCommerce,
+  signIntercom,
+  signLemonSqueezy,
+  signLinear,
+  signPaddle,
+  signRazorpay,
+  signSentry,
+  signVercel,
 } from '../../src/testing/index.js'
 
 export const NOW = 1_700_000_000
@@ -492,6 +512,212 @@ export const providerCases: ProviderCase[] = [
     ],
     signedHeaders: ['x-timestamp'],
     retime: inHeader('x-timestamp'),
+  },
+  // ---- Issue 14, HMAC-family providers ----
+  {
+    name: 'Paddle',
+    ...sharedSecrets('paddle-billing'),
+    provider: (secret) => paddleBilling({ secret }),
+    sign: (secret, { timestamp, id, data = DATA }) => ({
+      url: '/webhooks/paddle',
+      ...signPaddle({
+        payload: {
+          event_id: id,
+          event_type: 'transaction.completed',
+          occurred_at: '2023-11-14T22:13:20Z',
+          data,
+        },
+        secret,
+        timestamp,
+      }),
+    }),
+    signatureHeader: 'paddle-signature',
+    signatureSeparator: ';',
+    hexSignature: true,
+    malformed: [
+      'garbage',
+      `ts=${NOW}`,
+      `h1=${'a'.repeat(64)}`,
+      `ts=${NOW};h1=zz`,
+      `ts=${NOW};h2=${'a'.repeat(64)}`,
+    ],
+    signedHeaders: [],
+    retime: (delivery, timestamp) =>
+      withHeader(
+        delivery,
+        'paddle-signature',
+        delivery.headers['paddle-signature']!.replace(/^ts=\d+/, `ts=${timestamp}`),
+      ),
+  },
+  {
+    // No event id: the dedup id is a hash of the body, so the id travels in the signed body.
+    name: 'Lemon Squeezy',
+    ...sharedSecrets('lemonsqueezy'),
+    provider: (secret) => lemonSqueezy({ secret }),
+    sign: (secret, { id, data = DATA }) => ({
+      url: '/webhooks/lemonsqueezy',
+      ...signLemonSqueezy({
+        payload: { meta: { event_name: 'order_created' }, data: { type: 'orders', id, attributes: data } },
+        secret,
+      }),
+    }),
+    signatureHeader: 'x-signature',
+    hexSignature: true,
+    malformed: ['zz', `sha256=${'a'.repeat(64)}`, 'a'.repeat(63), ''.padEnd(64, 'g')],
+    signedHeaders: [],
+  },
+  {
+    // The signed timestamp is the body's webhookTimestamp: retiming it changes signed bytes.
+    name: 'Linear',
+    ...sharedSecrets('lin_wh_linear'),
+    provider: (secret) => linear({ secret }),
+    sign: (secret, { timestamp, id, data = DATA }) => ({
+      url: '/webhooks/linear',
+      ...signLinear({
+        payload: { action: 'create', type: 'Issue', data: { id: `issue-${id}`, data } },
+        secret,
+        timestamp,
+        deliveryId: id,
+      }),
+    }),
+    signatureHeader: 'linear-signature',
+    hexSignature: true,
+    malformed: ['zz', `sha256=${'a'.repeat(64)}`, 'a'.repeat(63)],
+    signedHeaders: [],
+    retime: (delivery, timestamp) => ({
+      ...delivery,
+      body: delivery.body.replace(/"webhookTimestamp":\d+/, `"webhookTimestamp":${timestamp * 1000}`),
+    }),
+  },
+  {
+    name: 'Intercom',
+    ...sharedSecrets('intercom'),
+    provider: (clientSecret) => intercom({ clientSecret }),
+    sign: (clientSecret, { id, data = DATA }) => ({
+      url: '/webhooks/intercom',
+      ...signIntercom({
+        payload: {
+          type: 'notification_event',
+          id,
+          topic: 'conversation.user.created',
+          delivery_attempts: 1,
+          data: { item: data },
+        },
+        clientSecret,
+      }),
+    }),
+    signatureHeader: 'x-hub-signature',
+    hexSignature: true,
+    malformed: ['sha256=00', 'sha1=', 'sha1=zz', `sha256=${'a'.repeat(64)}`, 'a'.repeat(40)],
+    signedHeaders: [],
+  },
+  {
+    name: 'Vercel',
+    ...sharedSecrets('vercel'),
+    provider: (secret) => vercel({ secret }),
+    sign: (secret, { id, data = DATA }) => ({
+      url: '/webhooks/vercel',
+      ...signVercel({
+        payload: { id, type: 'deployment.succeeded', createdAt: NOW * 1000, payload: data },
+        secret,
+      }),
+    }),
+    signatureHeader: 'x-vercel-signature',
+    hexSignature: true,
+    malformed: ['zz', `sha1=${'a'.repeat(40)}`, 'a'.repeat(39)],
+    signedHeaders: [],
+  },
+  {
+    // Request-ID and Sentry-Hook-Resource are not signed: the body carries the event, as GitHub's row does.
+    name: 'Sentry',
+    ...sharedSecrets('sentry'),
+    provider: (clientSecret) => sentry({ clientSecret }),
+    sign: (clientSecret, { timestamp, id, data = DATA }) => ({
+      url: '/webhooks/sentry',
+      ...signSentry({
+        resource: 'issue',
+        payload: {
+          action: 'created',
+          data: { issue: { id: `issue-${id}`, data } },
+          installation: { uuid: 'i1' },
+        },
+        clientSecret,
+        timestamp,
+        requestId: id,
+      }),
+    }),
+    signatureHeader: 'sentry-hook-signature',
+    hexSignature: true,
+    malformed: ['zz', `sha256=${'a'.repeat(64)}`, 'a'.repeat(63)],
+    signedHeaders: [],
+  },
+  {
+    name: 'Calendly',
+    ...sharedSecrets('calendly'),
+    provider: (signingKey) => calendly({ signingKey }),
+    sign: (signingKey, { timestamp, id, data = DATA }) => ({
+      url: '/webhooks/calendly',
+      ...signCalendly({
+        payload: {
+          event: 'invitee.created',
+          created_at: '2023-11-14T22:13:20.000000Z',
+          payload: { uri: `https://api.calendly.com/scheduled_events/E1/invitees/${id}`, data },
+        },
+        signingKey,
+        timestamp,
+      }),
+    }),
+    signatureHeader: 'calendly-webhook-signature',
+    hexSignature: true,
+    malformed: ['v1=abc', 't=1', `v1=${'a'.repeat(64)}`, `t=${NOW},v1=zz`, `t=${NOW},v0=${'a'.repeat(64)}`],
+    signedHeaders: [],
+    retime: (delivery, timestamp) =>
+      withHeader(
+        delivery,
+        'calendly-webhook-signature',
+        delivery.headers['calendly-webhook-signature']!.replace(/^t=\d+/, `t=${timestamp}`),
+      ),
+  },
+  {
+    name: 'Coinbase Commerce',
+    ...sharedSecrets('coinbase'),
+    provider: (secret) => coinbaseCommerce({ secret }),
+    sign: (secret, { id, data = DATA }) => ({
+      url: '/webhooks/coinbase',
+      ...signCoinbaseCommerce({
+        event: { id, type: 'charge:confirmed', api_version: '2018-03-22', data },
+        secret,
+      }),
+    }),
+    signatureHeader: 'x-cc-webhook-signature',
+    hexSignature: true,
+    malformed: ['zz', `sha256=${'a'.repeat(64)}`, 'a'.repeat(63)],
+    signedHeaders: [],
+  },
+  {
+    // x-razorpay-event-id is not signed: the body carries the event, as GitHub's row does.
+    name: 'Razorpay',
+    ...sharedSecrets('razorpay'),
+    provider: (secret) => razorpay({ secret }),
+    sign: (secret, { id, data = DATA }) => ({
+      url: '/webhooks/razorpay',
+      ...signRazorpay({
+        payload: {
+          entity: 'event',
+          account_id: 'acc_1',
+          event: 'payment.captured',
+          contains: ['payment'],
+          payload: { payment: { entity: { id: `pay_${id}`, data } } },
+          created_at: NOW,
+        },
+        secret,
+        eventId: id,
+      }),
+    }),
+    signatureHeader: 'x-razorpay-signature',
+    hexSignature: true,
+    malformed: ['zz', `sha256=${'a'.repeat(64)}`, 'a'.repeat(63)],
+    signedHeaders: [],
   },
 ]
 
