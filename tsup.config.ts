@@ -1,59 +1,9 @@
 import { defineConfig, type Options } from 'tsup'
+import { cryptoAlias, cryptoRuntimePaths } from './scripts/crypto-runtime.mjs'
+import { entryPoints, repoRoot } from './scripts/entrypoints.mjs'
 
-/** One entry per subpath of package.json `exports`; scripts/check-package.mjs fails the build when they drift. */
-export const entries = {
-  index: 'src/index.ts',
-  'providers/stripe': 'src/providers/stripe.ts',
-  'providers/github': 'src/providers/github.ts',
-  'providers/standard-webhooks': 'src/providers/standard-webhooks.ts',
-  'providers/shopify': 'src/providers/shopify.ts',
-  'providers/slack': 'src/providers/slack.ts',
-  'providers/twilio': 'src/providers/twilio.ts',
-  'providers/sendgrid': 'src/providers/sendgrid.ts',
-  'providers/gitlab': 'src/providers/gitlab.ts',
-  'providers/hmac': 'src/providers/hmac.ts',
-  'adapters/express': 'src/adapters/express.ts',
-  'adapters/koa': 'src/adapters/koa.ts',
-  'adapters/fastify': 'src/adapters/fastify.ts',
-  'adapters/next': 'src/adapters/next.ts',
-  'adapters/fetch': 'src/adapters/fetch.ts',
-  'adapters/node': 'src/adapters/node.ts',
-  'stores/redis': 'src/stores/redis.ts',
-  'stores/postgres': 'src/stores/postgres.ts',
-  'testing/index': 'src/testing/index.ts',
-}
-
-/**
- * The entries that also get an edge build in dist/edge/ (Web Crypto, no Buffer, no `node:` import), selected by the
- * `edge-light`, `workerd`, `worker`, `browser` and `deno` export conditions. The Node-only entries (Express and
- * node:http adapters, the Redis and PostgreSQL stores with their Node clients) have none.
- */
-export const edgeEntries = [
-  'index',
-  'providers/stripe',
-  'providers/github',
-  'providers/standard-webhooks',
-  'providers/shopify',
-  'providers/slack',
-  'providers/twilio',
-  'providers/sendgrid',
-  'providers/gitlab',
-  'providers/hmac',
-  'adapters/fetch',
-  'adapters/next',
-  'testing/index',
-] as const satisfies readonly (keyof typeof entries)[]
-
-/**
- * Where an edge entry's source differs from its Node one: Next's edge runtime gets the App Router handler alone,
- * since the Pages Router handler needs Node's request and response.
- */
-export const edgeSources: Partial<Record<(typeof edgeEntries)[number], string>> = {
-  'adapters/next': 'src/adapters/next-route.ts',
-}
-
-/** The conditions the edge build resolves `#crypto` with (package.json `imports`): the first one is enough. */
-const EDGE_CONDITIONS = ['edge-light', 'import', 'default']
+/** The entries, from the one list (scripts/entrypoints.mjs); package.json `exports` is written from it too. */
+const entries = entryPoints()
 
 const shared: Options = {
   dts: true,
@@ -67,17 +17,24 @@ const shared: Options = {
 export default defineConfig([
   {
     ...shared,
-    entry: entries,
+    entry: Object.fromEntries(entries.map(({ name, source }) => [name, source])),
     format: ['esm', 'cjs'],
     target: 'node20',
     platform: 'node',
     outDir: 'dist',
     // dist/edge is the other build's, which runs at the same time.
     clean: ['!edge/**'],
+    esbuildOptions(options) {
+      options.alias = cryptoAlias('node', repoRoot)
+    },
   },
   {
     ...shared,
-    entry: Object.fromEntries(edgeEntries.map((name) => [name, edgeSources[name] ?? entries[name]])),
+    // The entries that also get an edge build in dist/edge/ (Web Crypto, no Buffer, no `node:` import), selected by
+    // the edge export conditions.
+    entry: Object.fromEntries(
+      entries.flatMap(({ name, edgeSource }) => (edgeSource === undefined ? [] : [[name, edgeSource]])),
+    ),
     // Edge runtimes load ES modules only.
     format: ['esm'],
     target: 'es2022',
@@ -86,8 +43,8 @@ export default defineConfig([
     outDir: 'dist/edge',
     clean: true,
     esbuildOptions(options) {
-      options.conditions = EDGE_CONDITIONS
+      options.alias = cryptoAlias('edge', repoRoot)
     },
-    dts: { compilerOptions: { customConditions: ['edge-light'] } },
+    dts: { compilerOptions: { paths: cryptoRuntimePaths('edge') } },
   },
 ])

@@ -1,6 +1,10 @@
 import { configDefaults, defineConfig } from 'vitest/config'
+import { cryptoAlias } from './scripts/crypto-runtime.mjs'
+import { repoRoot } from './scripts/entrypoints.mjs'
 
 export default defineConfig({
+  // The sources run on Node: `#crypto` is node:crypto (scripts/crypto-runtime.mjs).
+  resolve: { alias: cryptoAlias('node', repoRoot) },
   test: {
     include: ['test/**/*.test.ts'],
     // The edge suite runs against dist/edge, under its own config (vitest.edge.config.ts); the examples suite is

@@ -15,14 +15,15 @@ import { builtinModules } from 'node:module'
 import { fileURLToPath } from 'node:url'
 import { defineConfig, type Plugin } from 'vitest/config'
 import { EDGE_MODULES } from './test/edge/edge-modules.js'
-import { edgeEntries, edgeSources, entries } from './tsup.config.js'
+import { cryptoAlias } from './scripts/crypto-runtime.mjs'
+import { entryPoints, repoRoot } from './scripts/entrypoints.mjs'
 
 const root = fileURLToPath(new URL('.', import.meta.url))
 const edgeDir = `${root}dist/edge/`
 const edgeFileOf = new Map<string, string>(
-  edgeEntries
-    .filter((name) => name !== 'testing/index')
-    .map((name) => [`${root}${edgeSources[name] ?? entries[name]}`, `${edgeDir}${name}.js`]),
+  entryPoints()
+    .filter(({ subpath, edgeSource }) => edgeSource !== undefined && subpath !== './testing')
+    .map(({ name, edgeSource }) => [`${root}${edgeSource}`, `${edgeDir}${name}.js`]),
 )
 const builtins = new Set(builtinModules)
 /** Node-only globals an edge runtime does not have. */
@@ -65,6 +66,8 @@ function edgeBuild(): Plugin {
 
 export default defineConfig({
   plugins: [edgeBuild()],
+  // What the tests load from src/ (the signers, the support code) runs on Node's crypto runtime.
+  resolve: { alias: cryptoAlias('node', repoRoot) },
   test: {
     name: 'edge',
     include: [

@@ -1,4 +1,4 @@
-import type { operations } from '@octokit/openapi-webhooks-types'
+import type { GitHubEventAlias, GitHubEventMap } from '../event-maps/github.js'
 import { bytesToText, isJsonObject, parseJsonBody, parseJsonText } from '../body.js'
 import { createHmacVerifier } from '../crypto/hmac-verifier.js'
 import { BodyMalformedError, SignatureInvalidError } from '../errors.js'
@@ -11,20 +11,7 @@ import {
 } from '../provider-kit/index.js'
 import type { Provider } from '../types/provider.js'
 
-type Underscored<S extends string> = S extends `${infer Head}-${infer Tail}`
-  ? `${Head}_${Underscored<Tail>}`
-  : S
-/** `pull-request/ready-for-review` (the OpenAPI operation) → `pull_request.ready_for_review` (what GitHub sends). */
-type EventName<S extends string> = S extends `${infer Event}/${infer Action}`
-  ? `${Underscored<Event>}.${Underscored<Action>}`
-  : Underscored<S>
-type PayloadOf<T> = T extends { requestBody: { content: { 'application/json': infer P } } } ? P : never
-type BaseName<S extends string> = S extends `${infer Event}.${string}` ? Event : never
-
-/** Every GitHub event (`push`, `issues.opened`, …) mapped to its payload, from `@octokit/openapi-webhooks-types`. */
-export type GitHubEventMap = { [K in keyof operations & string as EventName<K>]: PayloadOf<operations[K]> }
-/** Event names without their action (`issues`): a handler on one receives every action of that event. */
-export type GitHubEventAlias = BaseName<keyof GitHubEventMap & string>
+export type { GitHubEventAlias, GitHubEventMap }
 
 export interface GitHubOptions {
   /** The webhook's secret, or several while rotating. */

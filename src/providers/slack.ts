@@ -1,4 +1,4 @@
-import type { SlackEvent } from '@slack/types'
+import type { SlackEventMap } from '../event-maps/slack.js'
 import { bytesToText, formFields, isJsonObject, parseJsonBody, parseJsonText } from '../body.js'
 import { createHmacVerifier } from '../crypto/hmac-verifier.js'
 import { BodyMalformedError, SignatureInvalidError } from '../errors.js'
@@ -13,50 +13,12 @@ import {
 import type { WebhookResponse } from '../types/events.js'
 import type { ParsedEvent, Provider } from '../types/provider.js'
 
-/** The Events API envelope around one event (`type: 'event_callback'`). */
-export interface SlackEventEnvelope<E = SlackEvent> {
-  type: 'event_callback'
-  token?: string
-  team_id: string
-  api_app_id: string
-  event: E
-  event_id: string
-  event_time: number
-  [field: string]: unknown
-}
-
-/** A slash command, as Slack posts it (form fields). */
-export interface SlackSlashCommand {
-  command: string
-  text: string
-  trigger_id: string
-  user_id: string
-  user_name?: string
-  team_id: string
-  channel_id: string
-  response_url: string
-  [field: string]: string | undefined
-}
-
-/** An interactivity payload (`payload=` form field): buttons, modals, shortcuts. */
-export interface SlackInteraction {
-  type: string
-  trigger_id?: string
-  [field: string]: unknown
-}
-
-/** Events API types (from `@slack/types`), slash commands by name (`/deploy`), and interactivity types. */
-export type SlackEventMap = { [E in SlackEvent as E['type']]: SlackEventEnvelope<E> } & {
-  [command: `/${string}`]: SlackSlashCommand
-} & {
-  block_actions: SlackInteraction
-  block_suggestion: SlackInteraction
-  view_submission: SlackInteraction
-  view_closed: SlackInteraction
-  shortcut: SlackInteraction
-  message_action: SlackInteraction
-  interactive_message: SlackInteraction
-}
+export type {
+  SlackEventEnvelope,
+  SlackEventMap,
+  SlackInteraction,
+  SlackSlashCommand,
+} from '../event-maps/slack.js'
 
 export interface SlackOptions {
   /** The app's signing secret (Basic Information page), or several while rotating. */

@@ -1,12 +1,11 @@
-import type { Stripe } from 'stripe'
+import type { StripeEventMap } from '../event-maps/stripe.js'
 import { isJsonObject, parseJsonBody } from '../body.js'
 import { createHmacVerifier } from '../crypto/hmac-verifier.js'
 import { PayloadInvalidError, SignatureInvalidError } from '../errors.js'
 import { DAY_MS, requireSignature, secretList, signatureVerdict } from '../provider-kit/index.js'
 import type { Provider } from '../types/provider.js'
 
-/** Every Stripe event type mapped to its payload, from the `stripe` package's own `Stripe.Event` union. */
-export type StripeEventMap = { [E in Stripe.Event as E['type']]: E }
+export type { StripeEventMap }
 
 export interface StripeOptions {
   /** The endpoint's signing secret (`whsec_…`), or several while rotating. */

@@ -1,22 +1,25 @@
 /**
  * Signers for your own tests: each returns exactly the headers and body the real sender would send for a payload,
  * a secret and a time, so tests exercise the receiver end to end without the provider's SDK or a network.
+ *
+ * Written by `npm run sync` (scripts/entrypoints.mjs): every signer module of this folder is exported whole, so
+ * a signer module exports what users call and nothing else.
  */
 export { toRequest, type SignedDelivery, type SignOptions } from './delivery.js'
-export { signGitHub } from './github.js'
-export { signGitLab } from './gitlab.js'
-export { generateSendGridKeyPair, signSendGrid } from './sendgrid.js'
-export { signShopify } from './shopify.js'
-export { signSlack } from './slack.js'
-export { generateStandardWebhooksKeyPair, signStandardWebhooks } from './standard-webhooks.js'
-export { signStripe } from './stripe.js'
-export { signTwilio } from './twilio.js'
-export { signCalendly } from './calendly.js'
-export { signCoinbaseCommerce } from './coinbase.js'
-export { signIntercom } from './intercom.js'
-export { signLemonSqueezy } from './lemonsqueezy.js'
-export { signLinear } from './linear.js'
-export { signPaddle } from './paddle.js'
-export { signRazorpay } from './razorpay.js'
-export { signSentry } from './sentry.js'
-export { signVercel } from './vercel.js'
+export * from './calendly.js'
+export * from './coinbase.js'
+export * from './github.js'
+export * from './gitlab.js'
+export * from './intercom.js'
+export * from './lemonsqueezy.js'
+export * from './linear.js'
+export * from './paddle.js'
+export * from './razorpay.js'
+export * from './sendgrid.js'
+export * from './sentry.js'
+export * from './shopify.js'
+export * from './slack.js'
+export * from './standard-webhooks.js'
+export * from './stripe.js'
+export * from './twilio.js'
+export * from './vercel.js'
