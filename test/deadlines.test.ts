@@ -47,6 +47,8 @@ const EXPECTED: Record<
     body: /"pending":true/,
   },
   Razorpay: { deadlineMs: 5_000, status: 202, contentType: 'application/json', body: /"pending":true/ },
+  Clerk: { deadlineMs: 15_000, status: 202, contentType: 'application/json', body: /"pending":true/ },
+  Resend: { deadlineMs: 15_000, status: 202, contentType: 'application/json', body: /"pending":true/ },
 }
 
 const expectedFor = (name: string) => {

@@ -61,3 +61,16 @@ export function hmacText(
 export function toRequest(url: string, delivery: SignedDelivery): Request {
   return new Request(url, { method: delivery.method, headers: delivery.headers, body: delivery.body })
 }
+
+/**
+ * Standard Webhooks headers under the `svix-*` names that Svix, and so the senders built on it (Clerk, Resend), still
+ * send.
+ */
+export function svixHeaders(delivery: Signed<SignedDelivery>): Signed<SignedDelivery> {
+  return chain(delivery, ({ headers, ...rest }): SignedDelivery => ({
+    ...rest,
+    headers: Object.fromEntries(
+      Object.entries(headers).map(([name, value]) => [name.replace(/^webhook-/, 'svix-'), value]),
+    ),
+  }))
+}

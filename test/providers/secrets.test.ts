@@ -6,6 +6,7 @@
 import { generateKeyPairSync } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { calendly } from '../../src/providers/calendly.js'
+import { clerk } from '../../src/providers/clerk.js'
 import { coinbaseCommerce } from '../../src/providers/coinbase.js'
 import { github } from '../../src/providers/github.js'
 import { intercom } from '../../src/providers/intercom.js'
@@ -13,6 +14,7 @@ import { lemonSqueezy } from '../../src/providers/lemonsqueezy.js'
 import { linear } from '../../src/providers/linear.js'
 import { paddle } from '../../src/providers/paddle.js'
 import { razorpay } from '../../src/providers/razorpay.js'
+import { resend } from '../../src/providers/resend.js'
 import { sentry } from '../../src/providers/sentry.js'
 import { vercel } from '../../src/providers/vercel.js'
 import { gitlab } from '../../src/providers/gitlab.js'
@@ -89,6 +91,8 @@ const factories: { name: string; make: (value: unknown) => unknown; valid: strin
     valid: 'cb secret',
   },
   { name: 'razorpay', make: (secret) => razorpay({ secret: secret as string }), valid: 'rp secret' },
+  { name: 'clerk', make: (secret) => clerk({ secret: secret as string }), valid: 'whsec_Y2xlcms=' },
+  { name: 'resend', make: (secret) => resend({ secret: secret as string }), valid: 'whsec_cmVzZW5k' },
 ]
 
 describe.each(factories)('$name secrets at construction', ({ make, valid }) => {

@@ -9,12 +9,14 @@ import fc from 'fast-check'
 import type { Provider } from '../../src/index.js'
 import { github } from '../../src/providers/github.js'
 import { calendly } from '../../src/providers/calendly.js'
+import { clerk } from '../../src/providers/clerk.js'
 import { coinbaseCommerce } from '../../src/providers/coinbase.js'
 import { intercom } from '../../src/providers/intercom.js'
 import { lemonSqueezy } from '../../src/providers/lemonsqueezy.js'
 import { linear } from '../../src/providers/linear.js'
 import { paddle as paddleBilling } from '../../src/providers/paddle.js'
 import { razorpay } from '../../src/providers/razorpay.js'
+import { resend } from '../../src/providers/resend.js'
 import { sentry } from '../../src/providers/sentry.js'
 import { vercel } from '../../src/providers/vercel.js'
 import { gitlab } from '../../src/providers/gitlab.js'
@@ -40,12 +42,14 @@ import {
 } from '../../src/testing/index.js'
 import {
   signCalendly,
+  signClerk,
   signCoinbaseCommerce,
   signIntercom,
   signLemonSqueezy,
   signLinear,
   signPaddle,
   signRazorpay,
+  signResend,
   signSentry,
   signVercel,
 } from '../../src/testing/index.js'
@@ -718,6 +722,38 @@ export const providerCases: ProviderCase[] = [
     hexSignature: true,
     malformed: ['zz', `sha256=${'a'.repeat(64)}`, 'a'.repeat(63)],
     signedHeaders: [],
+  },
+  {
+    // Svix's own header names: svix-id and svix-timestamp are signed.
+    ...standardWebhooksV1,
+    name: 'Clerk',
+    secrets: ['whsec_Y2xlcmstb2xk', 'whsec_Y2xlcmstbmV3', 'whsec_Y2xlcmstc3Ry'],
+    provider: (secret) => clerk({ secret }),
+    sign: (secret, { timestamp, id, data = DATA }) => ({
+      url: '/webhooks/clerk',
+      ...signClerk({ payload: { type: 'user.created', object: 'event', data }, secret, timestamp, id }),
+    }),
+    signatureHeader: 'svix-signature',
+    signedHeaders: ['svix-id', 'svix-timestamp'],
+    retime: inHeader('svix-timestamp'),
+  },
+  {
+    ...standardWebhooksV1,
+    name: 'Resend',
+    secrets: ['whsec_cmVzZW5kLW9sZA==', 'whsec_cmVzZW5kLW5ldw==', 'whsec_cmVzZW5kLXN0cg=='],
+    provider: (secret) => resend({ secret }),
+    sign: (secret, { timestamp, id, data = DATA }) => ({
+      url: '/webhooks/resend',
+      ...signResend({
+        payload: { type: 'email.delivered', created_at: '2023-11-14T22:13:20.000Z', data },
+        secret,
+        timestamp,
+        id,
+      }),
+    }),
+    signatureHeader: 'svix-signature',
+    signedHeaders: ['svix-id', 'svix-timestamp'],
+    retime: inHeader('svix-timestamp'),
   },
 ]
 
