@@ -49,6 +49,8 @@ const EXPECTED: Record<
   Razorpay: { deadlineMs: 5_000, status: 202, contentType: 'application/json', body: /"pending":true/ },
   Clerk: { deadlineMs: 15_000, status: 202, contentType: 'application/json', body: /"pending":true/ },
   Resend: { deadlineMs: 15_000, status: 202, contentType: 'application/json', body: /"pending":true/ },
+  Square: { deadlineMs: 10_000, status: 202, contentType: 'application/json', body: /"pending":true/ },
+  HubSpot: { deadlineMs: 5_000, status: 202, contentType: 'application/json', body: /"pending":true/ },
 }
 
 const expectedFor = (name: string) => {

@@ -9,6 +9,7 @@ import { calendly } from '../../src/providers/calendly.js'
 import { clerk } from '../../src/providers/clerk.js'
 import { coinbaseCommerce } from '../../src/providers/coinbase.js'
 import { github } from '../../src/providers/github.js'
+import { hubspot } from '../../src/providers/hubspot.js'
 import { intercom } from '../../src/providers/intercom.js'
 import { lemonSqueezy } from '../../src/providers/lemonsqueezy.js'
 import { linear } from '../../src/providers/linear.js'
@@ -16,6 +17,7 @@ import { paddle } from '../../src/providers/paddle.js'
 import { razorpay } from '../../src/providers/razorpay.js'
 import { resend } from '../../src/providers/resend.js'
 import { sentry } from '../../src/providers/sentry.js'
+import { square } from '../../src/providers/square.js'
 import { vercel } from '../../src/providers/vercel.js'
 import { gitlab } from '../../src/providers/gitlab.js'
 import { hmac } from '../../src/providers/hmac.js'
@@ -93,6 +95,17 @@ const factories: { name: string; make: (value: unknown) => unknown; valid: strin
   { name: 'razorpay', make: (secret) => razorpay({ secret: secret as string }), valid: 'rp secret' },
   { name: 'clerk', make: (secret) => clerk({ secret: secret as string }), valid: 'whsec_Y2xlcms=' },
   { name: 'resend', make: (secret) => resend({ secret: secret as string }), valid: 'whsec_cmVzZW5k' },
+  {
+    name: 'square',
+    make: (signatureKey) =>
+      square({ signatureKey: signatureKey as string, notificationUrl: 'https://example.com/sq' }),
+    valid: 'sq key',
+  },
+  {
+    name: 'hubspot',
+    make: (clientSecret) => hubspot({ clientSecret: clientSecret as string, url: 'https://example.com/hs' }),
+    valid: '0a1b2c3d-0000-4000-8000-000000000000',
+  },
 ]
 
 describe.each(factories)('$name secrets at construction', ({ make, valid }) => {

@@ -8,6 +8,7 @@ import { createHmac, type KeyObject } from 'node:crypto'
 import fc from 'fast-check'
 import type { Provider } from '../../src/index.js'
 import { github } from '../../src/providers/github.js'
+import { hubspot } from '../../src/providers/hubspot.js'
 import { calendly } from '../../src/providers/calendly.js'
 import { clerk } from '../../src/providers/clerk.js'
 import { coinbaseCommerce } from '../../src/providers/coinbase.js'
@@ -18,6 +19,7 @@ import { paddle as paddleBilling } from '../../src/providers/paddle.js'
 import { razorpay } from '../../src/providers/razorpay.js'
 import { resend } from '../../src/providers/resend.js'
 import { sentry } from '../../src/providers/sentry.js'
+import { square } from '../../src/providers/square.js'
 import { vercel } from '../../src/providers/vercel.js'
 import { gitlab } from '../../src/providers/gitlab.js'
 import { hmac } from '../../src/providers/hmac.js'
@@ -44,6 +46,7 @@ import {
   signCalendly,
   signClerk,
   signCoinbaseCommerce,
+  signHubSpot,
   signIntercom,
   signLemonSqueezy,
   signLinear,
@@ -51,6 +54,7 @@ import {
   signRazorpay,
   signResend,
   signSentry,
+  signSquare,
   signVercel,
 } from '../../src/testing/index.js'
 
@@ -199,6 +203,8 @@ function twilioSignedContent(body: Buffer): string {
 }
 
 const TWILIO_JSON_URL = 'https://example.com/hooks/twilio'
+const SQUARE_URL = 'https://example.com/webhooks/square'
+const HUBSPOT_URL = 'https://example.com/webhooks/hubspot'
 
 // ---- The table -----------------------------------------------------------------------------------------------------
 // A variant (another content type or signature scheme) spreads its base row and states what differs.
@@ -754,6 +760,64 @@ export const providerCases: ProviderCase[] = [
     signatureHeader: 'svix-signature',
     signedHeaders: ['svix-id', 'svix-timestamp'],
     retime: inHeader('svix-timestamp'),
+  },
+  {
+    // The notification URL is signed, and comes from the option, never from the request.
+    name: 'Square',
+    ...sharedSecrets('square'),
+    provider: (signatureKey) => square({ signatureKey, notificationUrl: SQUARE_URL }),
+    sign: (signatureKey, { id, data = DATA }) => ({
+      url: '/webhooks/square',
+      ...signSquare({
+        payload: {
+          merchant_id: 'M1',
+          type: 'payment.updated',
+          event_id: id,
+          created_at: '2023-11-14T22:13:20Z',
+          data,
+        },
+        signatureKey,
+        notificationUrl: SQUARE_URL,
+      }),
+    }),
+    signatureHeader: 'x-square-hmacsha256-signature',
+    malformed: ['not base64!!', 'AAAA', createHmac('sha256', 'x').update('y').digest('hex')],
+    signedHeaders: [],
+  },
+  {
+    // Method, URL (with the request's query), body and the millisecond timestamp header are signed.
+    name: 'HubSpot',
+    ...sharedSecrets('hubspot'),
+    provider: (clientSecret) => hubspot({ clientSecret, url: HUBSPOT_URL }),
+    sign: (clientSecret, { timestamp, id, data = DATA }) => ({
+      url: '/webhooks/hubspot',
+      ...signHubSpot({
+        payload: [
+          {
+            eventId: Number.parseInt(createHmac('sha256', 'id').update(id).digest('hex').slice(0, 12), 16),
+            subscriptionType: 'contact.propertyChange',
+            attemptNumber: 0,
+            objectId: 123,
+            propertyName: 'note',
+            propertyValue: JSON.stringify(data),
+          },
+        ],
+        clientSecret,
+        url: HUBSPOT_URL,
+        timestamp,
+      }),
+    }),
+    signatureHeader: 'x-hubspot-signature-v3',
+    malformed: ['not base64!!', 'AAAA', createHmac('sha256', 'x').update('y').digest('hex')],
+    signedHeaders: ['x-hubspot-request-timestamp'],
+    retime: (delivery, timestamp) =>
+      withHeader(delivery, 'x-hubspot-request-timestamp', String(timestamp * 1000)),
+    otherTampers: [
+      {
+        what: 'a query parameter added to the URL',
+        apply: (delivery) => ({ ...delivery, url: `${delivery.url}?x=1` }),
+      },
+    ],
   },
 ]
 
