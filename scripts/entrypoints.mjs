@@ -49,18 +49,6 @@ const EDGE_VARIANTS = { 'src/adapters/next-route.ts': './next' }
 /** Stores the core entry exports itself. */
 const CORE_STORES = new Set(['src/stores/memory.ts'])
 
-/**
- * TEMPORARY, delete once src/provider-kit/ and src/adapter-kit/ have landed: the helpers every provider or adapter
- * shares, which still live beside the public modules in src/providers/ and src/adapters/.
- */
-const SHARED_HELPERS_NOT_YET_MOVED = new Set([
-  'src/providers/verdict.ts',
-  'src/providers/secrets.ts',
-  'src/providers/timestamp.ts',
-  'src/providers/one-event.ts',
-  'src/adapters/node-io.ts',
-])
-
 /** The module of src/testing/ every signer builds on: only its public part is re-exported. */
 const TESTING_SHARED = {
   module: 'delivery',
@@ -76,7 +64,6 @@ function modulesOf(root, dir) {
     .filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts'))
     .sort()
     .map((file) => `${dir}/${file}`)
-    .filter((path) => !SHARED_HELPERS_NOT_YET_MOVED.has(path))
 }
 
 /** @param {string} path @returns {string} */

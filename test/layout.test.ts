@@ -1,12 +1,13 @@
 /**
  * The source tree has no import cycle: every module of src/ can be read (and loaded) after the modules it imports.
  * Type-only imports count too, as they do for a reader following the imports, and `#crypto` stands for both of its
- * implementations (package.json `imports`).
+ * implementations (the build-time alias of scripts/crypto-runtime.mjs).
  */
 import { readdirSync, readFileSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
 import ts from 'typescript'
 import { describe, expect, it } from 'vitest'
+import { CRYPTO_RUNTIMES, CRYPTO_SPECIFIER } from '../scripts/crypto-runtime.mjs'
 
 const root = resolve(import.meta.dirname, '..')
 const src = join(root, 'src')
@@ -21,18 +22,11 @@ function sourceFiles(dir: string): string[] {
   })
 }
 
-/** Each `#…` import of package.json, with every file it may resolve to (one per export condition). */
+/** Each build-time alias (`#crypto`), with every file it stands for (one per build). */
 function packageImports(): Map<string, string[]> {
-  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
-    imports?: Record<string, string | Record<string, string>>
-  }
-  const targets = Object.entries(pkg.imports ?? {}).map(([name, target]): [string, string[]] => [
-    name,
-    [...new Set(typeof target === 'string' ? [target] : Object.values(target))].map((file) =>
-      resolve(root, file),
-    ),
+  return new Map([
+    [CRYPTO_SPECIFIER, [...new Set(Object.values(CRYPTO_RUNTIMES))].map((file) => resolve(root, file))],
   ])
-  return new Map(targets)
 }
 
 /** src/ as a graph: each file (relative to src/) to the src/ files it imports, export-from and `import type` included. */
