@@ -14,6 +14,7 @@ import { intercom } from '../../src/providers/intercom.js'
 import { lemonSqueezy } from '../../src/providers/lemonsqueezy.js'
 import { linear } from '../../src/providers/linear.js'
 import { paddle } from '../../src/providers/paddle.js'
+import { postmark } from '../../src/providers/postmark.js'
 import { razorpay } from '../../src/providers/razorpay.js'
 import { resend } from '../../src/providers/resend.js'
 import { sentry } from '../../src/providers/sentry.js'
@@ -105,6 +106,11 @@ const factories: { name: string; make: (value: unknown) => unknown; valid: strin
     name: 'hubspot',
     make: (clientSecret) => hubspot({ clientSecret: clientSecret as string, url: 'https://example.com/hs' }),
     valid: '0a1b2c3d-0000-4000-8000-000000000000',
+  },
+  {
+    name: 'postmark',
+    make: (password) => postmark({ username: 'postmark', password: password as string }),
+    valid: 'pm password',
   },
 ]
 

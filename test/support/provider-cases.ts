@@ -16,6 +16,7 @@ import { intercom } from '../../src/providers/intercom.js'
 import { lemonSqueezy } from '../../src/providers/lemonsqueezy.js'
 import { linear } from '../../src/providers/linear.js'
 import { paddle as paddleBilling } from '../../src/providers/paddle.js'
+import { postmark } from '../../src/providers/postmark.js'
 import { razorpay } from '../../src/providers/razorpay.js'
 import { resend } from '../../src/providers/resend.js'
 import { sentry } from '../../src/providers/sentry.js'
@@ -51,6 +52,7 @@ import {
   signLemonSqueezy,
   signLinear,
   signPaddle,
+  signPostmark,
   signRazorpay,
   signResend,
   signSentry,
@@ -818,6 +820,24 @@ export const providerCases: ProviderCase[] = [
         apply: (delivery) => ({ ...delivery, url: `${delivery.url}?x=1` }),
       },
     ],
+  },
+  {
+    // Postmark signs nothing: the Basic credentials prove the sender, as GitLab's token does.
+    name: 'Postmark',
+    ...sharedSecrets('postmark'),
+    provider: (passwords) => postmark({ username: 'postmark', password: passwords }),
+    sign: (password, { id, data = DATA }) => ({
+      url: '/webhooks/postmark',
+      ...signPostmark({
+        payload: { RecordType: 'Bounce', ID: 42, MessageID: id, Type: 'HardBounce', Metadata: data },
+        username: 'postmark',
+        password,
+      }),
+    }),
+    signatureHeader: 'authorization',
+    malformed: ['Bearer abc', 'Basic', 'Basic @@@', `Basic ${Buffer.from('postmark').toString('base64')}`],
+    signedHeaders: [],
+    signsBody: false,
   },
 ]
 
