@@ -32,6 +32,30 @@ const EXPECTED: Record<
   Twitch: { deadlineMs: 3_000, status: 202, contentType: 'application/json', body: /"pending":true/ },
   GitLab: { deadlineMs: 10_000, status: 202, contentType: 'application/json', body: /"pending":true/ },
   'hmac()': { deadlineMs: 10_000, status: 202, contentType: 'application/json', body: /"pending":true/ },
+  Paddle: { deadlineMs: 5_000, status: 202, contentType: 'application/json', body: /"pending":true/ },
+  'Lemon Squeezy': {
+    deadlineMs: 10_000,
+    status: 202,
+    contentType: 'application/json',
+    body: /"pending":true/,
+  },
+  Linear: { deadlineMs: 5_000, status: 202, contentType: 'application/json', body: /"pending":true/ },
+  Intercom: { deadlineMs: 5_000, status: 202, contentType: 'application/json', body: /"pending":true/ },
+  Vercel: { deadlineMs: 10_000, status: 202, contentType: 'application/json', body: /"pending":true/ },
+  Sentry: { deadlineMs: 1_000, status: 202, contentType: 'application/json', body: /"pending":true/ },
+  Calendly: { deadlineMs: 15_000, status: 202, contentType: 'application/json', body: /"pending":true/ },
+  'Coinbase Commerce': {
+    deadlineMs: 10_000,
+    status: 202,
+    contentType: 'application/json',
+    body: /"pending":true/,
+  },
+  Razorpay: { deadlineMs: 5_000, status: 202, contentType: 'application/json', body: /"pending":true/ },
+  Clerk: { deadlineMs: 15_000, status: 202, contentType: 'application/json', body: /"pending":true/ },
+  Resend: { deadlineMs: 15_000, status: 202, contentType: 'application/json', body: /"pending":true/ },
+  Square: { deadlineMs: 10_000, status: 202, contentType: 'application/json', body: /"pending":true/ },
+  HubSpot: { deadlineMs: 5_000, status: 202, contentType: 'application/json', body: /"pending":true/ },
+  Postmark: { deadlineMs: 10_000, status: 202, contentType: 'application/json', body: /"pending":true/ },
 }
 
 const expectedFor = (name: string) => {

@@ -2,10 +2,14 @@
  * Compile-only tests: event names narrow the payload type, and misspelled names do not compile.
  * Run by vitest's typecheck mode (and `tsc --noEmit`); nothing here executes.
  */
+import type { UserJSON } from '@clerk/backend'
+import type { EmailBouncedEvent } from 'resend'
 import type { Stripe } from 'stripe'
 import { describe, expectTypeOf, it } from 'vitest'
 import { createReceiver, type WebhookResponse } from '../src/index.js'
+import { clerk } from '../src/providers/clerk.js'
 import { github } from '../src/providers/github.js'
+import { resend } from '../src/providers/resend.js'
 import { sendgrid, type SendGridEvent } from '../src/providers/sendgrid.js'
 import { slack, slackReply, type SlackReply, type SlackSlashCommand } from '../src/providers/slack.js'
 import { standardWebhooks } from '../src/providers/standard-webhooks.js'
@@ -159,5 +163,26 @@ describe('replies', () => {
     // @ts-expect-error a TwiML reply is not a Slack reply
     const wrong: SlackReply = twimlReply('<Response/>')
     void wrong
+  })
+})
+
+describe('Clerk and Resend event types', () => {
+  it("types Clerk's user.created from @clerk/backend's WebhookEvent, and refuses unknown names", () => {
+    const receiver = createReceiver({ provider: clerk({ secret: 'whsec_eA==' }) })
+    receiver.on('user.created', (event) => {
+      expectTypeOf(event.payload.type).toEqualTypeOf<'user.created'>()
+      expectTypeOf(event.payload.data).toEqualTypeOf<UserJSON>()
+    })
+    // @ts-expect-error 'user.creatd' is not a Clerk event type
+    receiver.on('user.creatd', () => undefined)
+  })
+
+  it("types Resend's email.bounced from resend's WebhookEventPayload", () => {
+    const receiver = createReceiver({ provider: resend({ secret: 'whsec_eA==' }) })
+    receiver.on('email.bounced', (event) => {
+      expectTypeOf(event.payload).toEqualTypeOf<EmailBouncedEvent>()
+    })
+    // @ts-expect-error 'email.bounce' is not a Resend event type
+    receiver.on('email.bounce', () => undefined)
   })
 })

@@ -17,3 +17,4 @@ export { secretList, type SecretCheck, type SecretRules } from './secret-list.js
 export { signatureVerdict } from './signature-verdict.js'
 export { readRfc3339Timestamp } from './signed-timestamp.js'
 export { singleEvent } from './single-event.js'
+export { createTokenMatcher, type TokenMatcher } from './token-match.js'

@@ -1,7 +1,14 @@
-import { all, chain, sha256, timingSafeEqual } from '#crypto'
+import { chain } from '#crypto'
 import { isJsonObject, parseJsonBody } from '../body.js'
 import { BodyMalformedError, SignatureInvalidError } from '../errors.js'
-import { DAY_MS, requireHeader, requireSignature, secretList, singleEvent } from '../provider-kit/index.js'
+import {
+  createTokenMatcher,
+  DAY_MS,
+  requireHeader,
+  requireSignature,
+  secretList,
+  singleEvent,
+} from '../provider-kit/index.js'
 import type { EventMap } from '../types/events.js'
 import type { Provider } from '../types/provider.js'
 
@@ -24,10 +31,7 @@ export interface GitLabOptions {
  * ```
  */
 export function gitlab<TEvents extends EventMap = EventMap>(options: GitLabOptions): Provider<TEvents> {
-  // Hashing both sides gives equal-length inputs, so the comparison never leaks the token's length.
-  const tokens = all(
-    secretList(options?.secretToken, 'gitlab', 'secretToken').map((token) => sha256([token])),
-  )
+  const tokens = createTokenMatcher(secretList(options?.secretToken, 'gitlab', 'secretToken'))
   return {
     name: 'gitlab',
     // GitLab times a webhook out after 10 seconds by default (docs: "Webhook events", timeouts).
@@ -38,16 +42,13 @@ export function gitlab<TEvents extends EventMap = EventMap>(options: GitLabOptio
     signatureHeaders: ['X-Gitlab-Token'],
     verify({ headers }) {
       const token = requireSignature(headers['x-gitlab-token'], 'X-Gitlab-Token')
-      return chain(tokens, (expected) =>
-        chain(sha256([token]), (given) => {
-          if (!expected.some((digest) => timingSafeEqual(digest, given))) {
-            throw new SignatureInvalidError(
-              'The X-Gitlab-Token header does not match the configured secret token(s).',
-            )
-          }
-          return undefined
-        }),
-      )
+      return chain(tokens.matches(token), (ok) => {
+        if (!ok)
+          throw new SignatureInvalidError(
+            'The X-Gitlab-Token header does not match the configured secret token(s).',
+          )
+        return undefined
+      })
     },
     parse({ headers, body }) {
       const type = requireHeader(headers['x-gitlab-event'], 'X-Gitlab-Event')

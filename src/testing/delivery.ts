@@ -81,3 +81,16 @@ export function ed25519RawKeyPair(): Signed<{ publicKey: Uint8Array; seed: Uint8
 export function toRequest(url: string, delivery: SignedDelivery): Request {
   return new Request(url, { method: delivery.method, headers: delivery.headers, body: delivery.body })
 }
+
+/**
+ * Standard Webhooks headers under the `svix-*` names that Svix, and so the senders built on it (Clerk, Resend), still
+ * send.
+ */
+export function svixHeaders(delivery: Signed<SignedDelivery>): Signed<SignedDelivery> {
+  return chain(delivery, ({ headers, ...rest }): SignedDelivery => ({
+    ...rest,
+    headers: Object.fromEntries(
+      Object.entries(headers).map(([name, value]) => [name.replace(/^webhook-/, 'svix-'), value]),
+    ),
+  }))
+}

@@ -5,8 +5,22 @@
  */
 import { generateKeyPairSync } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
+import { calendly } from '../../src/providers/calendly.js'
+import { clerk } from '../../src/providers/clerk.js'
+import { coinbaseCommerce } from '../../src/providers/coinbase.js'
 import { discord } from '../../src/providers/discord.js'
 import { github } from '../../src/providers/github.js'
+import { hubspot } from '../../src/providers/hubspot.js'
+import { intercom } from '../../src/providers/intercom.js'
+import { lemonSqueezy } from '../../src/providers/lemonsqueezy.js'
+import { linear } from '../../src/providers/linear.js'
+import { paddle } from '../../src/providers/paddle.js'
+import { postmark } from '../../src/providers/postmark.js'
+import { razorpay } from '../../src/providers/razorpay.js'
+import { resend } from '../../src/providers/resend.js'
+import { sentry } from '../../src/providers/sentry.js'
+import { square } from '../../src/providers/square.js'
+import { vercel } from '../../src/providers/vercel.js'
 import { gitlab } from '../../src/providers/gitlab.js'
 import { hmac } from '../../src/providers/hmac.js'
 import { sendgrid } from '../../src/providers/sendgrid.js'
@@ -64,6 +78,49 @@ const factories: { name: string; make: (value: unknown) => unknown; valid: strin
     name: 'hmac',
     make: (secret) => hmac({ secret: secret as string, header: 'x-signature' }),
     valid: 'acme secret',
+  },
+  { name: 'paddle', make: (secret) => paddle({ secret: secret as string }), valid: 'pdl_ntfset_01_abc' },
+  { name: 'lemonSqueezy', make: (secret) => lemonSqueezy({ secret: secret as string }), valid: 'ls secret' },
+  { name: 'linear', make: (secret) => linear({ secret: secret as string }), valid: 'lin_wh_abc' },
+  {
+    name: 'intercom',
+    make: (clientSecret) => intercom({ clientSecret: clientSecret as string }),
+    valid: 'ic',
+  },
+  { name: 'vercel', make: (secret) => vercel({ secret: secret as string }), valid: 'vercel secret' },
+  {
+    name: 'sentry',
+    make: (clientSecret) => sentry({ clientSecret: clientSecret as string }),
+    valid: 'f'.repeat(64),
+  },
+  {
+    name: 'calendly',
+    make: (signingKey) => calendly({ signingKey: signingKey as string }),
+    valid: 'cal key',
+  },
+  {
+    name: 'coinbaseCommerce',
+    make: (secret) => coinbaseCommerce({ secret: secret as string }),
+    valid: 'cb secret',
+  },
+  { name: 'razorpay', make: (secret) => razorpay({ secret: secret as string }), valid: 'rp secret' },
+  { name: 'clerk', make: (secret) => clerk({ secret: secret as string }), valid: 'whsec_Y2xlcms=' },
+  { name: 'resend', make: (secret) => resend({ secret: secret as string }), valid: 'whsec_cmVzZW5k' },
+  {
+    name: 'square',
+    make: (signatureKey) =>
+      square({ signatureKey: signatureKey as string, notificationUrl: 'https://example.com/sq' }),
+    valid: 'sq key',
+  },
+  {
+    name: 'hubspot',
+    make: (clientSecret) => hubspot({ clientSecret: clientSecret as string, url: 'https://example.com/hs' }),
+    valid: '0a1b2c3d-0000-4000-8000-000000000000',
+  },
+  {
+    name: 'postmark',
+    make: (password) => postmark({ username: 'postmark', password: password as string }),
+    valid: 'pm password',
   },
 ]
 

@@ -9,6 +9,20 @@ import fc from 'fast-check'
 import type { Provider } from '../../src/index.js'
 import { discord } from '../../src/providers/discord.js'
 import { github } from '../../src/providers/github.js'
+import { hubspot } from '../../src/providers/hubspot.js'
+import { calendly } from '../../src/providers/calendly.js'
+import { clerk } from '../../src/providers/clerk.js'
+import { coinbaseCommerce } from '../../src/providers/coinbase.js'
+import { intercom } from '../../src/providers/intercom.js'
+import { lemonSqueezy } from '../../src/providers/lemonsqueezy.js'
+import { linear } from '../../src/providers/linear.js'
+import { paddle as paddleBilling } from '../../src/providers/paddle.js'
+import { postmark } from '../../src/providers/postmark.js'
+import { razorpay } from '../../src/providers/razorpay.js'
+import { resend } from '../../src/providers/resend.js'
+import { sentry } from '../../src/providers/sentry.js'
+import { square } from '../../src/providers/square.js'
+import { vercel } from '../../src/providers/vercel.js'
 import { gitlab } from '../../src/providers/gitlab.js'
 import { hmac } from '../../src/providers/hmac.js'
 import { sendgrid } from '../../src/providers/sendgrid.js'
@@ -35,6 +49,22 @@ import {
   signTwitch,
   signZoom,
   type SignedDelivery,
+} from '../../src/testing/index.js'
+import {
+  signCalendly,
+  signClerk,
+  signCoinbaseCommerce,
+  signHubSpot,
+  signIntercom,
+  signLemonSqueezy,
+  signLinear,
+  signPaddle,
+  signPostmark,
+  signRazorpay,
+  signResend,
+  signSentry,
+  signSquare,
+  signVercel,
 } from '../../src/testing/index.js'
 
 export const NOW = 1_700_000_000
@@ -195,6 +225,8 @@ function twilioSignedContent(body: Buffer): string {
 
 const TWILIO_JSON_URL = 'https://example.com/hooks/twilio'
 const TWILIO_FORM_URL = 'https://example.com/sms'
+const SQUARE_URL = 'https://example.com/webhooks/square'
+const HUBSPOT_URL = 'https://example.com/webhooks/hubspot'
 
 // ---- The table -----------------------------------------------------------------------------------------------------
 // A variant (another content type or signature scheme) spreads its base row and states what differs.
@@ -627,6 +659,320 @@ export const providerCases: ProviderCase[] = [
     ],
     signedHeaders: ['x-timestamp'],
     retime: inHeader('x-timestamp'),
+  },
+  // ---- Issue 14, HMAC-family providers ----
+  {
+    name: 'Paddle',
+    ...sharedSecrets('paddle-billing'),
+    provider: (secret) => paddleBilling({ secret }),
+    sign: (secret, { timestamp, id, data = DATA }) => ({
+      url: '/webhooks/paddle',
+      ...signPaddle({
+        payload: {
+          event_id: id,
+          event_type: 'transaction.completed',
+          occurred_at: '2023-11-14T22:13:20Z',
+          data,
+        },
+        secret,
+        timestamp,
+      }),
+    }),
+    signatureHeader: 'paddle-signature',
+    signatureSeparator: ';',
+    hexSignature: true,
+    malformed: [
+      'garbage',
+      `ts=${NOW}`,
+      `h1=${'a'.repeat(64)}`,
+      `ts=${NOW};h1=zz`,
+      `ts=${NOW};h2=${'a'.repeat(64)}`,
+    ],
+    signedHeaders: [],
+    retime: (delivery, timestamp) =>
+      withHeader(
+        delivery,
+        'paddle-signature',
+        delivery.headers['paddle-signature']!.replace(/^ts=\d+/, `ts=${timestamp}`),
+      ),
+  },
+  {
+    // No event id: the dedup id is a hash of the body, so the id travels in the signed body.
+    name: 'Lemon Squeezy',
+    ...sharedSecrets('lemonsqueezy'),
+    provider: (secret) => lemonSqueezy({ secret }),
+    sign: (secret, { id, data = DATA }) => ({
+      url: '/webhooks/lemonsqueezy',
+      ...signLemonSqueezy({
+        payload: { meta: { event_name: 'order_created' }, data: { type: 'orders', id, attributes: data } },
+        secret,
+      }),
+    }),
+    signatureHeader: 'x-signature',
+    hexSignature: true,
+    malformed: ['zz', `sha256=${'a'.repeat(64)}`, 'a'.repeat(63), ''.padEnd(64, 'g')],
+    signedHeaders: [],
+  },
+  {
+    // The signed timestamp is the body's webhookTimestamp: retiming it changes signed bytes.
+    name: 'Linear',
+    ...sharedSecrets('lin_wh_linear'),
+    provider: (secret) => linear({ secret }),
+    sign: (secret, { timestamp, id, data = DATA }) => ({
+      url: '/webhooks/linear',
+      ...signLinear({
+        payload: { action: 'create', type: 'Issue', data: { id: `issue-${id}`, data } },
+        secret,
+        timestamp,
+        deliveryId: id,
+      }),
+    }),
+    signatureHeader: 'linear-signature',
+    hexSignature: true,
+    malformed: ['zz', `sha256=${'a'.repeat(64)}`, 'a'.repeat(63)],
+    signedHeaders: [],
+    retime: (delivery, timestamp) => ({
+      ...delivery,
+      body: delivery.body.replace(/"webhookTimestamp":\d+/, `"webhookTimestamp":${timestamp * 1000}`),
+    }),
+  },
+  {
+    name: 'Intercom',
+    ...sharedSecrets('intercom'),
+    provider: (clientSecret) => intercom({ clientSecret }),
+    sign: (clientSecret, { id, data = DATA }) => ({
+      url: '/webhooks/intercom',
+      ...signIntercom({
+        payload: {
+          type: 'notification_event',
+          id,
+          topic: 'conversation.user.created',
+          delivery_attempts: 1,
+          data: { item: data },
+        },
+        clientSecret,
+      }),
+    }),
+    signatureHeader: 'x-hub-signature',
+    hexSignature: true,
+    malformed: ['sha256=00', 'sha1=', 'sha1=zz', `sha256=${'a'.repeat(64)}`, 'a'.repeat(40)],
+    signedHeaders: [],
+  },
+  {
+    name: 'Vercel',
+    ...sharedSecrets('vercel'),
+    provider: (secret) => vercel({ secret }),
+    sign: (secret, { id, data = DATA }) => ({
+      url: '/webhooks/vercel',
+      ...signVercel({
+        payload: { id, type: 'deployment.succeeded', createdAt: NOW * 1000, payload: data },
+        secret,
+      }),
+    }),
+    signatureHeader: 'x-vercel-signature',
+    hexSignature: true,
+    malformed: ['zz', `sha1=${'a'.repeat(40)}`, 'a'.repeat(39)],
+    signedHeaders: [],
+  },
+  {
+    // Request-ID and Sentry-Hook-Resource are not signed: the body carries the event, as GitHub's row does.
+    name: 'Sentry',
+    ...sharedSecrets('sentry'),
+    provider: (clientSecret) => sentry({ clientSecret }),
+    sign: (clientSecret, { timestamp, id, data = DATA }) => ({
+      url: '/webhooks/sentry',
+      ...signSentry({
+        resource: 'issue',
+        payload: {
+          action: 'created',
+          data: { issue: { id: `issue-${id}`, data } },
+          installation: { uuid: 'i1' },
+        },
+        clientSecret,
+        timestamp,
+        requestId: id,
+      }),
+    }),
+    signatureHeader: 'sentry-hook-signature',
+    hexSignature: true,
+    malformed: ['zz', `sha256=${'a'.repeat(64)}`, 'a'.repeat(63)],
+    signedHeaders: [],
+  },
+  {
+    name: 'Calendly',
+    ...sharedSecrets('calendly'),
+    provider: (signingKey) => calendly({ signingKey }),
+    sign: (signingKey, { timestamp, id, data = DATA }) => ({
+      url: '/webhooks/calendly',
+      ...signCalendly({
+        payload: {
+          event: 'invitee.created',
+          created_at: '2023-11-14T22:13:20.000000Z',
+          payload: { uri: `https://api.calendly.com/scheduled_events/E1/invitees/${id}`, data },
+        },
+        signingKey,
+        timestamp,
+      }),
+    }),
+    signatureHeader: 'calendly-webhook-signature',
+    hexSignature: true,
+    malformed: ['v1=abc', 't=1', `v1=${'a'.repeat(64)}`, `t=${NOW},v1=zz`, `t=${NOW},v0=${'a'.repeat(64)}`],
+    signedHeaders: [],
+    retime: (delivery, timestamp) =>
+      withHeader(
+        delivery,
+        'calendly-webhook-signature',
+        delivery.headers['calendly-webhook-signature']!.replace(/^t=\d+/, `t=${timestamp}`),
+      ),
+  },
+  {
+    name: 'Coinbase Commerce',
+    ...sharedSecrets('coinbase'),
+    provider: (secret) => coinbaseCommerce({ secret }),
+    sign: (secret, { id, data = DATA }) => ({
+      url: '/webhooks/coinbase',
+      ...signCoinbaseCommerce({
+        event: { id, type: 'charge:confirmed', api_version: '2018-03-22', data },
+        secret,
+      }),
+    }),
+    signatureHeader: 'x-cc-webhook-signature',
+    hexSignature: true,
+    malformed: ['zz', `sha256=${'a'.repeat(64)}`, 'a'.repeat(63)],
+    signedHeaders: [],
+  },
+  {
+    // x-razorpay-event-id is not signed: the body carries the event, as GitHub's row does.
+    name: 'Razorpay',
+    ...sharedSecrets('razorpay'),
+    provider: (secret) => razorpay({ secret }),
+    sign: (secret, { id, data = DATA }) => ({
+      url: '/webhooks/razorpay',
+      ...signRazorpay({
+        payload: {
+          entity: 'event',
+          account_id: 'acc_1',
+          event: 'payment.captured',
+          contains: ['payment'],
+          payload: { payment: { entity: { id: `pay_${id}`, data } } },
+          created_at: NOW,
+        },
+        secret,
+        eventId: id,
+      }),
+    }),
+    signatureHeader: 'x-razorpay-signature',
+    hexSignature: true,
+    malformed: ['zz', `sha256=${'a'.repeat(64)}`, 'a'.repeat(63)],
+    signedHeaders: [],
+  },
+  {
+    // Svix's own header names: svix-id and svix-timestamp are signed.
+    ...standardWebhooksV1,
+    name: 'Clerk',
+    secrets: ['whsec_Y2xlcmstb2xk', 'whsec_Y2xlcmstbmV3', 'whsec_Y2xlcmstc3Ry'],
+    provider: (secret) => clerk({ secret }),
+    sign: (secret, { timestamp, id, data = DATA }) => ({
+      url: '/webhooks/clerk',
+      ...signClerk({ payload: { type: 'user.created', object: 'event', data }, secret, timestamp, id }),
+    }),
+    signatureHeader: 'svix-signature',
+    signedHeaders: ['svix-id', 'svix-timestamp'],
+    retime: inHeader('svix-timestamp'),
+  },
+  {
+    ...standardWebhooksV1,
+    name: 'Resend',
+    secrets: ['whsec_cmVzZW5kLW9sZA==', 'whsec_cmVzZW5kLW5ldw==', 'whsec_cmVzZW5kLXN0cg=='],
+    provider: (secret) => resend({ secret }),
+    sign: (secret, { timestamp, id, data = DATA }) => ({
+      url: '/webhooks/resend',
+      ...signResend({
+        payload: { type: 'email.delivered', created_at: '2023-11-14T22:13:20.000Z', data },
+        secret,
+        timestamp,
+        id,
+      }),
+    }),
+    signatureHeader: 'svix-signature',
+    signedHeaders: ['svix-id', 'svix-timestamp'],
+    retime: inHeader('svix-timestamp'),
+  },
+  {
+    // The notification URL is signed, and comes from the option, never from the request.
+    name: 'Square',
+    ...sharedSecrets('square'),
+    provider: (signatureKey) => square({ signatureKey, notificationUrl: SQUARE_URL }),
+    sign: (signatureKey, { id, data = DATA }) => ({
+      url: '/webhooks/square',
+      ...signSquare({
+        payload: {
+          merchant_id: 'M1',
+          type: 'payment.updated',
+          event_id: id,
+          created_at: '2023-11-14T22:13:20Z',
+          data,
+        },
+        signatureKey,
+        notificationUrl: SQUARE_URL,
+      }),
+    }),
+    signatureHeader: 'x-square-hmacsha256-signature',
+    malformed: ['not base64!!', 'AAAA', createHmac('sha256', 'x').update('y').digest('hex')],
+    signedHeaders: [],
+  },
+  {
+    // Method, URL (with the request's query), body and the millisecond timestamp header are signed.
+    name: 'HubSpot',
+    ...sharedSecrets('hubspot'),
+    provider: (clientSecret) => hubspot({ clientSecret, url: HUBSPOT_URL }),
+    sign: (clientSecret, { timestamp, id, data = DATA }) => ({
+      url: '/webhooks/hubspot',
+      ...signHubSpot({
+        payload: [
+          {
+            eventId: Number.parseInt(createHmac('sha256', 'id').update(id).digest('hex').slice(0, 12), 16),
+            subscriptionType: 'contact.propertyChange',
+            attemptNumber: 0,
+            objectId: 123,
+            propertyName: 'note',
+            propertyValue: JSON.stringify(data),
+          },
+        ],
+        clientSecret,
+        url: HUBSPOT_URL,
+        timestamp,
+      }),
+    }),
+    signatureHeader: 'x-hubspot-signature-v3',
+    malformed: ['not base64!!', 'AAAA', createHmac('sha256', 'x').update('y').digest('hex')],
+    signedHeaders: ['x-hubspot-request-timestamp'],
+    retime: (delivery, timestamp) =>
+      withHeader(delivery, 'x-hubspot-request-timestamp', String(timestamp * 1000)),
+    otherTampers: [
+      {
+        what: 'a query parameter added to the URL',
+        apply: (delivery) => ({ ...delivery, url: `${delivery.url}?x=1` }),
+      },
+    ],
+  },
+  {
+    // Postmark signs nothing: the Basic credentials prove the sender, as GitLab's token does.
+    name: 'Postmark',
+    ...sharedSecrets('postmark'),
+    provider: (passwords) => postmark({ username: 'postmark', password: passwords }),
+    sign: (password, { id, data = DATA }) => ({
+      url: '/webhooks/postmark',
+      ...signPostmark({
+        payload: { RecordType: 'Bounce', ID: 42, MessageID: id, Type: 'HardBounce', Metadata: data },
+        username: 'postmark',
+        password,
+      }),
+    }),
+    signatureHeader: 'authorization',
+    malformed: ['Bearer abc', 'Basic', 'Basic @@@', `Basic ${Buffer.from('postmark').toString('base64')}`],
+    signedHeaders: [],
+    signsBody: false,
   },
 ]
 
