@@ -45,6 +45,7 @@ export function calendly<TEvents extends EventMap = EventMap>(options: CalendlyO
     // Calendly retries a failed delivery with exponential backoff for up to 24 hours (API docs, "Webhook
     // Subscriptions"); one more day of margin.
     retryWindowMs: 2 * DAY_MS,
+    signatureHeaders: ['Calendly-Webhook-Signature'],
     verify({ headers, body }) {
       const header = requireSignature(headers['calendly-webhook-signature'], 'Calendly-Webhook-Signature')
       let timestampText: string | undefined

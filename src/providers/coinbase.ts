@@ -39,6 +39,7 @@ export function coinbaseCommerce<TEvents extends EventMap = EventMap>(
     // Unacknowledged events are retried with exponential backoff for up to three days (Commerce docs, "Webhooks
     // overview", Responding to a Webhook); one more day of margin.
     retryWindowMs: 4 * DAY_MS,
+    signatureHeaders: ['X-CC-Webhook-Signature'],
     verify({ headers, body }) {
       const signature = requireSignature(headers['x-cc-webhook-signature'], 'X-CC-Webhook-Signature')
       return signatureVerdict(verifier.matches([signature], body))

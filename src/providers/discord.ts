@@ -147,6 +147,7 @@ export function discord(options: DiscordOptions): Provider<DiscordEventMap> {
     bodyLimit: 1024 * 1024,
     // Interactions are never retried; webhook events are, on a schedule Discord does not publish: a day of cover.
     retryWindowMs: DAY_MS,
+    signatureHeaders: ['X-Signature-Ed25519'],
     verify({ headers, body }) {
       const signatureText = requireSignature(headers['x-signature-ed25519'], 'X-Signature-Ed25519')
       const timestamp = requireHeader(headers['x-signature-timestamp'], 'X-Signature-Timestamp')

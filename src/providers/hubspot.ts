@@ -94,6 +94,7 @@ export function hubspot<TEvents extends EventMap = EventMap>(options: HubSpotOpt
     // A failed notification is retried up to 10 times over the next 24 hours (HubSpot docs, "Webhooks API",
     // Retries); one more day of margin.
     retryWindowMs: 2 * DAY_MS,
+    signatureHeaders: ['X-HubSpot-Signature-v3'],
     verify(request) {
       const { headers, body } = request
       const signature = requireSignature(headers['x-hubspot-signature-v3'], 'X-HubSpot-Signature-v3')

@@ -46,6 +46,7 @@ export function intercom<TEvents extends EventMap = EventMap>(options: IntercomO
     // A failed or timed-out notification is retried once, a minute later (Webhooks docs, "Handling
     // notifications"); a day of cover.
     retryWindowMs: DAY_MS,
+    signatureHeaders: ['X-Hub-Signature'],
     verify({ headers, body }) {
       const header = requireSignature(headers['x-hub-signature'], 'X-Hub-Signature')
       if (!header.startsWith(SIGNATURE_PREFIX))

@@ -45,6 +45,7 @@ export function lemonSqueezy<TEvents extends EventMap = EventMap>(
     // A failed delivery is retried 3 more times with exponential backoff, within minutes (Webhooks docs,
     // "Webhook requests"); resends from the dashboard come later, so a day of cover.
     retryWindowMs: DAY_MS,
+    signatureHeaders: ['X-Signature'],
     verify({ headers, body }) {
       const signature = requireSignature(headers['x-signature'], 'X-Signature')
       return signatureVerdict(verifier.matches([signature], body))

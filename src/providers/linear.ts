@@ -63,6 +63,7 @@ export function linear<TEvents extends EventMap = EventMap>(options: LinearOptio
     // A failed delivery is retried after 1 minute, 1 hour and 6 hours (Linear docs, "Webhooks", Retries); a day of
     // cover.
     retryWindowMs: DAY_MS,
+    signatureHeaders: ['Linear-Signature'],
     verify({ headers, body }) {
       const signature = requireSignature(headers['linear-signature'], 'Linear-Signature')
       return chain(signatureVerdict(verifier.matches([signature], body)), () => {

@@ -42,6 +42,7 @@ export function paddle<TEvents extends EventMap = EventMap>(options: PaddleOptio
     // Live notifications are retried 60 times over 3 days (Paddle docs, "Handle webhook delivery", Retry logic);
     // one more day of margin.
     retryWindowMs: 4 * DAY_MS,
+    signatureHeaders: ['Paddle-Signature'],
     verify({ headers, body }) {
       const header = requireSignature(headers['paddle-signature'], 'Paddle-Signature')
       let timestampText: string | undefined

@@ -56,6 +56,7 @@ export function postmark<TEvents extends EventMap = EventMap>(options: PostmarkO
     // Postmark retries a failed webhook at growing intervals for several hours (Postmark docs, "Webhooks
     // overview", Retries); a day of cover.
     retryWindowMs: DAY_MS,
+    signatureHeaders: ['Authorization'],
     verify({ headers }) {
       const authorization = requireSignature(headers.authorization, 'Authorization')
       const decoded = authorization.startsWith(BASIC)

@@ -49,6 +49,7 @@ export function razorpay<TEvents extends EventMap = EventMap>(options: RazorpayO
     // Failed deliveries are retried with exponential backoff for 24 hours after the event was created (Webhooks
     // docs, "Best Practices", Delivery Attempts and Retries); one more day of margin.
     retryWindowMs: 2 * DAY_MS,
+    signatureHeaders: ['X-Razorpay-Signature'],
     verify({ headers, body }) {
       const signature = requireSignature(headers['x-razorpay-signature'], 'X-Razorpay-Signature')
       return signatureVerdict(verifier.matches([signature], body))

@@ -53,6 +53,7 @@ export function sentry<TEvents extends EventMap = EventMap>(
     bodyLimit: 1024 * 1024,
     // Sentry documents no retries for integration webhooks; a day of cover against replays and resends.
     retryWindowMs: DAY_MS,
+    signatureHeaders: ['Sentry-Hook-Signature'],
     verify({ headers, body }) {
       const signature = requireSignature(headers['sentry-hook-signature'], 'Sentry-Hook-Signature')
       return signatureVerdict(verifier.matches([signature], body))

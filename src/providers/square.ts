@@ -59,6 +59,7 @@ export function square<TEvents extends EventMap = EventMap>(options: SquareOptio
     // Square retries an unacknowledged notification with exponential backoff for up to 24 hours (Square docs,
     // "Webhooks overview", Retries); one more day of margin.
     retryWindowMs: 2 * DAY_MS,
+    signatureHeaders: ['x-square-hmacsha256-signature'],
     verify(request) {
       const signature = requireSignature(
         request.headers['x-square-hmacsha256-signature'],

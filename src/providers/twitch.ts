@@ -82,6 +82,7 @@ export function twitch<TEvents extends EventMap = EventMap>(options: TwitchOptio
     // Twitch resends a notification it is unsure was received, with the same message id (Twitch docs, "EventSub",
     // "Handling duplicate events"), on an undocumented schedule: a day of cover.
     retryWindowMs: DAY_MS,
+    signatureHeaders: ['Twitch-Eventsub-Message-Signature'],
     // "Make sure the value in the timestamp isn't older than 10 minutes" (Twitch docs, "Verifying the event message").
     toleranceSeconds: 600,
     verify({ headers, body }) {

@@ -44,6 +44,7 @@ export function vercel<TEvents extends EventMap = EventMap>(options: VercelOptio
     bodyLimit: 1024 * 1024,
     // Vercel documents no retry schedule for failed deliveries; a day of cover for a resent event.
     retryWindowMs: DAY_MS,
+    signatureHeaders: ['x-vercel-signature'],
     verify({ headers, body }) {
       const signature = requireSignature(headers['x-vercel-signature'], 'x-vercel-signature')
       return signatureVerdict(verifier.matches([signature], body))

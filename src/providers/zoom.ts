@@ -57,6 +57,7 @@ export function zoom<TEvents extends EventMap = EventMap>(options: ZoomOptions):
     bodyLimit: 1024 * 1024,
     // Zoom retries 3 times, 5, 30 and 90 minutes after a failed attempt (same section): a day of cover.
     retryWindowMs: DAY_MS,
+    signatureHeaders: ['x-zm-signature'],
     verify({ headers, body }) {
       const signature = requireSignature(headers['x-zm-signature'], 'x-zm-signature')
       const timestamp = requireHeader(headers['x-zm-request-timestamp'], 'x-zm-request-timestamp')
