@@ -12,8 +12,8 @@
  * request takes the full path (verify, parse, reserve, handler, complete), and each run checks that the handler ran
  * once per 2xx.
  */
-import autocannon from 'autocannon'
-import { deliveryPool, nowSeconds, type Delivery, type ProviderName } from './support/deliveries.js'
+import { deliveryPool, nowSeconds, type ProviderName } from './support/deliveries.js'
+import { Deliveries, fullPath as isFullPath, measure, type Run } from './support/load.js'
 import { buildNextApp } from './support/next-app.js'
 import { QUICK, writeResult } from './support/results.js'
 import { startServer, type BenchServer } from './support/spawn.js'
@@ -106,18 +106,6 @@ const PAIRINGS: Pairing[] = [
   },
 ]
 
-interface Run {
-  requestsPerSecond: number
-  p50Ms: number
-  p99Ms: number
-  /**
-   * Handler runs minus 2xx answers: 0 to CONNECTIONS when every request took the full path (requests still in
-   * flight when autocannon stops are handled but not counted); negative when duplicates were measured.
-   */
-  unanswered: number
-  failures: number
-}
-
 interface ServerEntry {
   module: string
   label: string
@@ -125,60 +113,7 @@ interface ServerEntry {
   runs: Run[]
 }
 
-/** The deliveries of one round for one provider, handed out in turn to every request of every server. */
-class Deliveries {
-  private next = 0
-  constructor(private readonly pool: Delivery[]) {}
-  take(): Delivery {
-    return this.pool[this.next++ % this.pool.length] as Delivery
-  }
-}
-
-function fullPath(run: Run): boolean {
-  return run.unanswered >= 0 && run.unanswered <= CONNECTIONS
-}
-
-async function measure(server: BenchServer, deliveries: Deliveries, seconds: number): Promise<Run> {
-  const handledBefore = await server.handled()
-  const latencies: number[] = []
-  const result = await new Promise<autocannon.Result>((resolve, reject) => {
-    const instance = autocannon(
-      {
-        url: `http://127.0.0.1:${server.port}${server.path}`,
-        connections: CONNECTIONS,
-        duration: seconds,
-        requests: [
-          {
-            method: 'POST',
-            setupRequest: (request) => {
-              const delivery = deliveries.take()
-              return {
-                ...request,
-                method: 'POST',
-                path: server.path,
-                headers: delivery.headers,
-                body: delivery.body,
-              }
-            },
-          },
-        ],
-      },
-      (error, result) => (error ? reject(error) : resolve(result)),
-    )
-    // autocannon's own histogram keeps whole milliseconds; its 'response' event has the exact time.
-    instance.on('response', (_client, _status, _bytes, ms) => latencies.push(ms))
-  })
-  const handled = (await server.handled()) - handledBefore
-  latencies.sort((a, b) => a - b)
-  const ok = result['2xx']
-  return {
-    requestsPerSecond: ok / result.duration,
-    p50Ms: latencies[Math.floor(latencies.length * 0.5)] ?? Number.NaN,
-    p99Ms: latencies[Math.floor(latencies.length * 0.99)] ?? Number.NaN,
-    unanswered: handled - ok,
-    failures: result.non2xx + result.errors + result.timeouts,
-  }
-}
+const fullPath = (run: Run) => isFullPath(run, CONNECTIONS)
 
 /** `BENCH_ONLY=express,node-octokit`: only the pairings naming one of these modules (for profiling). */
 const ONLY = process.env.BENCH_ONLY?.split(',')
@@ -225,8 +160,8 @@ try {
       const entry = servers.get(module) as ServerEntry
       const server = started.get(module) as BenchServer
       const deliveries = pools.get(entry.provider) as Deliveries
-      await measure(server, deliveries, WARMUP_SECONDS)
-      const run = await measure(server, deliveries, SECONDS)
+      await measure(server, deliveries, WARMUP_SECONDS, CONNECTIONS)
+      const run = await measure(server, deliveries, SECONDS, CONNECTIONS)
       entry.runs.push(run)
       console.log(
         `round ${round + 1}/${ROUNDS}  ${module.padEnd(26)} ${formatCount(run.requestsPerSecond).padStart(7)} req/s  p50 ${run.p50Ms.toFixed(2)} ms  p99 ${run.p99Ms.toFixed(2)} ms${run.failures > 0 ? `  ${run.failures} FAILED` : ''}${fullPath(run) ? '' : `  handler ran ${run.unanswered} times more than 2xx answers: duplicates measured`}`,

@@ -9,6 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import type { E2eResult, ServerResult } from './e2e.js'
 import type { MemoryResult } from './memory.js'
 import type { MicroResult, MicroRow } from './micro.js'
+import type { QueueResult } from './queue.js'
 import type { StoresResult } from './stores.js'
 import type { ProviderName } from './support/deliveries.js'
 import { QUICK, readResult, writeText, type RunInfo } from './support/results.js'
@@ -18,6 +19,7 @@ const micro = readResult<MicroResult>('micro')
 const e2e = readResult<E2eResult>('e2e')
 const memory = readResult<MemoryResult>('memory')
 const stores = readResult<StoresResult>('stores')
+const queue = readResult<QueueResult>('queue')
 
 const PROVIDER_NAMES: Record<ProviderName, string> = {
   stripe: 'Stripe',
@@ -137,6 +139,21 @@ function storesTable(data: StoresResult): string {
   ].join('\n')
 }
 
+function queueTable(data: QueueResult & { run: RunInfo }): string {
+  return [
+    runLine(data.run, 'Measured'),
+    '',
+    `Over HTTP through \`expressMiddleware\`, ${data.settings.connections} connections, ${formatSize(data.settings.bodyBytes)} signed Stripe deliveries, ${data.settings.rounds} rounds of runs of ${data.settings.seconds} s; the median of each configuration's runs (min–max):`,
+    '',
+    '| mode | handler | deliveries/s | p50 answer | p99 answer |',
+    '|---|---|---|---|---|',
+    ...data.configurations.map(
+      (c) =>
+        `| ${c.label} | ${c.handlerMs} ms | ${formatCount(c.deliveriesPerSecond.median)} (${formatCount(c.deliveriesPerSecond.min)}–${formatCount(c.deliveriesPerSecond.max)}) | ${c.p50Ms.median.toFixed(1)} ms | ${c.p99Ms.median.toFixed(1)} ms (${c.p99Ms.min.toFixed(1)}–${c.p99Ms.max.toFixed(1)}) |`,
+    ),
+  ].join('\n')
+}
+
 function targetList(): string {
   const lines: string[] = []
   if (micro) {
@@ -174,6 +191,10 @@ function targetList(): string {
       `- Memory flat once the store's bound is reached: ${holds(t.holds)} (heap after GC ${(t.heapGrowth * 100).toFixed(1)} %, RSS ${(t.rssGrowth * 100).toFixed(1)} % from 100,000 to ${formatCount(memory.flatness.deliveries)} deliveries)`,
     )
   }
+  if (queue) {
+    for (const t of queue.targets)
+      lines.push(`- ${t.name} ${t.limit}: ${holds(t.holds)} (${formatRatio(t.value)})`)
+  }
   return lines.join('\n')
 }
 
@@ -185,6 +206,7 @@ function markdown(chart: string): string {
     ['**End to end** (`bench/e2e.ts`)', e2e && e2eTable(e2e)],
     ['**Memory** (`bench/memory.ts`)', memory && memoryTables(memory)],
     ['**Stores** (`bench/stores.ts`)', stores && storesTable(stores)],
+    ['**Durable processing** (`bench/queue.ts`)', queue && queueTable(queue)],
   ]
   return [
     runLine(micro?.run ?? e2e?.run, 'Measured'),

@@ -9,14 +9,13 @@
  * - src/index.ts is `.`, src/testing/index.ts is `./testing`;
  * - every src/providers/<name>.ts is `./providers/<name>`;
  * - every src/adapters/<name>.ts is `./<name>`, except an edge variant (next-route.ts is the edge build of `./next`);
- * - every src/stores/<name>.ts is `./stores/<name>`, except the memory store, which the core entry exports.
+ * - every src/stores/<name>.ts is `./stores/<name>`, except the memory store, which the core entry exports;
+ * - every src/queues/<name>.ts is `./queues/<name>` (a job engine for queue mode, Node-only).
  * Every entry also gets an edge build (dist/edge/, Web Crypto, no Node built-in) unless it is Node-only.
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import * as prettier from 'prettier'
-import ts from 'typescript'
 import { cryptoRuntimePaths } from './crypto-runtime.mjs'
 
 /**
@@ -32,7 +31,8 @@ export const EDGE_CONDITIONS = ['edge-light', 'workerd', 'worker', 'browser', 'd
 
 /**
  * Entries without an edge build: the adapters for Node's own request and response (Express, Koa, Fastify and
- * node:http) and the stores whose clients (ioredis, node-redis, pg) speak TCP through Node's net module.
+ * node:http), the stores whose clients (ioredis, node-redis, pg) speak TCP through Node's net module, and every
+ * queue (its job engine, BullMQ, runs on those clients too).
  */
 const NODE_ONLY = new Set([
   './express',
@@ -42,6 +42,8 @@ const NODE_ONLY = new Set([
   './stores/redis',
   './stores/postgres',
 ])
+/** @param {string} subpath */
+const isNodeOnly = (subpath) => NODE_ONLY.has(subpath) || subpath.startsWith('./queues/')
 
 /** Modules that are another entry's edge build (its edge runtime has the App Router only) rather than an entry. */
 const EDGE_VARIANTS = { 'src/adapters/next-route.ts': './next' }
@@ -70,7 +72,7 @@ function modulesOf(root, dir) {
 const baseName = (path) => path.slice(path.lastIndexOf('/') + 1, -'.ts'.length)
 
 /**
- * Every entry point, in the order package.json lists them: the core, providers, adapters, stores, testing.
+ * Every entry point, in the order package.json lists them: the core, providers, adapters, stores, queues, testing.
  * @param {string} [root]
  * @returns {EntryPoint[]}
  */
@@ -87,6 +89,8 @@ export function entryPoints(root = repoRoot) {
     if (CORE_STORES.has(source)) continue
     found.push([`./stores/${baseName(source)}`, `stores/${baseName(source)}`, source])
   }
+  for (const source of modulesOf(root, 'src/queues'))
+    found.push([`./queues/${baseName(source)}`, `queues/${baseName(source)}`, source])
   found.push(['./testing', 'testing/index', 'src/testing/index.ts'])
 
   const variants = Object.entries(EDGE_VARIANTS)
@@ -94,7 +98,7 @@ export function entryPoints(root = repoRoot) {
     subpath,
     name,
     source,
-    edgeSource: NODE_ONLY.has(subpath)
+    edgeSource: isNodeOnly(subpath)
       ? undefined
       : (variants.find(([, of]) => of === subpath)?.[0] ?? source),
   }))
@@ -186,16 +190,18 @@ function testingIndex(root) {
 }
 
 /** The files written from the entry list, by path, with their content (formatted as Prettier would). */
-async function generatedFiles(root = repoRoot) {
+export async function generatedFiles(root = repoRoot) {
+  // Loaded here, not at the top: the build and test configs import this module for the entry list alone.
+  const prettier = await import('prettier')
   const files = {
     'package.json': packageJson(root),
     'tsconfig.edge.json': edgeTsconfig(root),
     'src/testing/index.ts': testingIndex(root),
   }
   for (const [path, content] of Object.entries(files)) {
-    const filepath = join(root, path)
-    const options = await prettier.resolveConfig(filepath)
-    files[path] = await prettier.format(content, { ...options, filepath })
+    // The repository's Prettier settings, also for another root (the tests').
+    const options = await prettier.resolveConfig(join(repoRoot, path))
+    files[path] = await prettier.format(content, { ...options, filepath: join(root, path) })
   }
   return files
 }
@@ -204,9 +210,10 @@ async function generatedFiles(root = repoRoot) {
  * tsconfig.json is written by hand (it carries the project's compiler settings), but its `#crypto` path must be
  * the Node runtime's, as the Node build's.
  * @param {string} root
- * @returns {string | undefined} what is wrong, if anything
+ * @returns {Promise<string | undefined>} what is wrong, if anything
  */
-function tsconfigCryptoProblem(root) {
+async function tsconfigCryptoProblem(root) {
+  const { default: ts } = await import('typescript')
   const { config, error } = ts.readConfigFile(join(root, 'tsconfig.json'), ts.sys.readFile)
   if (error) return ts.flattenDiagnosticMessageText(error.messageText, '\n')
   const expected = cryptoRuntimePaths('node')
@@ -231,7 +238,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     if (mode === '--write') writeFileSync(file, content)
     stale.push(path)
   }
-  const tsconfigProblem = tsconfigCryptoProblem(repoRoot)
+  const tsconfigProblem = await tsconfigCryptoProblem(repoRoot)
   if (tsconfigProblem) console.error(`entrypoints: ${tsconfigProblem}`)
   if (mode === '--write') {
     for (const path of stale) console.log(`entrypoints: wrote ${path}`)

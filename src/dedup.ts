@@ -7,6 +7,7 @@
 import { DuplicateInFlightError, StoreUnavailableError } from './errors.js'
 import type { ReceiverConfig } from './options.js'
 import { isPromiseLike, type MaybePromise } from './promise-like.js'
+import { withinTimeout } from './timeout.js'
 import type { ParsedEvent } from './types/provider.js'
 import type { ReserveOutcome } from './types/store.js'
 
@@ -42,7 +43,7 @@ export function reserveEvent(config: ReceiverConfig, parsed: ParsedEvent): Maybe
       : reserveKey(config, reservation.replayKey, reservation.token)
   if (!isPromiseLike(outcome) && !isPromiseLike(replay)) return decide(config, reservation, outcome, replay)
   // A key reserved while its sibling failed stays leased until its lease ends: the sender's retry then runs.
-  return withinStoreTimeout(config, Promise.all([outcome, replay])).then(
+  return withinTimeout(Promise.all([outcome, replay]), config.storeTimeoutMs, 'the dedup store').then(
     ([settled, settledReplay]) => decide(config, reservation, settled, settledReplay),
     (error: unknown) => withoutStore(config, error),
   )
@@ -80,9 +81,12 @@ export function recordReplay(config: ReceiverConfig, replayId: string): MaybePro
     return
   }
   if (!isPromiseLike(written)) return
-  return withinStoreTimeout(config, Promise.resolve(written)).then(undefined, (error: unknown) => {
-    withoutStore(config, error)
-  })
+  return withinTimeout(Promise.resolve(written), config.storeTimeoutMs, 'the dedup store').then(
+    undefined,
+    (error: unknown) => {
+      withoutStore(config, error)
+    },
+  )
 }
 
 function replayKeyOf(config: ReceiverConfig, replayId: string): string {
@@ -90,7 +94,7 @@ function replayKeyOf(config: ReceiverConfig, replayId: string): string {
 }
 
 /** Seconds a sender should wait before retrying a 409 or 503: about one deadline, by when the copy in flight is answered. */
-function retryAfterSeconds(config: ReceiverConfig): number {
+export function retryAfterSeconds(config: ReceiverConfig): number {
   return Math.max(1, Math.ceil(config.deadlineMs / 1000))
 }
 
@@ -157,19 +161,6 @@ function both(first: MaybePromise<void>, second: MaybePromise<void>): MaybePromi
 
 function storeWriteFailed(config: ReceiverConfig, error: unknown): void {
   config.logger.warn('[webhook-receiver] dedup store write failed after the handlers ran', error)
-}
-
-function withinStoreTimeout<T>(config: ReceiverConfig, work: Promise<T>): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined
-  const timedOut = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`the dedup store did not answer within ${config.storeTimeoutMs} ms`)),
-      config.storeTimeoutMs,
-    )
-    // The timeout only decides this answer; it must not keep a closing process alive.
-    timer.unref?.()
-  })
-  return Promise.race([work, timedOut]).finally(() => clearTimeout(timer))
 }
 
 /**

@@ -21,6 +21,7 @@ export type WebhookErrorCode =
   | 'duplicate_in_flight'
   | 'handler_failed'
   | 'store_unavailable'
+  | 'queue_unavailable'
   | 'internal_error'
   | 'not_found'
 
@@ -210,6 +211,22 @@ export class StoreUnavailableError extends WebhookError {
       503,
       'store_unavailable',
       'The deduplication store is unavailable; the event was not processed and should be retried.',
+      { cause, retryAfter },
+    )
+  }
+}
+
+/**
+ * 503: in queue mode, the job could not be stored (the queue's Redis or PostgreSQL failed or did not answer in
+ * time), so the event was not accepted; its reservation was released and the sender's retry will be queued.
+ */
+export class QueueUnavailableError extends WebhookError {
+  override readonly name = 'QueueUnavailableError'
+  constructor(cause: unknown, retryAfter: number) {
+    super(
+      503,
+      'queue_unavailable',
+      'The job queue is unavailable; the event was not accepted and should be retried.',
       { cause, retryAfter },
     )
   }

@@ -20,6 +20,7 @@ export {
   MethodNotAllowedError,
   NotFoundError,
   PayloadInvalidError,
+  QueueUnavailableError,
   RawBodyUnavailableError,
   SignatureInvalidError,
   SignatureMissingError,
@@ -43,3 +44,14 @@ export type {
 export type { ParsedEvent, Provider, SignedRequest } from './types/provider.js'
 export type { Reply } from './reply.js'
 export type { DedupStore, ReserveOutcome } from './types/store.js'
+export type {
+  DeadLetter,
+  DeadLetterRange,
+  EventQueue,
+  FailedJob,
+  QueueContext,
+  QueuedEvent,
+  QueueJob,
+  QueueWorker,
+  WorkOptions,
+} from './types/queue.js'

@@ -5,7 +5,9 @@
 import { toBytes } from './body.js'
 import { createDispatcher, type Dispatcher, type Logger } from './dispatch.js'
 import { memoryStore } from './stores/memory.js'
+import { throttledLog } from './throttled-log.js'
 import type { Provider } from './types/provider.js'
+import type { EventQueue } from './types/queue.js'
 import type { DedupStore } from './types/store.js'
 
 export interface ReceiverOptions<TProvider extends Provider<any, any>> {
@@ -42,6 +44,19 @@ export interface ReceiverOptions<TProvider extends Provider<any, any>> {
    * any other work, so scanners and floods never reach signature checks. Mount at e.g. `/webhooks/stripe/:token`.
    */
   pathToken?: string
+  /**
+   * Durable processing: every verified event is stored as a job in this queue (e.g. `bullmqQueue({ connection })`
+   * from `webhook-receiver/queues/bullmq`) and answered 200 once stored; `receiver.work()` runs the handlers from
+   * it, with retries and dead letters. One queue serves one receiver. `storeTimeoutMs` bounds the enqueue too.
+   */
+  queue?: EventQueue
+}
+
+/** Queue mode: the queue a receiver stores its events in, and where its enqueue failures are logged. */
+export interface QueueMode {
+  queue: EventQueue
+  /** Logs an enqueue failure, at most once every few seconds while the queue stays down. */
+  logFailure(error: unknown): void
 }
 
 /** Everything `createReceiver` resolved from its options; read-only for the life of the receiver. */
@@ -63,6 +78,8 @@ export interface ReceiverConfig {
   onStoreError: 'reject' | 'process'
   /** When set, the URL's last path segment must equal it (404 otherwise), before any other work. */
   pathToken: Uint8Array | undefined
+  /** Queue mode: events are stored as jobs and a worker runs the handlers (`receiver.work()`). */
+  queueMode: QueueMode | undefined
 }
 
 /** Checks the options and fills in every default; throws a TypeError naming the option that is wrong. */
@@ -80,6 +97,7 @@ export function resolveConfig(options: ReceiverOptions<Provider<any, any>>): Rec
   const deadlineMs = positive(options.deadlineMs ?? provider.deadlineMs, 'deadlineMs')
   const logger = options.logger ?? console
   const now = options.now ?? Date.now
+  const namespace = options.namespace ?? 'webhook'
   return {
     provider,
     // The same clock as the tolerance check, so a test or replay clock also drives lease and TTL expiry.
@@ -93,10 +111,26 @@ export function resolveConfig(options: ReceiverOptions<Provider<any, any>>): Rec
     leaseMs: positive(options.leaseMs ?? deadlineMs + 5_000, 'leaseMs'),
     dedupTtlMs: positive(options.dedupTtlMs ?? provider.retryWindowMs, 'dedupTtlMs'),
     storeTimeoutMs: positive(options.storeTimeoutMs ?? Math.min(5_000, deadlineMs / 2), 'storeTimeoutMs'),
-    keyPrefix: `${options.namespace ?? 'webhook'}:${provider.name}:`,
+    keyPrefix: `${namespace}:${provider.name}:`,
     onStoreError: options.onStoreError ?? 'reject',
     pathToken: pathTokenBytes(options.pathToken),
+    queueMode: queueMode(options.queue, `${namespace}-${provider.name}`, logger),
   }
+}
+
+/** Adopts the queue under its default name, `<namespace>-<provider>` (a queue name may not hold a `:`). */
+function queueMode(queue: EventQueue | undefined, name: string, logger: Logger): QueueMode | undefined {
+  if (queue === undefined) return undefined
+  if (typeof queue?.adopt !== 'function' || typeof queue.enqueue !== 'function') {
+    throw new TypeError(
+      'createReceiver({ queue }): pass a queue, e.g. bullmqQueue({ connection }) from "webhook-receiver/queues/bullmq".',
+    )
+  }
+  queue.adopt({
+    defaultName: name.replace(/:/g, '-'),
+    reportError: throttledLog(logger, '[webhook-receiver] job queue failure'),
+  })
+  return { queue, logFailure: throttledLog(logger, '[webhook-receiver] enqueue failed; answered 503') }
 }
 
 function pathTokenBytes(token: string | undefined): Uint8Array | undefined {

@@ -7,6 +7,7 @@
 import { toBytes } from './body.js'
 import { recordReplay, reserveEvent, type Reserved } from './dedup.js'
 import type { Logger } from './dispatch.js'
+import { enqueueEvent } from './enqueue.js'
 import {
   BodyTooLargeError,
   HandlerFailedError,
@@ -21,7 +22,7 @@ import { normalizeHeaders } from './headers.js'
 import type { ReceiverConfig } from './options.js'
 import { hasPathToken } from './path-token.js'
 import { isPromiseLike, type MaybePromise } from './promise-like.js'
-import { ACCEPTED, DUPLICATE, problemResponse, RECEIVED } from './responses.js'
+import { ACCEPTED, DUPLICATE, problemResponse, QUEUED, RECEIVED } from './responses.js'
 import { runHandlers } from './run-handlers.js'
 import type { HandleOptions, Handler, WebhookEvent, WebhookRequest, WebhookResponse } from './types/events.js'
 import type { ParsedEvent, SignedRequest } from './types/provider.js'
@@ -133,7 +134,8 @@ async function processBatch(
   }
   if (worst !== undefined) throw worst
   if (pending) return config.provider.reply?.([]) ?? ACCEPTED
-  return duplicates === settled.length ? DUPLICATE : RECEIVED
+  if (duplicates === settled.length) return DUPLICATE
+  return config.queueMode === undefined ? RECEIVED : QUEUED
 }
 
 /** A failed item makes the sender retry the batch; the items already handled are then skipped by dedup. */
@@ -154,6 +156,9 @@ function processEvent(
 ): MaybePromise<WebhookResponse> {
   // A protocol message (Slack's url_verification) is answered by the provider itself: no dedup, no handlers.
   if (parsed.reply !== undefined) return parsed.reply
+  // Every event is queued, handlers or not: the web process need not register them, the worker does.
+  if (config.queueMode !== undefined)
+    return enqueueEvent(config, config.queueMode, toEvent(config, delivery, parsed), parsed)
   const handlers = config.dispatcher.handlersFor(parsed)
   if (handlers.length === 0) return withoutHandlers(config, parsed)
   const event = toEvent(config, delivery, parsed)

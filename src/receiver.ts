@@ -1,5 +1,6 @@
 import { attachReceiverAccess } from './adapter-kit/receiver-access.js'
-import { resolveConfig, type ReceiverOptions } from './options.js'
+import { listDeadLetters, replayEvent } from './dead-letters.js'
+import { resolveConfig, type QueueMode, type ReceiverConfig, type ReceiverOptions } from './options.js'
 import { handleDelivery, refuse, verifyDelivery } from './pipeline.js'
 import type {
   ErrorHandler,
@@ -11,6 +12,8 @@ import type {
   WebhookResponse,
 } from './types/events.js'
 import type { Provider } from './types/provider.js'
+import type { DeadLetter, DeadLetterRange, QueueWorker, WorkOptions } from './types/queue.js'
+import { startWorker } from './work.js'
 
 export type { ReceiverOptions } from './options.js'
 
@@ -53,6 +56,19 @@ export interface Receiver<P extends Provider<any, any> = Provider> {
   handle(request: WebhookRequest, options?: HandleOptions): Promise<WebhookResponse>
   /** Verifies and parses without dedup or dispatch; throws a `WebhookError`. An array, as one delivery may batch. */
   verify(request: WebhookRequest): Promise<EventFor<P, keyof EventsOf<P> & string>[]>
+  /**
+   * Queue mode: starts a worker in this process that runs the handlers registered with `on` / `onAny` on the
+   * queued events. A handler that throws is retried with the queue's backoff; after its attempts the event is a
+   * dead letter. `close()` waits for the jobs in progress. Throws when the receiver has no `queue`.
+   */
+  work(options?: WorkOptions): QueueWorker
+  /** Queue mode: the events whose attempts are spent, the most recent first, with their last error. */
+  deadLetters(range?: DeadLetterRange): Promise<DeadLetter[]>
+  /**
+   * Queue mode: runs a dead-lettered event again (or a completed one whose job is still retained), with all its
+   * attempts. Rejects when the queue retains no job for this id.
+   */
+  replay(id: string): Promise<void>
 }
 
 /**
@@ -90,10 +106,20 @@ export function createReceiver<P extends Provider<any, any>>(options: ReceiverOp
     },
     handle: (request, options) => handleDelivery(config, request, options),
     verify: (request) => verifyDelivery(config, request) as never,
+    work: (options) => startWorker(config, queueModeOf(config, 'work'), options),
+    deadLetters: async (range) => listDeadLetters(queueModeOf(config, 'deadLetters'), range),
+    replay: async (id) => replayEvent(config, queueModeOf(config, 'replay'), id),
   }
   attachReceiverAccess(receiver, {
     bodyLimit: config.bodyLimit,
     reject: (error) => refuse(config, error),
   })
   return receiver
+}
+
+function queueModeOf(config: ReceiverConfig, method: string): QueueMode {
+  if (config.queueMode !== undefined) return config.queueMode
+  throw new TypeError(
+    `receiver.${method}() needs a queue: createReceiver({ provider, queue: bullmqQueue({ connection }) }), with bullmqQueue from "webhook-receiver/queues/bullmq".`,
+  )
 }

@@ -17,6 +17,12 @@ export const DUPLICATE: WebhookResponse = Object.freeze({
   headers: JSON_TYPE,
   body: '{"received":true,"duplicate":true}',
 })
+/** Queue mode: the event is stored as a job, and a worker will run its handlers. */
+export const QUEUED: WebhookResponse = Object.freeze({
+  status: 200,
+  headers: JSON_TYPE,
+  body: '{"received":true,"queued":true}',
+})
 export const ACCEPTED: WebhookResponse = Object.freeze({
   status: 202,
   headers: JSON_TYPE,

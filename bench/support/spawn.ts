@@ -19,11 +19,12 @@ export interface BenchServer {
 /** `BENCH_CPU_PROF=<dir>` starts every server with `--cpu-prof`: a profile per server, written when it exits. */
 const PROFILE = process.env.BENCH_CPU_PROF
 
-export async function startServer(module: URL): Promise<BenchServer> {
+/** Starts a server module in its own process, with `env` added to this process's environment. */
+export async function startServer(module: URL, env: Record<string, string> = {}): Promise<BenchServer> {
   const child = fork(fileURLToPath(module), [], {
     execArgv: ['--import', 'tsx', ...(PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE}`] : [])],
     // What a deployed app runs with (Express, for one, skips development-only work).
-    env: { ...process.env, NODE_ENV: 'production' },
+    env: { ...process.env, ...env, NODE_ENV: 'production' },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   })
   const { port, path } = await new Promise<{ port: number; path: string }>((resolve, reject) => {

@@ -24,7 +24,17 @@ const make = () =>
 describe('receiver access for adapters', () => {
   it('is not part of the public receiver: no bodyLimit or reject, nothing enumerable beyond the public members', () => {
     const receiver = make()
-    expect(Object.keys(receiver).sort()).toEqual(['handle', 'on', 'onAny', 'onError', 'provider', 'verify'])
+    expect(Object.keys(receiver).sort()).toEqual([
+      'deadLetters',
+      'handle',
+      'on',
+      'onAny',
+      'onError',
+      'provider',
+      'replay',
+      'verify',
+      'work',
+    ])
     expect(Object.getOwnPropertySymbols(receiver).map((symbol) => symbol.description)).toEqual([
       'webhook-receiver.adapter',
     ])

@@ -11,7 +11,8 @@ import { createRequire } from 'node:module'
 import { signGitHub, signStripe, type SignedDelivery } from 'webhook-receiver/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { freePort } from '../support/free-port.js'
-import { runToEnd, startApp, stopAll, type AppProcess } from './app-process.js'
+import { startRedis, type RedisServer } from '../support/redis-server.js'
+import { runToEnd, startApp, startPrinting, stopAll, type AppProcess } from './app-process.js'
 
 const STRIPE_SECRET = 'whsec_examples_test_only'
 const GITHUB_SECRET = 'examples test only'
@@ -71,6 +72,31 @@ function payment(secret = STRIPE_SECRET): { id: string; delivery: SignedDelivery
   return { id, delivery: signStripe({ payload: JSON.stringify(event, null, 2), secret }) }
 }
 
+/** Sends a delivery; the answer's status and parsed body, compared together so a failure shows both. */
+async function postTo(base: string, route: string, delivery: SignedDelivery) {
+  const response = await fetch(base + route, {
+    method: 'POST',
+    headers: delivery.headers,
+    body: delivery.body,
+  })
+  return { status: response.status, body: await response.json() }
+}
+
+/** The `handled …` lines an app printed so far for this event. */
+const linesOf = (app: AppProcess, provider: string, type: string, id: string) =>
+  app
+    .stdout()
+    .split('\n')
+    .filter((line) => `${line} `.startsWith(`handled ${provider} ${type} ${id} `)).length
+
+const issueOpened = (id: string) =>
+  signGitHub({
+    event: 'issues',
+    deliveryId: id,
+    payload: { action: 'opened', issue: { number: 7, title: 'Example issue' } },
+    secret: GITHUB_SECRET,
+  })
+
 afterAll(stopAll)
 
 for (const example of examples) {
@@ -86,22 +112,8 @@ for (const example of examples) {
     })
     afterAll(() => app?.stop())
 
-    /** Sends a delivery; the answer's status and parsed body, compared together so a failure shows both. */
-    async function post(route: string, delivery: SignedDelivery) {
-      const response = await fetch(base + route, {
-        method: 'POST',
-        headers: delivery.headers,
-        body: delivery.body,
-      })
-      return { status: response.status, body: await response.json() }
-    }
-
-    /** The `handled …` lines printed so far for this event. */
-    const runs = (provider: string, type: string, id: string) =>
-      app
-        .stdout()
-        .split('\n')
-        .filter((line) => `${line} `.startsWith(`handled ${provider} ${type} ${id} `)).length
+    const post = (route: string, delivery: SignedDelivery) => postTo(base, route, delivery)
+    const runs = (provider: string, type: string, id: string) => linesOf(app, provider, type, id)
 
     /** Sends a new valid event and waits for its line: every line printed before it has then arrived too. */
     async function settle(): Promise<void> {
@@ -140,15 +152,82 @@ for (const example of examples) {
 
     it('verifies a valid GitHub delivery: 200, and the issues.opened handler runs once', async () => {
       const id = randomUUID()
-      const delivery = signGitHub({
-        event: 'issues',
-        deliveryId: id,
-        payload: { action: 'opened', issue: { number: 7, title: 'Example issue' } },
-        secret: GITHUB_SECRET,
-      })
-      expect(await post('/github', delivery)).toEqual({ status: 200, body: { received: true } })
+      expect(await post('/github', issueOpened(id))).toEqual({ status: 200, body: { received: true } })
       await settle()
       expect(runs('github', 'issues.opened', id)).toBe(1)
     })
   })
 }
+
+describe('examples/queue: a web process and a worker process, on BullMQ with Redis', () => {
+  let redis: RedisServer
+  let web: AppProcess
+  let worker: AppProcess
+  let base: string
+  const QUEUED = { status: 200, body: { received: true, queued: true } }
+
+  beforeAll(async () => {
+    redis = await startRedis()
+    const port = await freePort()
+    const env = { ...environment(port), REDIS_URL: redis.url }
+    web = await startApp(tsx('examples/queue/web.ts')(), env, port)
+    worker = await startPrinting(tsx('examples/queue/worker.ts')(), env, 'worker started')
+    base = `http://127.0.0.1:${port}/webhooks`
+  })
+  afterAll(async () => {
+    await Promise.all([web?.stop(), worker?.stop()])
+    await redis?.close()
+  })
+
+  const post = (route: string, delivery: SignedDelivery) => postTo(base, route, delivery)
+  const runs = (provider: string, type: string, id: string) => linesOf(worker, provider, type, id)
+
+  /** Sends a new valid event and waits until the worker has run it (the worker runs jobs concurrently). */
+  async function settle(): Promise<void> {
+    const { id, delivery } = payment()
+    expect(await post('/stripe', delivery)).toEqual(QUEUED)
+    await expect.poll(() => runs('stripe', 'payment_intent.succeeded', id)).toBe(1)
+  }
+
+  it('answers a valid Stripe delivery 200 queued, and the worker process runs the handler once', async () => {
+    const { id, delivery } = payment()
+    expect(await post('/stripe', delivery)).toEqual(QUEUED)
+    await expect.poll(() => runs('stripe', 'payment_intent.succeeded', id)).toBe(1)
+    expect(web.stdout()).not.toContain('handled')
+  })
+
+  it('answers the same delivery again 200 duplicate, and queues nothing more', async () => {
+    const { id, delivery } = payment()
+    expect(await post('/stripe', delivery)).toEqual(QUEUED)
+    await expect.poll(() => runs('stripe', 'payment_intent.succeeded', id)).toBe(1)
+    expect(await post('/stripe', delivery)).toEqual({
+      status: 200,
+      body: { received: true, duplicate: true },
+    })
+    await settle()
+    expect(runs('stripe', 'payment_intent.succeeded', id)).toBe(1)
+  })
+
+  it('refuses a forged Stripe delivery with 401 signature_invalid, and queues nothing', async () => {
+    const { id, delivery } = payment('whsec_not_the_endpoint_secret')
+    expect(await post('/stripe', delivery)).toMatchObject({
+      status: 401,
+      body: { code: 'signature_invalid' },
+    })
+    await settle()
+    expect(runs('stripe', 'payment_intent.succeeded', id)).toBe(0)
+  })
+
+  it('queues a GitHub delivery on its own queue, and the worker runs the issues.opened handler once', async () => {
+    const id = randomUUID()
+    expect(await post('/github', issueOpened(id))).toEqual(QUEUED)
+    await expect.poll(() => runs('github', 'issues.opened', id)).toBe(1)
+  })
+
+  it('shuts down on SIGTERM: both processes close their connections and exit 0, the worker after its jobs', async () => {
+    expect(await web.stop()).toBe(0)
+    expect(web.stdout()).toContain('web process closed')
+    expect(await worker.stop()).toBe(0)
+    expect(worker.stdout()).toContain('worker closed')
+  })
+})

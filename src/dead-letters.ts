@@ -1,0 +1,49 @@
+/**
+ * Operations on a receiver's queue (docs/durable-processing.md, "Dead letters and replay"): list the events whose
+ * attempts are spent, and run a dead-lettered or retained event again once its cause is fixed.
+ */
+import type { QueueMode, ReceiverConfig } from './options.js'
+import { jobIdFor } from './queued-event.js'
+import type { DeadLetter, DeadLetterRange } from './types/queue.js'
+
+/**
+ * The dead letters, the most recent first.
+ */
+export async function listDeadLetters(
+  mode: QueueMode,
+  range: DeadLetterRange | undefined,
+): Promise<DeadLetter[]> {
+  const offset = range?.offset ?? 0
+  const limit = range?.limit ?? Number.POSITIVE_INFINITY
+  if (!Number.isInteger(offset) || offset < 0)
+    throw new TypeError(
+      `receiver.deadLetters({ offset }): expected a whole number ≥ 0, got ${String(offset)}.`,
+    )
+  if (limit !== Number.POSITIVE_INFINITY && (!Number.isInteger(limit) || limit < 0))
+    throw new TypeError(`receiver.deadLetters({ limit }): expected a whole number ≥ 0, got ${String(limit)}.`)
+  if (limit === 0) return []
+  const jobs = await mode.queue.failed({ offset, limit })
+  return jobs.map((job) => ({
+    id: job.event.id,
+    type: job.event.type,
+    attempts: job.attemptsMade,
+    error: job.error,
+    failedAt: new Date(job.failedAt),
+  }))
+}
+
+/**
+ * Runs the event with this id again, with all its attempts: a dead letter, or a completed event whose job is still
+ * retained. Bypasses dedup (the operator asked for it). Nothing to do when it is waiting or running anyway; rejects
+ * when no job is retained for it.
+ */
+export async function replayEvent(config: ReceiverConfig, mode: QueueMode, id: string): Promise<void> {
+  if (typeof id !== 'string' || id === '')
+    throw new TypeError('receiver.replay(id): pass the event id, as receiver.deadLetters() lists it.')
+  const outcome = await mode.queue.retry(jobIdFor(config.keyPrefix + id))
+  if (outcome === 'missing') {
+    throw new Error(
+      `receiver.replay('${id}'): the queue retains no job for this event (never queued under this receiver's namespace, or removed after its retention).`,
+    )
+  }
+}
