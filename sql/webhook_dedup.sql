@@ -1,6 +1,7 @@
 -- webhook-receiver: the PostgreSQL dedup store's table (postgresStore({ pool, table: 'webhook_dedup' })).
--- Run it as a migration, or call store.createTable() once at start-up. Rows expire: run store.deleteExpired()
--- periodically (or `DELETE FROM webhook_dedup WHERE expires_at <= now();`).
+-- Run it as a migration, or call store.createTable() at start-up (safe from several replicas at once). Rows
+-- expire: the store deletes them every hour (its cleanupIntervalMs option); with cleanupIntervalMs: false, run
+-- store.deleteExpired() periodically yourself (or `DELETE FROM webhook_dedup WHERE expires_at <= now();`).
 CREATE TABLE IF NOT EXISTS "webhook_dedup" (
   key text PRIMARY KEY,
   state text NOT NULL CHECK (state IN ('leased', 'done')),

@@ -93,6 +93,20 @@ function replayKeyOf(config: ReceiverConfig, replayId: string): string {
   return `${config.keyPrefix}replay:${replayId}`
 }
 
+/**
+ * Renews the event's lease (both its keys) for another `leaseMs`, on a store that can (`extend`). False when the
+ * store says this reservation no longer holds a key (its lease ran out and another copy took it over). Never
+ * throws or rejects: a store failure is logged, and the next renewal tries again.
+ */
+export function extendEvent(config: ReceiverConfig, reservation: Reservation): MaybePromise<boolean> {
+  const { token, key, replayKey } = reservation
+  const held = extend(config, key, token)
+  if (replayKey === undefined) return held
+  const replayHeld = extend(config, replayKey, token)
+  if (!isPromiseLike(held) && !isPromiseLike(replayHeld)) return held && replayHeld
+  return Promise.all([held, replayHeld]).then(([first, second]) => first && second)
+}
+
 /** Seconds a sender should wait before retrying a 409 or 503: about one deadline, by when the copy in flight is answered. */
 export function retryAfterSeconds(config: ReceiverConfig): number {
   return Math.max(1, Math.ceil(config.deadlineMs / 1000))
@@ -113,13 +127,13 @@ function decide(
   throw new DuplicateInFlightError(retryAfterSeconds(config))
 }
 
-/** The store failed: 503 so the sender retries (default), or run without dedup when `onStoreError: 'process'`. */
+/**
+ * The store failed: 503 so the sender retries (default), or run without dedup when `onStoreError: 'process'`.
+ * Logged either way, once per burst, so an outage shows in the app's logs and not only as 503s at the sender.
+ */
 function withoutStore(config: ReceiverConfig, error: unknown): Reserved {
+  config.logStoreFailure(error)
   if (config.onStoreError === 'reject') throw new StoreUnavailableError(error, retryAfterSeconds(config))
-  config.logger.warn(
-    '[webhook-receiver] dedup store failed; processing without dedup (onStoreError: "process")',
-    error,
-  )
   return 'unguarded'
 }
 
@@ -145,6 +159,21 @@ function release(config: ReceiverConfig, key: string, token: string): MaybePromi
     return logFailure(config, config.store.release(key, token))
   } catch (error) {
     storeWriteFailed(config, error)
+  }
+}
+
+function extend(config: ReceiverConfig, key: string, token: string): MaybePromise<boolean> {
+  const renewFailed = (error: unknown): boolean => {
+    config.logRenewalFailure(error)
+    return true // not known to be lost: the next renewal tries again
+  }
+  try {
+    const extended = config.store.extend?.(key, token, config.leaseMs) ?? true
+    return isPromiseLike(extended)
+      ? Promise.resolve(extended).then((held) => held === true, renewFailed)
+      : extended
+  } catch (error) {
+    return renewFailed(error)
   }
 }
 

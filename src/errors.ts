@@ -22,6 +22,8 @@ export type WebhookErrorCode =
   | 'handler_failed'
   | 'store_unavailable'
   | 'queue_unavailable'
+  | 'handler_pending'
+  | 'shutting_down'
   | 'internal_error'
   | 'not_found'
 
@@ -76,11 +78,21 @@ export class NotFoundError extends WebhookError {
   }
 }
 
-/** 405: webhooks are always POSTed; the response carries `Allow: POST`. */
+/**
+ * 405: webhooks are POSTed (a provider may accept another method for a handshake, such as a GET challenge); the
+ * response carries `Allow` with the methods accepted.
+ */
 export class MethodNotAllowedError extends WebhookError {
   override readonly name = 'MethodNotAllowedError'
-  constructor(method: string) {
-    super(405, 'method_not_allowed', `Webhook deliveries are sent with POST, not ${method}.`)
+  /** The methods accepted, as the `Allow` header lists them. */
+  readonly allow: string
+  constructor(method: string, allowed: readonly string[] = ['POST']) {
+    super(
+      405,
+      'method_not_allowed',
+      `Webhook deliveries are sent with ${allowed.join(' or ')}, not ${method}.`,
+    )
+    this.allow = allowed.join(', ')
   }
 }
 
@@ -228,6 +240,37 @@ export class QueueUnavailableError extends WebhookError {
       'queue_unavailable',
       'The job queue is unavailable; the event was not accepted and should be retried.',
       { cause, retryAfter },
+    )
+  }
+}
+
+/**
+ * 503 (`onDeadline: 'retry'`): the handlers were still running at the deadline and go on; the sender's retry is
+ * answered 409 while they run, and 200 once they succeeded (or runs the event again if they failed).
+ */
+export class HandlerPendingError extends WebhookError {
+  override readonly name = 'HandlerPendingError'
+  constructor(retryAfter: number) {
+    super(
+      503,
+      'handler_pending',
+      'The handlers are still running past the deadline; retry later to learn whether they succeeded.',
+      { retryAfter },
+    )
+  }
+}
+
+/** 503: the receiver is closing (`receiver.close()`), so no handler ran; the sender's retry goes to a live instance. */
+export class ShuttingDownError extends WebhookError {
+  override readonly name = 'ShuttingDownError'
+  constructor(retryAfter: number) {
+    super(
+      503,
+      'shutting_down',
+      'This receiver is shutting down; the event was not processed and should be retried.',
+      {
+        retryAfter,
+      },
     )
   }
 }

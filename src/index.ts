@@ -4,7 +4,7 @@
  * `webhook-receiver/providers/*`.
  */
 export { createReceiver } from './receiver.js'
-export type { EventFor, EventName, Receiver, ReceiverOptions } from './receiver.js'
+export type { CloseOptions, EventFor, EventName, Receiver, ReceiverOptions } from './receiver.js'
 export { memoryStore } from './stores/memory.js'
 export { generatePathToken } from './path-token.js'
 export type { MemoryStoreOptions } from './stores/memory.js'
@@ -14,6 +14,7 @@ export {
   BodyTooLargeError,
   DuplicateInFlightError,
   HandlerFailedError,
+  HandlerPendingError,
   HeaderMissingError,
   InternalError,
   isWebhookError,
@@ -23,6 +24,7 @@ export {
   QueueUnavailableError,
   RawBodyUnavailableError,
   SignatureInvalidError,
+  ShuttingDownError,
   SignatureMissingError,
   StoreUnavailableError,
   TimestampInvalidError,

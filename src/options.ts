@@ -15,7 +15,10 @@ export interface ReceiverOptions<TProvider extends Provider<any, any>> {
   provider: TProvider
   /** Dedup state. Default: `memoryStore()` (this process only, on the receiver's `now` clock). */
   store?: DedupStore
-  /** Largest accepted distance between the signed timestamp and now, in seconds, both directions. Default 300. */
+  /**
+   * Largest accepted distance between the signed timestamp and now, in seconds, both directions. Default: the
+   * provider's own tolerance where its sender sets one (Twitch: 600), else 300.
+   */
   tolerance?: number
   /** Clock in milliseconds since the epoch, for tests and replays. Default `Date.now`. */
   now?: () => number
@@ -25,7 +28,11 @@ export interface ReceiverOptions<TProvider extends Provider<any, any>> {
   bodyLimit?: number
   /** Prefix of every dedup key, to share one store between apps or endpoints. Default `'webhook'`. */
   namespace?: string
-  /** How long a reservation holds before a crashed process's event may run elsewhere. Default: deadline + 5 s. */
+  /**
+   * How long a reservation holds before a crashed process's event may run elsewhere; more than `deadlineMs`. While a
+   * handler runs past the deadline the lease is renewed (stores with `extend`), so it never expires under a live
+   * handler. Default: deadline + 5 s.
+   */
   leaseMs?: number
   /** How long a handled event is remembered. Default: the provider's retry window (Stripe: 4 days). */
   dedupTtlMs?: number
@@ -39,6 +46,13 @@ export interface ReceiverOptions<TProvider extends Provider<any, any>> {
   onStoreError?: 'reject' | 'process'
   /** Where failures are logged when no `onError` handler is registered. Default `console`. */
   logger?: Logger
+  /**
+   * What the sender is told when handlers are still running at the deadline: `'accept'` answers 202 (or the
+   * provider's empty reply) and they go on (default); `'retry'` answers 503 + `Retry-After` and they go on while
+   * their lease is renewed, so the sender's retry gets 409 until they finish, 200 after, and a run cut short by a
+   * crash is retried. Senders count those 503s as failures (docs/options.md).
+   */
+  onDeadline?: 'accept' | 'retry'
   /**
    * A secret URL segment (see `generatePathToken()`): requests whose path does not end with it get a 404 before
    * any other work, so scanners and floods never reach signature checks. Mount at e.g. `/webhooks/stripe/:token`.
@@ -59,12 +73,32 @@ export interface QueueMode {
   logFailure(error: unknown): void
 }
 
+/** What changes while a receiver runs; the only mutable part of its config. */
+export interface ReceiverState {
+  /** Set by `close()`: new deliveries are answered 503. */
+  closing: boolean
+  /** The handlers that answered asynchronously and have not settled, with their event's id (for `close()`). */
+  readonly running: Map<PromiseLike<unknown>, string>
+  /** Whether a handler outliving its lease on a store without `extend` was already reported (once). */
+  leaseWarned: boolean
+}
+
 /** Everything `createReceiver` resolved from its options; read-only for the life of the receiver. */
 export interface ReceiverConfig {
   provider: Provider<any, any>
   store: DedupStore
   dispatcher: Dispatcher
   logger: Logger
+  /** Logs a failed reservation, at most once every few seconds while the store stays down. */
+  logStoreFailure: (error: unknown) => void
+  /** Logs a failed lease renewal, likewise. */
+  logRenewalFailure: (error: unknown) => void
+  onDeadline: 'accept' | 'retry'
+  state: ReceiverState
+  /** The provider's methods, upper-cased (`['POST']` unless it declares others). */
+  methods: readonly string[]
+  /** The provider's signature headers, lower-cased; undefined when it declares none. */
+  signatureHeaders: readonly string[] | undefined
   toleranceSeconds: number
   now: () => number
   deadlineMs: number
@@ -104,11 +138,27 @@ export function resolveConfig(options: ReceiverOptions<Provider<any, any>>): Rec
     store: options.store ?? memoryStore({ now }),
     dispatcher: createDispatcher(logger),
     logger,
-    toleranceSeconds: positive(options.tolerance ?? 300, 'tolerance'),
+    logStoreFailure:
+      options.onStoreError === 'process'
+        ? // Deliveries are still processed: a warning.
+          throttledLog(
+            { warn: logger.warn.bind(logger), error: logger.warn.bind(logger) },
+            '[webhook-receiver] dedup store failed; processing without dedup (onStoreError: "process")',
+          )
+        : throttledLog(
+            logger,
+            '[webhook-receiver] dedup store failed; answered 503 store_unavailable so the sender retries',
+          ),
+    logRenewalFailure: throttledLog(logger, '[webhook-receiver] dedup store failed to renew a running lease'),
+    onDeadline: oneOf(options.onDeadline ?? 'accept', ['accept', 'retry'], 'onDeadline'),
+    state: { closing: false, running: new Map(), leaseWarned: false },
+    methods: (provider.methods ?? ['POST']).map((method) => method.toUpperCase()),
+    signatureHeaders: provider.signatureHeaders?.map((name) => name.toLowerCase()),
+    toleranceSeconds: positive(options.tolerance ?? provider.toleranceSeconds ?? 300, 'tolerance'),
     now,
     deadlineMs,
     bodyLimit: positive(options.bodyLimit ?? provider.bodyLimit, 'bodyLimit'),
-    leaseMs: positive(options.leaseMs ?? deadlineMs + 5_000, 'leaseMs'),
+    leaseMs: longerThanDeadline(positive(options.leaseMs ?? deadlineMs + 5_000, 'leaseMs'), deadlineMs),
     dedupTtlMs: positive(options.dedupTtlMs ?? provider.retryWindowMs, 'dedupTtlMs'),
     storeTimeoutMs: positive(options.storeTimeoutMs ?? Math.min(5_000, deadlineMs / 2), 'storeTimeoutMs'),
     keyPrefix: `${namespace}:${provider.name}:`,
@@ -141,6 +191,25 @@ function pathTokenBytes(token: string | undefined): Uint8Array | undefined {
     )
   }
   return toBytes(token)
+}
+
+/** A lease no longer than the deadline could expire while the answer still waits for the handlers. */
+function longerThanDeadline(leaseMs: number, deadlineMs: number): number {
+  if (leaseMs <= deadlineMs) {
+    throw new TypeError(
+      `createReceiver({ leaseMs }): must be longer than deadlineMs (${deadlineMs}), got ${leaseMs}; the default is deadlineMs + 5000.`,
+    )
+  }
+  return leaseMs
+}
+
+function oneOf<T extends string>(value: T, allowed: readonly T[], option: string): T {
+  if (!allowed.includes(value)) {
+    throw new TypeError(
+      `createReceiver({ ${option} }): expected ${allowed.map((item) => `'${item}'`).join(' or ')}, got ${String(value)}.`,
+    )
+  }
+  return value
 }
 
 function positive(value: number, option: string): number {

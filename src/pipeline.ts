@@ -5,7 +5,7 @@
  * the memory store and synchronous handlers costs no tick.
  */
 import { toBytes } from './body.js'
-import { recordReplay, reserveEvent, type Reserved } from './dedup.js'
+import { recordReplay, releaseEvent, reserveEvent, retryAfterSeconds, type Reserved } from './dedup.js'
 import type { Logger } from './dispatch.js'
 import { enqueueEvent } from './enqueue.js'
 import {
@@ -15,6 +15,8 @@ import {
   MethodNotAllowedError,
   NotFoundError,
   RawBodyUnavailableError,
+  ShuttingDownError,
+  SignatureMissingError,
   TimestampOutOfToleranceError,
   type WebhookError,
 } from './errors.js'
@@ -24,7 +26,14 @@ import { hasPathToken } from './path-token.js'
 import { isPromiseLike, type MaybePromise } from './promise-like.js'
 import { ACCEPTED, DUPLICATE, problemResponse, QUEUED, RECEIVED } from './responses.js'
 import { runHandlers } from './run-handlers.js'
-import type { HandleOptions, Handler, WebhookEvent, WebhookRequest, WebhookResponse } from './types/events.js'
+import type {
+  HandleOptions,
+  Handler,
+  HeaderInput,
+  WebhookEvent,
+  WebhookRequest,
+  WebhookResponse,
+} from './types/events.js'
 import type { ParsedEvent, SignedRequest } from './types/provider.js'
 
 /** A delivery that passed steps 1–5: its bytes, headers, signed timestamp and parsed events. */
@@ -34,11 +43,52 @@ interface VerifiedDelivery {
   parsed: ParsedEvent[]
 }
 
+/**
+ * Step 1, what the request line alone decides: the path token (404), then the method (405). Undefined when the
+ * request may go on.
+ */
+function requestLineRefusal(config: ReceiverConfig, method: string, url: string): WebhookError | undefined {
+  if (config.pathToken !== undefined && !hasPathToken(url, config.pathToken)) return new NotFoundError()
+  if (!config.methods.includes(method)) return new MethodNotAllowedError(method, config.methods)
+  return undefined
+}
+
+/**
+ * Every refusal that needs no body, for adapters to answer before they read a byte of it: step 1, then a POST
+ * carrying none of the provider's signature headers (401 `signature_missing`, as the provider itself would answer
+ * it). Undefined when the body is worth reading. Headers as a Web `Headers` or Node's lower-cased record.
+ */
+export function refusalBeforeBody(
+  config: ReceiverConfig,
+  method: string,
+  url: string,
+  headers: HeaderInput,
+): WebhookResponse | undefined {
+  const upper = method.toUpperCase()
+  const refusal = requestLineRefusal(config, upper, url)
+  if (refusal !== undefined) return refuse(config, refusal, url)
+  const { signatureHeaders } = config
+  if (upper !== 'POST' || signatureHeaders === undefined || carriesAny(headers, signatureHeaders))
+    return undefined
+  return refuse(config, new SignatureMissingError(config.provider.signatureHeaders?.[0] as string), url)
+}
+
+function carriesAny(headers: HeaderInput, names: readonly string[]): boolean {
+  const web = typeof (headers as Headers).get === 'function'
+  for (const name of names) {
+    const value = web
+      ? (headers as Headers).get(name)
+      : (headers as Readonly<Record<string, string | readonly string[] | undefined>>)[name]
+    if (typeof value === 'string' ? value !== '' : value != null && value.length > 0) return true
+  }
+  return false
+}
+
 /** Steps 1–5: method, body, signature, timestamp, parse. Throws (or rejects with) a `WebhookError` for each refusal. */
 function verifyAndParse(config: ReceiverConfig, request: WebhookRequest): MaybePromise<VerifiedDelivery> {
-  if (config.pathToken !== undefined && !hasPathToken(request.url, config.pathToken))
-    throw new NotFoundError()
-  if (request.method.toUpperCase() !== 'POST') throw new MethodNotAllowedError(request.method)
+  const method = request.method.toUpperCase()
+  const refusal = requestLineRefusal(config, method, request.url)
+  if (refusal !== undefined) throw refusal
   const raw: unknown = request.body
   if (typeof raw !== 'string' && !(raw instanceof Uint8Array)) {
     throw new RawBodyUnavailableError(
@@ -48,7 +98,7 @@ function verifyAndParse(config: ReceiverConfig, request: WebhookRequest): MaybeP
   const body = toBytes(raw)
   if (body.byteLength > config.bodyLimit) throw new BodyTooLargeError(config.bodyLimit)
   const signed: SignedRequest = {
-    method: 'POST',
+    method,
     url: request.url,
     headers: normalizeHeaders(request.headers),
     body,
@@ -105,7 +155,7 @@ export async function handleDelivery(
         : processBatch(config, delivery, options)
     return isPromiseLike(response) ? await response : response
   } catch (error) {
-    return refuse(config, error)
+    return refuse(config, error, request.url)
   }
 }
 
@@ -161,6 +211,7 @@ function processEvent(
     return enqueueEvent(config, config.queueMode, toEvent(config, delivery, parsed), parsed)
   const handlers = config.dispatcher.handlersFor(parsed)
   if (handlers.length === 0) return withoutHandlers(config, parsed)
+  if (config.state.closing) throw new ShuttingDownError(retryAfterSeconds(config))
   const event = toEvent(config, delivery, parsed)
   const reserved = reserveEvent(config, parsed)
   return isPromiseLike(reserved)
@@ -188,31 +239,63 @@ function afterReserve(
   options: HandleOptions | undefined,
 ): MaybePromise<WebhookResponse> {
   if (reserved === 'done') return config.provider.reply?.([]) ?? DUPLICATE
+  // close() was called while the store answered: no handler may start once it has.
+  if (config.state.closing) {
+    if (reserved !== 'unguarded') void releaseEvent(config, reserved)
+    throw new ShuttingDownError(retryAfterSeconds(config))
+  }
   return runHandlers(config, handlers, event, reserved === 'unguarded' ? undefined : reserved, options)
 }
 
-const loggedOnce = new WeakMap<Logger, Set<string>>()
-
 /**
  * Answers a refusal as a problem response. Internal faults are logged every time; a body parser that consumed the
- * raw body is logged once per logger, so the developer sees the fix without a log line per retry. Handler failures
- * were already reported through onError.
+ * raw body is logged once per route and provider (see `logMisconfiguration`). Handler failures were already
+ * reported through onError. `url` is the request's, when there is one.
  */
-export function refuse(config: ReceiverConfig, error: unknown): WebhookResponse {
+export function refuse(config: ReceiverConfig, error: unknown, url?: string): WebhookResponse {
   const response = problemResponse(error)
   if (response.status !== 500 || error instanceof HandlerFailedError) return response
-  const code = isWebhookError(error) ? error.code : 'internal_error'
-  if (code === 'raw_body_unavailable') {
-    let seen = loggedOnce.get(config.logger)
-    if (seen === undefined) loggedOnce.set(config.logger, (seen = new Set()))
-    if (seen.has(code)) return response
-    seen.add(code)
+  if (!isWebhookError(error)) {
+    config.logger.error('[webhook-receiver] internal_error: unexpected failure', error)
+  } else if (error.code === 'raw_body_unavailable') {
+    logMisconfiguration(config, error, url)
+  } else {
+    config.logger.error(`[webhook-receiver] ${error.code}: ${error.message}`, error)
   }
-  config.logger.error(
-    `[webhook-receiver] ${code}: ${isWebhookError(error) ? error.message : 'unexpected failure'}`,
-    error,
-  )
   return response
+}
+
+/** What was logged per logger: `<provider> <route>` of each misconfiguration. */
+const misconfigurations = new WeakMap<Logger, Set<string>>()
+/** A bound on what is remembered, as the route comes from the request: a wildcard mount has any number. */
+const MAX_MISCONFIGURATIONS = 100
+
+/**
+ * A body parser that consumed the raw body is the app's mount order, the same on every retry: logged once per route
+ * and provider, naming both, so each misconfigured route shows up (and a second adapter mounted wrong too), without
+ * a line per retry. The message alone, once: it holds the fix, and the error's stack would only point here.
+ */
+function logMisconfiguration(config: ReceiverConfig, error: WebhookError, url: string | undefined): void {
+  const route = url === undefined ? '(no URL)' : routeOf(config, url)
+  const where = `${config.provider.name} ${route}`
+  let seen = misconfigurations.get(config.logger)
+  if (seen === undefined) misconfigurations.set(config.logger, (seen = new Set()))
+  if (seen.has(where) || seen.size >= MAX_MISCONFIGURATIONS) return
+  seen.add(where)
+  config.logger.error(
+    `[webhook-receiver] raw_body_unavailable on ${route} (provider ${config.provider.name}): ${error.message}`,
+  )
+}
+
+/**
+ * The path of `url`, for a log line: without origin or query (which may carry anything), with the path token (a
+ * secret) replaced by `:pathToken`, control characters replaced, and cut short past 200 characters.
+ */
+function routeOf(config: ReceiverConfig, url: string): string {
+  const path = url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, '').replace(/[?#].*$/s, '') || '/'
+  const route = config.pathToken === undefined ? path : path.replace(/[^/]+(\/?)$/, ':pathToken$1')
+  const printable = route.replace(/[\u0000-\u001f\u007f]/g, '?')
+  return printable.length > 200 ? `${printable.slice(0, 200)}…` : printable
 }
 
 function toEvent(config: ReceiverConfig, delivery: VerifiedDelivery, parsed: ParsedEvent): WebhookEvent {

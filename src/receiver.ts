@@ -1,7 +1,8 @@
 import { attachReceiverAccess } from './adapter-kit/receiver-access.js'
 import { listDeadLetters, replayEvent } from './dead-letters.js'
 import { resolveConfig, type QueueMode, type ReceiverConfig, type ReceiverOptions } from './options.js'
-import { handleDelivery, refuse, verifyDelivery } from './pipeline.js'
+import { handleDelivery, refusalBeforeBody, refuse, verifyDelivery } from './pipeline.js'
+import { closeReceiver } from './run-handlers.js'
 import type {
   ErrorHandler,
   EventMap,
@@ -69,6 +70,18 @@ export interface Receiver<P extends Provider<any, any> = Provider> {
    * attempts. Rejects when the queue retains no job for this id.
    */
   replay(id: string): Promise<void>
+  /**
+   * Shuts the receiver down: from now on deliveries are answered 503 `shutting_down` with `Retry-After`, so the
+   * sender retries them on another instance; resolves once the handlers running now have settled, or after
+   * `timeoutMs`, logging the ids of the events still running then. Call it on SIGTERM (docs/adapters.md).
+   */
+  close(options?: CloseOptions): Promise<void>
+}
+
+/** Options of `receiver.close()`. */
+export interface CloseOptions {
+  /** How long to wait for the running handlers, in ms. Default: until they have all settled. */
+  timeoutMs?: number
 }
 
 /**
@@ -109,10 +122,12 @@ export function createReceiver<P extends Provider<any, any>>(options: ReceiverOp
     work: (options) => startWorker(config, queueModeOf(config, 'work'), options),
     deadLetters: async (range) => listDeadLetters(queueModeOf(config, 'deadLetters'), range),
     replay: async (id) => replayEvent(config, queueModeOf(config, 'replay'), id),
+    close: async (options) => closeReceiver(config, closeTimeout(options)),
   }
   attachReceiverAccess(receiver, {
     bodyLimit: config.bodyLimit,
-    reject: (error) => refuse(config, error),
+    reject: (error, url) => refuse(config, error, url),
+    refuseBeforeBody: (method, url, headers) => refusalBeforeBody(config, method, url, headers),
   })
   return receiver
 }
@@ -122,4 +137,13 @@ function queueModeOf(config: ReceiverConfig, method: string): QueueMode {
   throw new TypeError(
     `receiver.${method}() needs a queue: createReceiver({ provider, queue: bullmqQueue({ connection }) }), with bullmqQueue from "webhook-receiver/queues/bullmq".`,
   )
+}
+
+function closeTimeout(options: CloseOptions | undefined): number | undefined {
+  const timeoutMs = options?.timeoutMs
+  if (timeoutMs === undefined) return undefined
+  if (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs < 0) {
+    throw new TypeError(`receiver.close({ timeoutMs }): expected a number of ms, got ${String(timeoutMs)}.`)
+  }
+  return timeoutMs
 }

@@ -1,4 +1,4 @@
-import { InternalError, isWebhookError, type WebhookError } from './errors.js'
+import { InternalError, isWebhookError, type MethodNotAllowedError, type WebhookError } from './errors.js'
 import type { WebhookResponse } from './types/events.js'
 
 const JSON_TYPE: Record<string, string> = Object.freeze({ 'content-type': 'application/json' }) as Record<
@@ -52,7 +52,7 @@ const TITLES: Record<number, string> = {
 export function problemResponse(error: unknown): WebhookResponse {
   const refusal: WebhookError = isWebhookError(error) ? error : new InternalError(error)
   const headers: Record<string, string> = { 'content-type': 'application/problem+json' }
-  if (refusal.status === 405) headers.allow = 'POST'
+  if (refusal.status === 405) headers.allow = (refusal as Partial<MethodNotAllowedError>).allow ?? 'POST'
   if (refusal.retryAfter !== undefined) headers['retry-after'] = String(refusal.retryAfter)
   const body = JSON.stringify({
     type: `urn:webhook-receiver:error:${refusal.code}`,

@@ -1,10 +1,12 @@
 /**
  * Step 8 of a delivery (docs/architecture.md, "Steps of a delivery" and "Status policy"): the handlers run, the
  * store records the outcome, and the answer waits for both up to the deadline. Past it the sender is answered (202,
- * or the provider's empty reply) and the handlers go on, their failures reaching `onError`.
+ * the provider's empty reply, or 503 with `onDeadline: 'retry'`) and the handlers go on, their lease renewed while
+ * they run and their failures reaching `onError`. Handlers that answer asynchronously are tracked until they settle,
+ * so `close()` can wait for them.
  */
-import { completeEvent, releaseEvent, type Reservation } from './dedup.js'
-import { HandlerFailedError } from './errors.js'
+import { completeEvent, extendEvent, releaseEvent, retryAfterSeconds, type Reservation } from './dedup.js'
+import { HandlerFailedError, HandlerPendingError } from './errors.js'
 import type { ReceiverConfig } from './options.js'
 import { isPromiseLike, type MaybePromise } from './promise-like.js'
 import { replyFor } from './reply.js'
@@ -38,7 +40,49 @@ export function runHandlers(
   } catch (error) {
     settled = failed(config, event, reservation, error)
   }
-  return isPromiseLike(settled) ? untilDeadline(config, settled, options) : answer(config, settled)
+  if (!isPromiseLike(settled)) return answer(config, settled)
+  return untilDeadline(config, event, reservation, track(config, event.id, settled), options)
+}
+
+/**
+ * Stops new deliveries (503 `shutting_down` from now on) and resolves once the handlers running now have settled,
+ * or after `timeoutMs`, logging the events whose handlers are still running then.
+ */
+export async function closeReceiver(config: ReceiverConfig, timeoutMs: number | undefined): Promise<void> {
+  config.state.closing = true
+  const { running } = config.state
+  if (running.size === 0) return
+  const settled = Promise.all([...running.keys()].map((work) => Promise.resolve(work).then(noop, noop)))
+  if (timeoutMs === undefined) {
+    await settled
+    return
+  }
+  let timer: ReturnType<typeof setTimeout> | undefined
+  // Not unref'd: the caller asked to wait this long, and a handler may be waiting on nothing that keeps it alive.
+  const timedOut = new Promise<typeof TIMED_OUT>((resolve) => {
+    timer = setTimeout(resolve, timeoutMs, TIMED_OUT)
+  })
+  const result = await Promise.race([settled, timedOut])
+  clearTimeout(timer)
+  if (result === TIMED_OUT && running.size > 0) {
+    config.logger.warn(
+      `[webhook-receiver] close(): ${running.size} handler(s) still running after ${timeoutMs} ms, for event(s) ${[...running.values()].join(', ')}`,
+    )
+  }
+}
+
+const noop = (): void => undefined
+
+/**
+ * Keeps asynchronous handlers in the receiver's running set until they settle, for `close()`. Synchronous ones are
+ * never in it: they have finished before anyone could wait for them, and the fast path allocates nothing for them.
+ */
+function track<T>(config: ReceiverConfig, id: string, work: PromiseLike<T>): PromiseLike<T> {
+  const { running } = config.state
+  running.set(work, id)
+  const untrack = () => void running.delete(work)
+  work.then(untrack, untrack)
+  return work
 }
 
 function succeeded(
@@ -68,6 +112,8 @@ function failed(
 
 async function untilDeadline(
   config: ReceiverConfig,
+  event: WebhookEvent,
+  reservation: Reservation | undefined,
   settled: PromiseLike<unknown[] | HandlerFailedError>,
   options: HandleOptions | undefined,
 ): Promise<WebhookResponse> {
@@ -80,9 +126,67 @@ async function untilDeadline(
   const result = await Promise.race([settled, deadline])
   clearTimeout(timer)
   if (result !== TIMED_OUT) return answer(config, result)
+  if (reservation !== undefined) holdLease(config, event, reservation, settled)
   keepAlive(config, options, Promise.resolve(settled))
+  // 'retry' needs the lease to answer the sender's retry 409 until the handlers are done; without dedup
+  // (onStoreError: 'process') a retry would only run them a second time, so that case is accepted.
+  if (config.onDeadline === 'retry' && reservation !== undefined)
+    throw new HandlerPendingError(retryAfterSeconds(config))
   // A sender that reads the answer (Slack, Twilio) gets its empty reply, not a JSON body it would show or refuse.
   return config.provider.reply?.([]) ?? ACCEPTED
+}
+
+/**
+ * Keeps the lease of an event whose handlers outlive the deadline, so a redelivery meanwhile is answered 409 and
+ * never runs them a second time (docs/architecture.md, "Dedup"). Before the deadline there is nothing to do: a lease
+ * is always longer than the deadline. Renewed at once, then every `leaseMs / 3`, until the handlers settle; a store
+ * without `extend` keeps the lease it gave, and the first handler to outlive it is reported, once per receiver.
+ */
+function holdLease(
+  config: ReceiverConfig,
+  event: WebhookEvent,
+  reservation: Reservation,
+  settled: PromiseLike<unknown>,
+): void {
+  if (config.store.extend === undefined) return warnAtLeaseEnd(config, event, settled)
+  let finished = false
+  const held = (stillHeld: boolean): void => {
+    if (stillHeld || finished) return
+    finished = true
+    clearInterval(timer)
+    config.logger.warn(
+      `[webhook-receiver] the lease of ${event.type} ${event.id} ran out while its handlers ran and another copy took it over: the event may run twice. Is the event loop or the store slower than leaseMs / 3?`,
+    )
+  }
+  const renew = (): void => {
+    if (finished) return
+    const outcome = extendEvent(config, reservation)
+    if (isPromiseLike(outcome)) outcome.then(held)
+    else held(outcome)
+  }
+  const timer = setInterval(renew, config.leaseMs / 3)
+  // Renewing only matters while the handlers run, and they keep the process alive if anything does.
+  timer.unref?.()
+  const stop = (): void => {
+    finished = true
+    clearInterval(timer)
+  }
+  settled.then(stop, stop)
+  renew()
+}
+
+function warnAtLeaseEnd(config: ReceiverConfig, event: WebhookEvent, settled: PromiseLike<unknown>): void {
+  if (config.state.leaseWarned) return
+  const timer = setTimeout(() => {
+    if (config.state.leaseWarned) return
+    config.state.leaseWarned = true
+    config.logger.warn(
+      `[webhook-receiver] a handler for ${event.type} ${event.id} outlived its lease (leaseMs: ${config.leaseMs}), and this dedup store has no extend() to renew it: a redelivery may now run the event beside it. Raise leaseMs, or give the store an extend() (docs/stores.md).`,
+    )
+  }, config.leaseMs - config.deadlineMs)
+  timer.unref?.()
+  const stop = (): void => clearTimeout(timer)
+  settled.then(stop, stop)
 }
 
 function answer(config: ReceiverConfig, result: unknown[] | HandlerFailedError): WebhookResponse {

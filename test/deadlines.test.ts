@@ -26,6 +26,10 @@ const EXPECTED: Record<
   Slack: { deadlineMs: 3_000, status: 200, contentType: undefined, body: /^$/ },
   Twilio: { deadlineMs: 15_000, status: 200, contentType: 'text/xml', body: /<Response><\/Response>$/ },
   SendGrid: { deadlineMs: 10_000, status: 202, contentType: 'application/json', body: /"pending":true/ },
+  // Discord reads the answer: a handler's interaction response, else an empty 204 (what webhook events expect).
+  Discord: { deadlineMs: 3_000, status: 204, contentType: undefined, body: /^$/ },
+  Zoom: { deadlineMs: 3_000, status: 202, contentType: 'application/json', body: /"pending":true/ },
+  Twitch: { deadlineMs: 3_000, status: 202, contentType: 'application/json', body: /"pending":true/ },
   GitLab: { deadlineMs: 10_000, status: 202, contentType: 'application/json', body: /"pending":true/ },
   'hmac()': { deadlineMs: 10_000, status: 202, contentType: 'application/json', body: /"pending":true/ },
 }

@@ -17,6 +17,7 @@ import {
   type TwilioParams,
   type TwimlReply,
 } from '../src/providers/twilio.js'
+import { discord, type DiscordInteraction, type DiscordWebhookEvent } from '../src/providers/discord.js'
 
 describe('Stripe event types', () => {
   const receiver = createReceiver({ provider: stripe({ secret: 'whsec_x' }) })
@@ -119,6 +120,18 @@ describe('provider event maps', () => {
     })
     // @ts-expect-error 'message.recieved' is neither a Twilio request kind nor an Event Streams type
     receiver.on('message.recieved', () => undefined)
+  })
+
+  it('types Discord interactions by their type name and webhook events by event.type', () => {
+    const receiver = createReceiver({ provider: discord({ publicKey: 'a'.repeat(64) }) })
+    receiver.on('APPLICATION_COMMAND', (event) => {
+      expectTypeOf(event.payload).toEqualTypeOf<DiscordInteraction>()
+    })
+    receiver.on('ENTITLEMENT_CREATE', (event) => {
+      expectTypeOf(event.payload).toEqualTypeOf<DiscordWebhookEvent>()
+    })
+    // @ts-expect-error 'APPLICATION_COMAND' is neither an interaction type nor a webhook event type
+    receiver.on('APPLICATION_COMAND', () => undefined)
   })
 })
 

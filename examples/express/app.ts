@@ -4,7 +4,7 @@
  * serves the app's own API.
  */
 import express from 'express'
-import { createReceiver, type Logger } from 'webhook-receiver'
+import { createReceiver, type CloseOptions, type Logger, type Receiver } from 'webhook-receiver'
 import { expressMiddleware } from 'webhook-receiver/express'
 import { github } from 'webhook-receiver/providers/github'
 import { sendgrid } from 'webhook-receiver/providers/sendgrid'
@@ -23,7 +23,14 @@ export interface ExampleOptions {
   logger?: Logger
 }
 
-export function createApp(options: ExampleOptions): express.Express {
+/** The Express app, and a way to close its receivers when the process is told to stop. */
+export type ExampleApp = express.Express & {
+  /** Closes every receiver: new deliveries get 503, and the handlers running finish (see server.ts). */
+  closeReceivers(options?: CloseOptions): Promise<void>
+}
+
+export function createApp(options: ExampleOptions): ExampleApp {
+  const receivers: Receiver<any>[] = []
   const payments = createReceiver({
     provider: stripe({ secret: options.stripeSecret }),
     logger: options.logger,
@@ -43,6 +50,7 @@ export function createApp(options: ExampleOptions): express.Express {
     return event.payload.issue.title // typed from @octokit/openapi-webhooks-types
   })
 
+  receivers.push(payments, repository)
   const app = express()
   app.post('/webhooks/stripe', expressMiddleware(payments))
   app.post('/webhooks/github', expressMiddleware(repository))
@@ -61,6 +69,7 @@ export function createApp(options: ExampleOptions): express.Express {
       )
     })
     app.post('/webhooks/twilio', expressMiddleware(sms))
+    receivers.push(sms)
   }
 
   if (options.sendgridPublicKey) {
@@ -73,11 +82,16 @@ export function createApp(options: ExampleOptions): express.Express {
       options.onHandled?.('sendgrid', event.type, event.id)
     })
     app.post('/webhooks/sendgrid', expressMiddleware(email))
+    receivers.push(email)
   }
 
   app.use(express.json()) // the app's own JSON routes come after the webhook routes
   app.get('/health', (_req, res) => {
     res.json({ ok: true })
   })
-  return app
+  return Object.assign(app, {
+    closeReceivers: async (close?: CloseOptions) => {
+      await Promise.all(receivers.map((receiver) => receiver.close(close)))
+    },
+  })
 }

@@ -28,3 +28,11 @@ await app.register(fastifyPlugin, { receiver: repository, path: '/webhooks/githu
 const port = Number(process.env.PORT ?? 3000)
 await app.listen({ port, host: '127.0.0.1' })
 console.log(`listening on http://127.0.0.1:${port}`)
+
+// On SIGTERM (a deploy, a scale-down): deliveries that still arrive get 503 + Retry-After, so the sender retries
+// them on another instance; the handlers running finish (25 s at most, inside Kubernetes' 30 s grace period); then
+// Fastify closes, and the process exits.
+process.once('SIGTERM', async () => {
+  await Promise.all([payments.close({ timeoutMs: 25_000 }), repository.close({ timeoutMs: 25_000 })])
+  await app.close()
+})

@@ -27,6 +27,14 @@ router.post('/webhooks/stripe', koaMiddleware(payments))
 router.post('/webhooks/github', koaMiddleware(repository))
 
 const port = Number(process.env.PORT ?? 3000)
-new Koa()
+const server = new Koa()
   .use(router.routes())
   .listen(port, '127.0.0.1', () => console.log(`listening on http://127.0.0.1:${port}`))
+
+// On SIGTERM (a deploy, a scale-down): deliveries that still arrive get 503 + Retry-After, so the sender retries
+// them on another instance; the handlers running finish (25 s at most, inside Kubernetes' 30 s grace period); then
+// the server closes, and the process exits once its last connection has.
+process.once('SIGTERM', async () => {
+  await Promise.all([payments.close({ timeoutMs: 25_000 }), repository.close({ timeoutMs: 25_000 })])
+  server.close()
+})

@@ -20,9 +20,9 @@ export interface NodeExchange {
 }
 
 /**
- * The Node-side flow shared by the Express, Koa, node:http and Next.js Pages Router adapters: find the raw body,
- * run the receiver, and return its answer for the adapter to write. Undefined when the client went away mid-body:
- * its socket is destroyed and there is no one to answer.
+ * The Node-side flow shared by the Express, Koa, node:http and Next.js Pages Router adapters: refuse what needs no
+ * body before reading any, find the raw body, run the receiver, and return its answer for the adapter to write.
+ * Undefined when the client went away mid-body: its socket is destroyed and there is no one to answer.
  */
 export async function answerNodeRequest(
   receiver: Receiver<any>,
@@ -30,6 +30,12 @@ export async function answerNodeRequest(
   exchange: NodeExchange,
 ): Promise<WebhookResponse | undefined> {
   const { req, res } = exchange
+  const url = exchange.url ?? req.originalUrl ?? req.url ?? '/'
+  const refusal = access.refuseBeforeBody(req.method ?? 'GET', url, req.headers)
+  if (refusal !== undefined) {
+    closeAfterResponse(req, res)
+    return refusal
+  }
   let body: Uint8Array | string | WebhookError
   try {
     body = await readNodeBody(req, exchange.holder ?? (req as BodyHolder), access.bodyLimit, exchange.fix)
@@ -40,9 +46,8 @@ export async function answerNodeRequest(
   }
   if (body instanceof Error) {
     if (body.status === 413) closeAfterResponse(req, res)
-    return access.reject(body)
+    return access.reject(body, url)
   }
-  const url = exchange.url ?? req.originalUrl ?? req.url ?? '/'
   return receiver.handle({ method: req.method ?? 'GET', url, headers: req.headers, body }, exchange.options)
 }
 

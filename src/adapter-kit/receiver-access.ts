@@ -4,7 +4,7 @@
  * package entry point. docs/adding-an-adapter.md shows how an adapter puts them together.
  */
 import type { WebhookError } from '../errors.js'
-import type { WebhookResponse } from '../types/events.js'
+import type { HeaderInput, WebhookResponse } from '../types/events.js'
 
 /**
  * The property under which a receiver keeps what only adapters use. A registered symbol, so that a receiver made by
@@ -18,9 +18,17 @@ export interface ReceiverAccess {
   readonly bodyLimit: number
   /**
    * Answers a refusal the adapter found before `handle` could run (the raw body was consumed by a body parser, or
-   * is over the limit), with the same problem format and logging (misconfigurations are logged once).
+   * is over the limit), with the same problem format and logging (misconfigurations are logged once per route,
+   * named by `url`).
    */
-  reject(error: WebhookError): WebhookResponse
+  reject(error: WebhookError, url?: string): WebhookResponse
+  /**
+   * The answer to a request that is refused whatever its body (a URL without the path token, a method the provider
+   * does not use, a POST without its signature header), or undefined when the body is worth reading. Adapters ask
+   * before reading a byte of it, and on a refusal stop reading: they close the connection (Node) or cancel the
+   * stream (Web), so a flood of large bodies costs no more than their headers.
+   */
+  refuseBeforeBody(method: string, url: string, headers: HeaderInput): WebhookResponse | undefined
 }
 
 /** Gives a receiver its adapter access, hidden from users: not enumerable, not writable, not in its type. */

@@ -1,9 +1,9 @@
 // Translates between Fastify and `receiver.handle`, nothing else: the pieces every adapter shares are in
 // src/adapter-kit/, and docs/adding-an-adapter.md shows how to write one.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify'
 import { heldBody, type BodyHolder } from '../adapter-kit/node-body.js'
 import { closeAfterResponse } from '../adapter-kit/node-response.js'
-import { receiverAccess } from '../adapter-kit/receiver-access.js'
+import { receiverAccess, type ReceiverAccess } from '../adapter-kit/receiver-access.js'
 import { BodyTooLargeError, RawBodyUnavailableError } from '../errors.js'
 import type { Receiver } from '../receiver.js'
 import type { WebhookResponse } from '../types/events.js'
@@ -43,8 +43,10 @@ export function fastifyPlugin(
 
 /**
  * Makes every route of `scope` receive the body as a Buffer, up to the receiver's `bodyLimit` (413 with the
- * receiver's problem body past it). Call it on an encapsulated scope (`app.register(async (scope) => …)`), never
- * on the root: parsers and error handlers added there would apply to the whole app.
+ * receiver's problem body past it); its `fastifyHandler` routes answer what is refused whatever the body (a URL
+ * without the path token, a method the provider does not use, no signature header) before the body is read. Call it
+ * on an encapsulated scope (`app.register(async (scope) => …)`), never on the root: parsers and error handlers added
+ * there would apply to the whole app.
  *
  * @example
  * ```ts
@@ -56,13 +58,21 @@ export function fastifyPlugin(
  */
 export function fastifyRawBody(scope: FastifyInstance, receiver: Receiver<any>): void {
   const { bodyLimit, reject } = receiverAccess(receiver, 'fastifyRawBody')
+  // A route of this scope served by fastifyHandler gets an onRequest hook of its own, which runs before Fastify
+  // reads the body; the scope's other routes are left as they are.
+  scope.addHook('onRoute', (route) => {
+    const access = handlerAccess.get(route.handler)
+    if (access === undefined) return
+    const own = route.onRequest === undefined ? [] : [route.onRequest].flat()
+    route.onRequest = [refuseUnread(access), ...own]
+  })
   scope.removeAllContentTypeParsers()
   // '*' takes every content type, JSON included, now that this scope has no other parser.
   scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit }, (_req, body, done) => done(null, body))
   scope.setErrorHandler(async (error: { statusCode?: number }, request, reply) => {
     if (error.statusCode !== 413) throw error // the app's own error handling
     closeAfterResponse(request.raw, reply.raw)
-    return send(reply, reject(new BodyTooLargeError(bodyLimit)))
+    return send(reply, reject(new BodyTooLargeError(bodyLimit), request.url))
   })
 }
 
@@ -83,15 +93,30 @@ export function fastifyHandler(
   receiver: Receiver<any>,
 ): (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply> {
   const access = receiverAccess(receiver, 'fastifyHandler')
-  return async (request, reply) => {
+  const handler = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
     // Fastify has read the body (or refused it) before any handler runs; no body at all arrives as undefined.
     const body = heldBody(request as BodyHolder) ?? (request.body == null ? '' : undefined)
     const { method, url, headers } = request
     const response =
       body === undefined
-        ? access.reject(new RawBodyUnavailableError(FIX))
+        ? access.reject(new RawBodyUnavailableError(FIX), url)
         : await receiver.handle({ method, url, headers, body })
     return send(reply, response)
+  }
+  handlerAccess.set(handler, access)
+  return handler
+}
+
+/** The receiver access of each handler made by `fastifyHandler`, for the routes `fastifyRawBody` prepares. */
+const handlerAccess = new WeakMap<object, ReceiverAccess>()
+
+/** Answers what is refused whatever its body, before Fastify reads it, and closes the connection after. */
+function refuseUnread(access: ReceiverAccess): onRequestHookHandler {
+  return async (request, reply) => {
+    const refusal = access.refuseBeforeBody(request.method, request.url, request.headers)
+    if (refusal === undefined) return
+    closeAfterResponse(request.raw, reply.raw)
+    return send(reply, refusal)
   }
 }
 

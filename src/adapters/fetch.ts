@@ -28,8 +28,10 @@ export function fetchHandler(
 ): (request: Request, context?: HandleOptions) => Promise<Response> {
   const access = receiverAccess(receiver, 'fetchHandler')
   return async (request, context) => {
+    const refusal = access.refuseBeforeBody(request.method, request.url, request.headers)
+    if (refusal !== undefined) return refuseUnread(request, refusal)
     const body = request.method === 'POST' ? await readWebBody(request, access.bodyLimit) : new Uint8Array(0)
-    if (body instanceof BodyTooLargeError) return toResponse(access.reject(body))
+    if (body instanceof BodyTooLargeError) return refuseUnread(request, access.reject(body, request.url))
     const { method, url, headers } = request
     // Runtimes pass other things second (Bun its server, Deno its info): only a context with waitUntil wins.
     const keepAlive = typeof context?.waitUntil === 'function' ? context : options
@@ -37,6 +39,19 @@ export function fetchHandler(
   }
 }
 
+/**
+ * Answers a request whose body is not read (refused whatever it holds, or over the limit) without reading the rest:
+ * the stream is cancelled, so the runtime stops receiving it, and `Connection: close` asks a Node-based server
+ * (@hono/node-server) to close the connection rather than drain the body to keep it.
+ */
+function refuseUnread(request: Request, refusal: WebhookResponse): Response {
+  if (request.body === null) return toResponse(refusal)
+  if (!request.bodyUsed) request.body.cancel().catch(() => undefined)
+  return toResponse({ ...refusal, headers: { ...refusal.headers, connection: 'close' } })
+}
+
 function toResponse(response: WebhookResponse): Response {
-  return new Response(response.body, { status: response.status, headers: response.headers })
+  // A 204 has no body: the Fetch standard's Response refuses one, even an empty string (Discord's acknowledgement).
+  const body = response.status === 204 ? null : response.body
+  return new Response(body, { status: response.status, headers: response.headers })
 }

@@ -43,6 +43,7 @@ export function github(options: GitHubOptions): Provider<GitHubEventMap, GitHubE
     bodyLimit: 25 * 1024 * 1024,
     // GitHub does not retry by itself; deliveries can be redelivered by hand for 3 days. One more day of margin.
     retryWindowMs: 4 * DAY_MS,
+    signatureHeaders: ['X-Hub-Signature-256'],
     verify({ headers, body }) {
       const header = requireSignature(headers['x-hub-signature-256'], 'X-Hub-Signature-256')
       if (!header.startsWith(SIGNATURE_PREFIX)) {

@@ -35,6 +35,7 @@ export function gitlab<TEvents extends EventMap = EventMap>(options: GitLabOptio
     bodyLimit: 25 * 1024 * 1024,
     // GitLab does not retry failed deliveries by itself; a day covers manual re-sends from the webhook log.
     retryWindowMs: DAY_MS,
+    signatureHeaders: ['X-Gitlab-Token'],
     verify({ headers }) {
       const token = requireSignature(headers['x-gitlab-token'], 'X-Gitlab-Token')
       return chain(tokens, (expected) =>

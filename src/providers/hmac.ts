@@ -127,6 +127,7 @@ export function hmac<TEvents extends EventMap = EventMap>(options: HmacOptions):
     deadlineMs: options.deadlineMs ?? 10_000,
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     retryWindowMs: options.retryWindowMs ?? 3 * DAY_MS,
+    signatureHeaders: [options.header],
     verify({ headers, body }) {
       const value = requireSignature(headers[header], options.header)
       const timestampText = readTimestamp?.(headers)

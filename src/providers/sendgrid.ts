@@ -76,6 +76,7 @@ export function sendgrid(options: SendGridOptions): Provider<SendGridEventMap> {
     bodyLimit: 5 * 1024 * 1024,
     // SendGrid retries failed POSTs for up to 24 hours; two days of cover.
     retryWindowMs: 2 * DAY_MS,
+    signatureHeaders: ['X-Twilio-Email-Event-Webhook-Signature'],
     verify({ headers, body }) {
       const signatureText = requireSignature(
         headers[SIGNATURE_HEADER],

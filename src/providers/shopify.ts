@@ -51,6 +51,7 @@ export function shopify<TEvents extends EventMap = EventMap>(options: ShopifyOpt
     bodyLimit: 5 * 1024 * 1024,
     // Shopify retries 8 times over 4 hours; two days of cover also refuse replays of older captured deliveries.
     retryWindowMs: 48 * HOUR_MS,
+    signatureHeaders: ['X-Shopify-Hmac-Sha256', 'Shopify-Hmac-Sha256'],
     verify({ headers, body }) {
       const signature = requireSignature(read(headers, 'hmac-sha256'), 'X-Shopify-Hmac-Sha256')
       return signatureVerdict(verifier.matches([signature], body))

@@ -91,6 +91,7 @@ export function slack(options: SlackOptions): Provider<SlackEventMap> {
     bodyLimit: 1024 * 1024,
     // Slack retries an event 3 times over about an hour (immediately, 1 min, 5 min).
     retryWindowMs: DAY_MS,
+    signatureHeaders: ['X-Slack-Signature'],
     verify({ headers, body }) {
       const signature = requireSignature(headers['x-slack-signature'], 'X-Slack-Signature')
       const timestampText = requireHeader(headers['x-slack-request-timestamp'], 'X-Slack-Request-Timestamp')

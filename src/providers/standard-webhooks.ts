@@ -76,6 +76,7 @@ export function standardWebhooks<TEvents extends EventMap = EventMap>(
     bodyLimit: 1024 * 1024,
     // Svix's schedule retries for about 28 hours (5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h); two days of cover.
     retryWindowMs: 2 * DAY_MS,
+    signatureHeaders: ['webhook-signature', 'svix-signature'],
     verify({ headers, body }) {
       const header = requireSignature(read(headers, 'signature'), 'webhook-signature')
       const id = requireHeader(read(headers, 'id'), 'webhook-id')

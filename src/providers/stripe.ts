@@ -44,6 +44,7 @@ export function stripe(options: StripeOptions): Provider<StripeEventMap> {
     bodyLimit: 1024 * 1024,
     // Live-mode retries go on for up to 3 days (Stripe docs, "Retry behavior"); one more day of margin.
     retryWindowMs: 4 * DAY_MS,
+    signatureHeaders: ['Stripe-Signature'],
     verify({ headers, body }) {
       const header = requireSignature(headers[SIGNATURE_HEADER], 'Stripe-Signature')
       let timestampText: string | undefined

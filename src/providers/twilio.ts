@@ -1,7 +1,7 @@
 import { chain, hexEncode, sha256, timingSafeEqual, utf8Encode, type CryptoResult } from '#crypto'
 import { bytesToText, formFields, isJsonObject, parseForm, parseJsonBody, type FormValues } from '../body.js'
 import { anyOf } from '../crypto/any-of.js'
-import { createHmacVerifier } from '../crypto/hmac-verifier.js'
+import { createHmacVerifier, type HmacVerifier } from '../crypto/hmac-verifier.js'
 import { SignatureInvalidError } from '../errors.js'
 import { createReply, type Reply } from '../reply.js'
 import { DAY_MS, requireSignature, secretList, singleEvent } from '../provider-kit/index.js'
@@ -48,6 +48,12 @@ export interface TwilioOptions {
    * Default false: the URL is `http://<Host><path>` unless the adapter passed an absolute URL (fetch runtimes).
    */
   trustProxy?: boolean
+  /**
+   * The SharedKey secret of a Twilio Webhooks Setting, or several while rotating. Where a Webhooks Rule matches the
+   * URL, Twilio signs with it instead of the Auth Token, with the algorithm the setting names (HMAC-SHA1 or
+   * HMAC-SHA256), and says so in `X-Twilio-Webhooks-Signature-Settings: key=<id>,algorithm=<HMAC_SHA256>`.
+   */
+  sharedKeySecret?: string | readonly string[]
 }
 
 const EMPTY_TWIML: WebhookResponse = Object.freeze({
@@ -81,8 +87,10 @@ export function twimlReply(twiml: string | { toString(): string }): TwimlReply {
 /**
  * Twilio: `X-Twilio-Signature: <base64 HMAC-SHA1 of the public URL followed by every form field, sorted, as
  * name+value>`; for JSON bodies the URL carries `bodySHA256` and the body's SHA-256 must match it. The URL with and
- * without the default port are both accepted, as Twilio's own validator does. A handler answers with TwiML by
- * returning `twimlReply(…)`; anything else it returns is not sent.
+ * without the default port are both accepted, as Twilio's own validator does. Where a Webhooks Rule signs with a
+ * SharedKey (`X-Twilio-Webhooks-Signature-Settings`), the signature is HMAC-SHA1 or HMAC-SHA256 of the same content
+ * under `sharedKeySecret`. A handler answers with TwiML by returning `twimlReply(…)`; anything else it returns is not
+ * sent.
  *
  * @example
  * ```ts
@@ -92,7 +100,7 @@ export function twimlReply(twiml: string | { toString(): string }): TwimlReply {
  * ```
  */
 export function twilio(options: TwilioOptions): Provider<TwilioEventMap> {
-  const verifier = createHmacVerifier(
+  const authToken = createHmacVerifier(
     'sha1',
     'base64',
     secretList(options?.authToken, 'twilio', 'authToken', {
@@ -103,6 +111,10 @@ export function twilio(options: TwilioOptions): Provider<TwilioEventMap> {
           : undefined,
     }),
   )
+  const sharedKeys =
+    options.sharedKeySecret === undefined
+      ? undefined
+      : sharedKeyVerifiers(secretList(options.sharedKeySecret, 'twilio', 'sharedKeySecret'))
   const trustProxy = options?.trustProxy === true
 
   /**
@@ -142,8 +154,14 @@ export function twilio(options: TwilioOptions): Provider<TwilioEventMap> {
     deadlineMs: 15_000,
     bodyLimit: 1024 * 1024,
     retryWindowMs: DAY_MS,
+    signatureHeaders: ['X-Twilio-Signature'],
     verify(request) {
       const signature = requireSignature(request.headers['x-twilio-signature'], 'X-Twilio-Signature')
+      const verifier = verifierFor(
+        request.headers['x-twilio-webhooks-signature-settings'],
+        authToken,
+        sharedKeys,
+      )
       const { url, rebuiltFrom } = publicUrl(request)
       const json = !isForm(request.headers['content-type'])
       const text = json ? '' : bytesToText(request.body)
@@ -188,6 +206,56 @@ export function twilio(options: TwilioOptions): Provider<TwilioEventMap> {
     },
     reply: (replies) => replies[0] ?? EMPTY_TWIML,
   }
+}
+
+/** The verifiers of the SharedKey secrets, one per algorithm a Webhooks Setting may name. */
+interface SharedKeyVerifiers {
+  HMAC_SHA1: HmacVerifier
+  HMAC_SHA256: HmacVerifier
+}
+
+function sharedKeyVerifiers(secrets: readonly string[]): SharedKeyVerifiers {
+  return {
+    HMAC_SHA1: createHmacVerifier('sha1', 'base64', secrets),
+    HMAC_SHA256: createHmacVerifier('sha256', 'base64', secrets),
+  }
+}
+
+/**
+ * Which key and algorithm signed the request, as twilio-node 6.3 decides it (`webhook()` and
+ * `getSignatureAlgorithm`): without `X-Twilio-Webhooks-Signature-Settings`, the Auth Token and HMAC-SHA1; with it,
+ * the SharedKey secret and the header's `algorithm=` (HMAC-SHA1 when it names none). The header is not signed, but
+ * naming another key or algorithm only makes the signature fail.
+ */
+function verifierFor(
+  settings: string | undefined,
+  authToken: HmacVerifier,
+  sharedKeys: SharedKeyVerifiers | undefined,
+): HmacVerifier {
+  if (settings === undefined || settings === '') return authToken
+  if (sharedKeys === undefined) {
+    throw new SignatureInvalidError(
+      'The request is signed with a Twilio SharedKey (X-Twilio-Webhooks-Signature-Settings): pass its secret as twilio({ authToken, sharedKeySecret }).',
+    )
+  }
+  let algorithm = 'HMAC_SHA1'
+  for (const part of settings.split(',', 8)) {
+    const separator = part.indexOf('=')
+    if (separator !== -1 && part.slice(0, separator).trim() === 'algorithm') {
+      algorithm =
+        part
+          .slice(separator + 1)
+          .trim()
+          .toUpperCase() || algorithm
+      break
+    }
+  }
+  if (algorithm !== 'HMAC_SHA1' && algorithm !== 'HMAC_SHA256') {
+    throw new SignatureInvalidError(
+      'The X-Twilio-Webhooks-Signature-Settings header names an unsupported algorithm.',
+    )
+  }
+  return sharedKeys[algorithm]
 }
 
 function isForm(contentType: string | undefined): boolean {

@@ -86,5 +86,11 @@ export function memoryStore(options: MemoryStoreOptions = {}): DedupStore {
     release(key, token) {
       if (owned(key, token)) entries.delete(key)
     },
+    extend(key, token, leaseMs) {
+      const entry = entries.get(key)
+      if (entry === undefined || entry.state !== 'leased' || entry.token !== token) return false
+      entry.expiresAt = now() + leaseMs
+      return true
+    },
   }
 }

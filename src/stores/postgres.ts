@@ -1,3 +1,4 @@
+import { HOUR_MS } from '../provider-kit/durations.js'
 import type { DedupStore, ReserveOutcome } from '../types/store.js'
 
 /** The part of a `pg` Pool (or Client) the store uses. */
@@ -13,13 +14,25 @@ export interface PostgresStoreOptions {
   pool: PgQueryable
   /** Table name, optionally schema-qualified (`app.webhook_dedup`). Default `webhook_dedup`. */
   table?: string
+  /**
+   * How often the store deletes expired rows itself (`deleteExpired()`), in ms; `false` when the app schedules
+   * that (a cron job, `pg_cron`). Default: every hour. The timer never keeps the process alive, and a failed run is
+   * simply tried again at the next one.
+   */
+  cleanupIntervalMs?: number | false
 }
 
 /** A dedup store in PostgreSQL, plus the two maintenance calls it needs. */
 export interface PostgresStore extends DedupStore {
-  /** Creates the table and its index if they do not exist (the same SQL as `sql/webhook_dedup.sql`). */
+  /**
+   * Creates the table and its index if they do not exist (the same SQL as `sql/webhook_dedup.sql`). Safe when
+   * several instances call it at the same moment (a deploy of several replicas).
+   */
   createTable(): Promise<void>
-  /** Deletes expired rows (completed past their TTL, abandoned leases); returns how many. Run it periodically. */
+  /**
+   * Deletes expired rows (completed past their TTL, abandoned leases); returns how many. The store runs it every
+   * `cleanupIntervalMs` (default hourly) unless that is `false`.
+   */
   deleteExpired(): Promise<number>
 }
 
@@ -30,8 +43,10 @@ const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/
  * app servers with skewed clocks agree. Every operation is one statement:
  * - reserve: `INSERT … ON CONFLICT (key) DO UPDATE … WHERE expires_at <= now()`: inserts a new lease or takes over
  *   an expired one atomically; when it does neither, the existing row says `done` or `in-flight`.
- * - complete / release: an upsert / `DELETE … WHERE key = $1 AND token = $2 AND state = 'leased'`, so only the
- *   holder of the lease can change it.
+ * - complete / release / extend: an upsert / `DELETE` / `UPDATE … WHERE key = $1 AND token = $2 AND state =
+ *   'leased'`, so only the holder of the lease can change it.
+ *
+ * Expired rows are deleted every `cleanupIntervalMs` (hourly by default).
  *
  * @example
  * ```ts
@@ -49,6 +64,15 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
   }
   const table = quoteTable(options.table ?? 'webhook_dedup')
   const index = quoteIdentifier(`${(options.table ?? 'webhook_dedup').split('.').pop()}_expires_at`)
+  const cleanupIntervalMs = options.cleanupIntervalMs ?? HOUR_MS
+  if (
+    cleanupIntervalMs !== false &&
+    (typeof cleanupIntervalMs !== 'number' || !Number.isFinite(cleanupIntervalMs) || cleanupIntervalMs <= 0)
+  ) {
+    throw new TypeError(
+      `postgresStore({ cleanupIntervalMs }): expected a positive number of ms or false, got ${String(cleanupIntervalMs)}.`,
+    )
+  }
 
   const reserveSql = `
     WITH taken AS (
@@ -72,6 +96,16 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
     ON CONFLICT (key) DO UPDATE SET state = 'done', expires_at = EXCLUDED.expires_at
       WHERE t.token = EXCLUDED.token AND t.state = 'leased'`
 
+  const deleteExpired = async (): Promise<number> => {
+    const result = await pool.query(`DELETE FROM ${table} WHERE expires_at <= now()`)
+    return result.rowCount ?? 0
+  }
+  if (cleanupIntervalMs !== false) {
+    // A failed run (the database restarting, the pool ended at shutdown) only waits for the next one.
+    const timer = setInterval(() => void deleteExpired().catch(() => undefined), cleanupIntervalMs)
+    timer.unref?.()
+  }
+
   return {
     async reserve(key, token, leaseMs): Promise<ReserveOutcome> {
       const result = await pool.query(reserveSql, [key, token, Math.ceil(leaseMs)])
@@ -86,13 +120,23 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
         token,
       ])
     },
+    async extend(key, token, leaseMs) {
+      const result = await pool.query(
+        `UPDATE ${table} SET expires_at = now() + $3 * interval '1 millisecond'
+          WHERE key = $1 AND token = $2 AND state = 'leased'`,
+        [key, token, Math.ceil(leaseMs)],
+      )
+      return (result.rowCount ?? 0) > 0
+    },
     async createTable() {
-      await pool.query(createTableSql(table, index))
+      // CREATE … IF NOT EXISTS is not safe under concurrency: two sessions creating the same table at once can fail
+      // on the catalog's unique index (pg_type_typname_nsp_index). An advisory lock on the table's name makes them
+      // take turns; one simple-protocol query is one transaction, so the lock holds until the index exists too.
+      await pool.query(
+        `SELECT pg_advisory_xact_lock(hashtext('webhook-receiver:' || ${literal(table)}));\n${createTableSql(table, index)}`,
+      )
     },
-    async deleteExpired() {
-      const result = await pool.query(`DELETE FROM ${table} WHERE expires_at <= now()`)
-      return result.rowCount ?? 0
-    },
+    deleteExpired,
   }
 }
 
@@ -112,6 +156,11 @@ export function createTableSql(table = '"webhook_dedup"', index = '"webhook_dedu
   expires_at timestamptz NOT NULL
 );
 CREATE INDEX IF NOT EXISTS ${index} ON ${table} (expires_at);`
+}
+
+/** A SQL string literal of an already validated identifier (letters, digits, `_`, `"` and `.`: no quote to escape). */
+function literal(identifier: string): string {
+  return `'${identifier}'`
 }
 
 function quoteTable(name: string): string {

@@ -33,6 +33,8 @@ const DONE = 'D:'
 const COMPLETE = `local v = redis.call('GET', KEYS[1]) if v == ARGV[1] or not v then return redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) end return 0`
 /** Deletes the key, only if `token` still holds its lease. */
 const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`
+/** Sets the lease to end `leaseMs` from now, only if `token` still holds it; 1 when it did. */
+const EXTEND = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0`
 
 /**
  * A dedup store in Redis, shared by every process of the app. Each operation is one round trip on one key, so it is
@@ -40,8 +42,8 @@ const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call
  * - reserve: `SET key L:<token> NX PX <lease> GET` (Redis ≥ 7.0): nil means this call took the key; otherwise the
  *   old value says whether the event is done (`D:`) or in flight (`L:`). An expired lease is gone, so the next
  *   reserve takes it.
- * - complete / release: a small Lua script that acts only while the caller's token still holds the lease (complete
- *   also when the key is free, as after an expired lease that nobody took over).
+ * - complete / release / extend: a small Lua script that acts only while the caller's token still holds the lease
+ *   (complete also when the key is free, as after an expired lease that nobody took over).
  *
  * @example
  * ```ts
@@ -68,6 +70,10 @@ export function redisStore(options: RedisStoreOptions): DedupStore {
     async release(key, token) {
       const k = prefix + key
       await run(k, ['EVAL', RELEASE, '1', k, LEASED + token])
+    },
+    async extend(key, token, leaseMs) {
+      const k = prefix + key
+      return Number(await run(k, ['EVAL', EXTEND, '1', k, LEASED + token, String(Math.ceil(leaseMs))])) === 1
     },
   }
 }

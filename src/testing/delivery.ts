@@ -1,13 +1,17 @@
 import {
   base64Encode,
   chain,
+  generateKeyPair,
   hexEncode,
   hmac,
   importHmacKey,
+  importPrivateKey,
   utf8Encode,
   type CryptoResult,
   type HmacAlgorithm,
+  type PrivateKey,
 } from '#crypto'
+import { withDerPrefix } from '../crypto/public-key.js'
 
 /**
  * What a signer returns: the delivery itself on Node (node:crypto signs synchronously), a Promise of it on edge
@@ -48,6 +52,22 @@ export function hmacText(
   return chain(hmac(key, [content]), (digest) =>
     encoding === 'hex' ? hexEncode(digest) : base64Encode(digest),
   )
+}
+
+/** PKCS#8 DER prefix of an Ed25519 private key; the 32 seed bytes follow it (RFC 8410). */
+const ED25519_PKCS8_PREFIX = '302e020100300506032b657004220420'
+
+/** An Ed25519 private key from its 32-byte seed, the form Ed25519 senders' keys are written in. */
+export function ed25519PrivateKey(seed: Uint8Array): Signed<PrivateKey> {
+  return importPrivateKey('ed25519', withDerPrefix(ED25519_PKCS8_PREFIX, seed))
+}
+
+/** A fresh Ed25519 key pair as raw bytes: the 32-byte public key and the 32-byte seed (RFC 8410: their DER tails). */
+export function ed25519RawKeyPair(): Signed<{ publicKey: Uint8Array; seed: Uint8Array }> {
+  return chain(generateKeyPair('ed25519'), ({ spki, pkcs8 }) => ({
+    publicKey: spki.subarray(-32),
+    seed: pkcs8.subarray(-32),
+  }))
 }
 
 /**

@@ -6,6 +6,7 @@
  * a signer module exports what users call and nothing else.
  */
 export { toRequest, type SignedDelivery, type SignOptions } from './delivery.js'
+export * from './discord.js'
 export * from './github.js'
 export * from './gitlab.js'
 export * from './sendgrid.js'
@@ -14,3 +15,5 @@ export * from './slack.js'
 export * from './standard-webhooks.js'
 export * from './stripe.js'
 export * from './twilio.js'
+export * from './twitch.js'
+export * from './zoom.js'

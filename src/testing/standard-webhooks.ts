@@ -1,15 +1,7 @@
+import { base64Decode, base64Encode, chain, randomUUID, sign, utf8Encode } from '#crypto'
 import {
-  base64Decode,
-  base64Encode,
-  chain,
-  generateKeyPair,
-  importPrivateKey,
-  randomUUID,
-  sign,
-  utf8Encode,
-} from '#crypto'
-import { withDerPrefix } from '../crypto/public-key.js'
-import {
+  ed25519PrivateKey,
+  ed25519RawKeyPair,
   hmacText,
   nowSeconds,
   serialise,
@@ -17,9 +9,6 @@ import {
   type SignedDelivery,
   type SignOptions,
 } from './delivery.js'
-
-/** PKCS#8 DER prefix of an Ed25519 private key; the 32 seed bytes follow it (RFC 8410). */
-const ED25519_PKCS8_PREFIX = '302e020100300506032b657004220420'
 
 /**
  * A Standard Webhooks delivery (Svix, Clerk, Resend…): `webhook-id`, `webhook-timestamp` and `webhook-signature`.
@@ -46,7 +35,7 @@ export function signStandardWebhooks(
           hmacText('sha256', base64Decode(options.secret.replace(/^whsec_/, '')), content, 'base64'),
           (digest) => `v1,${digest}`,
         )
-      : chain(importPrivateKey('ed25519', ed25519Pkcs8(options.privateKey)), (key) =>
+      : chain(ed25519PrivateKey(base64Decode(options.privateKey.replace(/^whsk_/, ''))), (key) =>
           chain(sign(key, utf8Encode(content)), (bytes) => `v1a,${base64Encode(bytes)}`),
         )
   return chain(signature, (value): SignedDelivery => ({
@@ -72,13 +61,8 @@ export function signStandardWebhooks(
  * ```
  */
 export function generateStandardWebhooksKeyPair(): Signed<{ publicKey: string; privateKey: string }> {
-  // The raw key and the seed are the last 32 bytes of their DER forms (RFC 8410).
-  return chain(generateKeyPair('ed25519'), ({ spki, pkcs8 }) => ({
-    publicKey: `whpk_${base64Encode(spki.subarray(-32))}`,
-    privateKey: `whsk_${base64Encode(pkcs8.subarray(-32))}`,
+  return chain(ed25519RawKeyPair(), ({ publicKey, seed }) => ({
+    publicKey: `whpk_${base64Encode(publicKey)}`,
+    privateKey: `whsk_${base64Encode(seed)}`,
   }))
-}
-
-function ed25519Pkcs8(text: string): Uint8Array {
-  return withDerPrefix(ED25519_PKCS8_PREFIX, base64Decode(text.replace(/^whsk_/, '')))
 }

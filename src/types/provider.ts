@@ -44,6 +44,22 @@ export interface Provider<TEvents extends EventMap = EventMap, TAliases extends 
   /** How long the sender keeps retrying one event, in ms: completed dedup keys must outlive it. */
   readonly retryWindowMs: number
   /**
+   * The headers that carry the signature, the first as messages name it (`['Stripe-Signature']`; several when the
+   * sender uses more than one name): a POST carrying none of them is refused 401 `signature_missing` before its
+   * body is read. Undefined: only `verify` decides, once the body is read.
+   */
+  readonly signatureHeaders?: readonly string[]
+  /**
+   * The methods the sender uses. Default `['POST']`; any other method is refused 405 before the body is read. A
+   * method other than POST is a handshake (Meta's GET challenge) that `verify` and `parse` must answer themselves.
+   */
+  readonly methods?: readonly string[]
+  /**
+   * The replay tolerance the sender itself prescribes for its signed timestamp, in seconds (Twitch: 10 minutes),
+   * used when the receiver is given no `tolerance`. Undefined: the receiver's default, 300.
+   */
+  readonly toleranceSeconds?: number
+  /**
    * Checks the signature on the raw bytes and returns the signed timestamp in seconds (or undefined when the
    * provider signs none), which the receiver then holds to its `tolerance`. Throws (or rejects with) a
    * `WebhookError` (401/400) when the request is not authentic. May be async, for Web Crypto implementations.

@@ -4,7 +4,7 @@
 export type ReserveOutcome = 'reserved' | 'in-flight' | 'done'
 
 /**
- * Where dedup state lives. Keys move through reserve → (complete | release).
+ * Where dedup state lives. Keys move through reserve → (extend…) → (complete | release).
  *
  * Atomicity: `reserve` must be atomic across every process sharing the store: of any number of concurrent calls
  * for one key, exactly one returns `'reserved'` while the key is neither done nor leased by a live reservation.
@@ -25,4 +25,11 @@ export interface DedupStore {
   complete(key: string, token: string, ttlMs: number): Promise<void> | void
   /** Forget the reservation so a retry runs, if `token` still owns it. */
   release(key: string, token: string): Promise<void> | void
+  /**
+   * Optional: renew the lease, so that it ends `leaseMs` from now, if `token` still owns it (atomically, like
+   * `complete` and `release`); true when it did, false when the key is done, gone or another token's. The receiver
+   * calls it while a handler runs past its deadline, so a live handler's lease never expires under it. A store
+   * without it keeps the lease it was given, and the receiver warns once when a handler outlives it.
+   */
+  extend?(key: string, token: string, leaseMs: number): Promise<boolean> | boolean
 }

@@ -4,7 +4,7 @@
  * and `adapterContract(driver)` checks every behaviour an adapter owes the sender, over that framework.
  */
 import { request as httpRequest, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import type { AddressInfo, Socket } from 'node:net'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { createReceiver, type Receiver, type ReceiverOptions, type WebhookEvent } from '../../src/index.js'
@@ -20,6 +20,8 @@ export interface Mounted {
   send(request: Request): Promise<Response>
   /** Where the framework listens on 127.0.0.1, for raw-socket tests; absent for in-process Web handlers. */
   url?: URL
+  /** Bytes the server has read from all its connections so far (headers included), with `url`. */
+  bytesRead?(): number
   /** Every promise the adapter handed to the platform (`waitUntil`, Next's `after()`), for adapters that do. */
   kept?: Promise<unknown>[]
   close(): Promise<void>
@@ -208,6 +210,46 @@ export function adapterContract(driver: AdapterDriver): void {
       })
     }
 
+    // What is refused whatever the body is answered before the adapter reads it, and the rest is never read: the
+    // connection is closed (Node) or the stream cancelled (Web), so a flood of large bodies costs their headers.
+    // A body parser of the app in front of the route reads bodies before any route runs: not the adapter's to stop.
+    const parserInFront = driver.refusedBeforeRoute?.includes(413) === true
+    const PATH_TOKEN = 'contract_path_token_0123456789'
+    const unsigned = () => ({ 'content-type': 'application/json' })
+    for (const [what, options, headers, status, code] of [
+      ['a URL without the pathToken', { pathToken: PATH_TOKEN }, () => sign().headers, 404, 'not_found'],
+      ['a delivery without a signature header', {}, unsigned, 401, 'signature_missing'],
+    ] as const) {
+      for (const declared of [true, false]) {
+        const body = declared ? 'a declared 20 MiB body' : 'a chunked 20 MiB body'
+        it.skipIf(parserInFront)(
+          `answers ${status} ${code} to ${what} with ${body} before reading it, and runs nothing`,
+          async () => {
+            const { receiver, seen } = setup(options)
+            receiver.onAny((event) => void seen.push(event))
+            await withMounted(receiver, async (mounted) => {
+              if (mounted.url !== undefined) {
+                const flood = await floodSocket(mounted.url, headers(), declared, false, UNREAD_BYTES)
+                expect(flood.status).toBe(status)
+                expect(JSON.parse(flood.text).code).toBe(code)
+                // The server hung up before the client could send it all, having read a small part of it.
+                expect(flood.produced).toBeLessThan(UNREAD_BYTES)
+                expect(mounted.bytesRead!()).toBeLessThan(UNREAD_BYTES / 16)
+              } else {
+                const flood = await floodStream(mounted, headers(), declared, UNREAD_BYTES)
+                expect(flood.status).toBe(status)
+                expect(JSON.parse(flood.text).code).toBe(code)
+                // Not a chunk pulled (wrapping the Request, as NextRequest does, may pull one), and the stream cancelled.
+                expect(flood.produced).toBeLessThanOrEqual(CHUNK.byteLength)
+                expect(flood.cancelled).toBe(true)
+              }
+            })
+            expect(seen).toHaveLength(0)
+          },
+        )
+      }
+    }
+
     it('answers 405 with Allow: POST to a GET and runs nothing', async () => {
       const { receiver, seen } = setup()
       receiver.onAny((event) => void seen.push(event))
@@ -364,6 +406,8 @@ const isProblem = (response: Response) => response.headers.get('content-type') =
 
 /** How much a flood offers: far more than any limit or socket buffer, so a server that drains it is caught. */
 const FLOOD_BYTES = 128 * 1024 * 1024
+/** The body of a request refused before its body: large enough that reading it whole would show. */
+const UNREAD_BYTES = 20 * 1024 * 1024
 const CHUNK = new Uint8Array(64 * 1024)
 
 interface Flood {
@@ -371,6 +415,8 @@ interface Flood {
   text: string
   /** Bytes the client got to write, or the handler pulled: an upper bound of what the server read. */
   produced: number
+  /** In-process: whether the handler cancelled the body stream. */
+  cancelled?: boolean
 }
 
 /**
@@ -382,6 +428,7 @@ function floodSocket(
   headers: Record<string, string>,
   declared: boolean,
   stopAtAnswer: boolean,
+  total = FLOOD_BYTES,
 ): Promise<Flood> {
   return new Promise((resolve) => {
     let status = 0
@@ -392,7 +439,7 @@ function floodSocket(
       port: url.port,
       method: 'POST',
       path: '/hook',
-      headers: declared ? { ...headers, 'content-length': String(FLOOD_BYTES) } : headers,
+      headers: declared ? { ...headers, 'content-length': String(total) } : headers,
     })
     request.on('response', (response) => {
       status = response.statusCode ?? 0
@@ -403,7 +450,7 @@ function floodSocket(
     request.on('error', () => undefined) // EPIPE / ECONNRESET once the server hangs up
     request.on('close', () => resolve({ status, text, produced }))
     const pump = () => {
-      while (produced < FLOOD_BYTES && !request.destroyed) {
+      while (produced < total && !request.destroyed) {
         produced += CHUNK.byteLength
         if (!request.write(CHUNK)) return void request.once('drain', pump)
       }
@@ -418,14 +465,19 @@ async function floodStream(
   mounted: Mounted,
   headers: Record<string, string>,
   declared: boolean,
+  total = FLOOD_BYTES,
 ): Promise<Flood> {
   let produced = 0
+  let cancelled = false
   const stream = new ReadableStream<Uint8Array>(
     {
       pull(controller) {
         produced += CHUNK.byteLength
         controller.enqueue(CHUNK)
-        if (produced >= FLOOD_BYTES) controller.close()
+        if (produced >= total) controller.close()
+      },
+      cancel() {
+        cancelled = true
       },
     },
     { highWaterMark: 0 },
@@ -433,12 +485,12 @@ async function floodStream(
   const response = await mounted.send(
     new Request(HOOK, {
       method: 'POST',
-      headers: declared ? { ...headers, 'content-length': String(FLOOD_BYTES) } : headers,
+      headers: declared ? { ...headers, 'content-length': String(total) } : headers,
       body: stream,
       duplex: 'half',
     } as RequestInit),
   )
-  return { status: response.status, text: await response.text(), produced }
+  return { status: response.status, text: await response.text(), produced, cancelled }
 }
 
 /** Sends the headers and a few bytes of a body, then drops the connection. */
@@ -462,10 +514,13 @@ function disconnectMidBody(url: URL, delivery: SignedDelivery): Promise<void> {
  * with their body buffered so it goes out with a Content-Length, as senders send it.
  */
 export async function listening(server: Server, onClose?: () => Promise<unknown>): Promise<Mounted> {
+  const sockets: Socket[] = []
+  server.on('connection', (socket: Socket) => void sockets.push(socket))
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const url = new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`)
   return {
     url,
+    bytesRead: () => sockets.reduce((sum, socket) => sum + socket.bytesRead, 0),
     send: async (request) => {
       const { pathname, search } = new URL(request.url)
       const body = request.body === null ? undefined : await request.arrayBuffer()

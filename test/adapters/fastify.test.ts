@@ -80,6 +80,20 @@ for (const [version, Fastify, refusedBeforeRoute] of [
       await app.close()
     })
 
+    it("refuses early only on fastifyHandler routes, leaving the scope's other routes as they are", async () => {
+      const app = Fastify()
+      app.register(async (scope) => {
+        fastifyRawBody(scope, receiver())
+        scope.all('/hook', fastifyHandler(receiver()))
+        scope.get('/hook/health', async () => ({ ok: true }))
+      })
+      expect((await app.inject({ method: 'GET', url: '/hook/health' })).json()).toEqual({ ok: true })
+      const unsigned = await app.inject({ method: 'POST', url: '/hook', payload: { id: 'evt_u' } })
+      expect(unsigned.statusCode).toBe(401)
+      expect(unsigned.json().code).toBe('signature_missing')
+      await app.close()
+    })
+
     it('verifies through inject() as well as over a socket', async () => {
       const r = receiver()
       const seen: string[] = []

@@ -1,4 +1,9 @@
-/** The adapter contract through the Web-standard handler: real `Request` objects in-process, and Hono on top. */
+/**
+ * The adapter contract through the Web-standard handler: real `Request` objects in-process, Hono on top, and over
+ * real HTTP behind @hono/node-server (the Node server Hono apps run on).
+ */
+import { createServer } from 'node:http'
+import { getRequestListener } from '@hono/node-server'
 import { Hono } from 'hono'
 import { describe, expect, it } from 'vitest'
 import { fetchHandler } from '../../src/adapters/fetch.js'
@@ -6,7 +11,7 @@ import { createReceiver } from '../../src/index.js'
 import { stripe } from '../../src/providers/stripe.js'
 import { signStripe, toRequest } from '../../src/testing/index.js'
 import { deferred, silentLogger } from '../support/helpers.js'
-import { adapterContract, type Mounted } from './contract.js'
+import { adapterContract, listening, type Mounted } from './contract.js'
 
 /** An in-process handler as a `Mounted`, with every promise handed to `waitUntil` recorded. */
 function inProcess(
@@ -34,6 +39,16 @@ adapterContract({
       const ctx = { waitUntil: waitUntil, passThroughOnException: () => undefined, props: {} }
       return (request) => Promise.resolve(app.fetch(request, {}, ctx))
     }),
+})
+
+adapterContract({
+  name: 'fetch, fetchHandler behind @hono/node-server over HTTP',
+  mount: (receiver) => {
+    const handle = fetchHandler(receiver)
+    return listening(
+      createServer(getRequestListener((request) => handle(request), { overrideGlobalObjects: false })),
+    )
+  },
 })
 
 describe('fetchHandler with a per-request context', () => {

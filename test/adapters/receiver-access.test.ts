@@ -25,6 +25,7 @@ describe('receiver access for adapters', () => {
   it('is not part of the public receiver: no bodyLimit or reject, nothing enumerable beyond the public members', () => {
     const receiver = make()
     expect(Object.keys(receiver).sort()).toEqual([
+      'close',
       'deadLetters',
       'handle',
       'on',

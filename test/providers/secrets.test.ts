@@ -5,6 +5,7 @@
  */
 import { generateKeyPairSync } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
+import { discord } from '../../src/providers/discord.js'
 import { github } from '../../src/providers/github.js'
 import { gitlab } from '../../src/providers/gitlab.js'
 import { hmac } from '../../src/providers/hmac.js'
@@ -14,7 +15,9 @@ import { slack } from '../../src/providers/slack.js'
 import { standardWebhooks } from '../../src/providers/standard-webhooks.js'
 import { stripe } from '../../src/providers/stripe.js'
 import { twilio } from '../../src/providers/twilio.js'
-import { generateSendGridKeyPair } from '../../src/testing/index.js'
+import { twitch } from '../../src/providers/twitch.js'
+import { zoom } from '../../src/providers/zoom.js'
+import { generateDiscordKeyPair, generateSendGridKeyPair } from '../../src/testing/index.js'
 
 const privateKeyPem = generateKeyPairSync('ec', { namedCurve: 'P-256' })
   .privateKey.export({ format: 'pem', type: 'pkcs8' })
@@ -45,6 +48,13 @@ const factories: { name: string; make: (value: unknown) => unknown; valid: strin
     make: (publicKey) => sendgrid({ publicKey: publicKey as string }),
     valid: generateSendGridKeyPair().publicKey,
   },
+  {
+    name: 'discord',
+    make: (publicKey) => discord({ publicKey: publicKey as string }),
+    valid: generateDiscordKeyPair().publicKey,
+  },
+  { name: 'twitch', make: (secret) => twitch({ secret: secret as string }), valid: 'twitch eventsub secret' },
+  { name: 'zoom', make: (secret) => zoom({ secret: secret as string }), valid: 'zoom secret token' },
   {
     name: 'gitlab',
     make: (secretToken) => gitlab({ secretToken: secretToken as string }),

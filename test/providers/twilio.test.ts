@@ -103,6 +103,105 @@ describe("Twilio and twilio-node's validators", () => {
 })
 
 /**
+ * SharedKey signatures (twilio-node 6.3: `webhook(authToken, { sharedKeySecret })`, `getSignatureAlgorithm`): where a
+ * Webhooks Rule matches the URL, Twilio signs the same content with the Setting's SharedKey and algorithm and sends
+ * `X-Twilio-Webhooks-Signature-Settings: key=<id>,algorithm=<HMAC_SHA1|HMAC_SHA256>`.
+ */
+describe('Twilio SharedKey signatures (X-Twilio-Webhooks-Signature-Settings)', () => {
+  const SHARED_KEY = 'twilio-shared-key-secret-conformance'
+  const url = 'https://example.com/sms'
+  const settings = (algorithm: string) => ({
+    'x-twilio-webhooks-signature-settings': `key=webhooks_sharedkey_0123,algorithm=${algorithm}`,
+  })
+
+  it("signTwilio's SharedKey signature passes twilio-node's validator with the algorithm read from its header", () => {
+    for (const algorithm of ['HMAC_SHA256', 'HMAC_SHA1'] as const) {
+      const delivery = signTwilio({ url, params: SMS, sharedKeySecret: SHARED_KEY, algorithm })
+      const header = delivery.headers['x-twilio-webhooks-signature-settings']!
+      expect(twilioSdk.getSignatureAlgorithm(header)).toBe(algorithm)
+      const signature = delivery.headers['x-twilio-signature']!
+      expect(twilioSdk.validateRequest(SHARED_KEY, signature, url, SMS, algorithm)).toBe(true)
+      expect(twilioSdk.validateRequest(AUTH_TOKEN, signature, url, SMS, algorithm)).toBe(false)
+    }
+  })
+
+  it("accepts form and JSON deliveries signed by twilio-node's getExpectedTwilioSignature with HMAC_SHA256", async () => {
+    const { receiver, seen } = setup({ url, sharedKeySecret: ['an-older-shared-key', SHARED_KEY] })
+    const formSignature = getExpectedTwilioSignature(SHARED_KEY, url, SMS, 'HMAC_SHA256')
+    const form = await receiver.handle(
+      request('/sms', formDelivery(SMS, formSignature), settings('HMAC_SHA256')),
+    )
+    expect(form.status).toBe(200)
+    const body = JSON.stringify({ type: 'message.received', data: { sid: 'SM2' } })
+    const jsonUrl = `${url}?bodySHA256=${getExpectedBodyHash(body)}`
+    const jsonSignature = getExpectedTwilioSignature(SHARED_KEY, jsonUrl, {}, 'HMAC_SHA256')
+    const json = await receiver.handle(
+      request(`/sms?bodySHA256=${getExpectedBodyHash(body)}`, {
+        headers: {
+          'content-type': 'application/json',
+          'x-twilio-signature': jsonSignature,
+          ...settings('hmac_sha256'),
+        },
+        body,
+      }),
+    )
+    expect(json.status).toBe(200)
+    expect(seen.map((event) => event.type)).toEqual(['message.received', 'message.received'])
+  })
+
+  it('reads HMAC-SHA1 under the SharedKey when the header names that algorithm or none', async () => {
+    const { receiver, seen } = setup({ url, sharedKeySecret: SHARED_KEY })
+    const signature = getExpectedTwilioSignature(SHARED_KEY, url, SMS, 'HMAC_SHA1')
+    for (const header of ['key=webhooks_sharedkey_0123,algorithm=HMAC_SHA1', 'key=webhooks_sharedkey_0123']) {
+      const response = await receiver.handle(
+        request('/sms', formDelivery(SMS, signature), {
+          'x-twilio-webhooks-signature-settings': header,
+          'i-twilio-idempotency-token': header,
+        }),
+      )
+      expect(response.status).toBe(200)
+    }
+    expect(seen).toHaveLength(1) // the second is the same signed request: a replay under another token
+  })
+
+  it('refuses a SharedKey signature checked as an Auth Token one, and the other way round', async () => {
+    const { receiver, seen } = setup({ url, sharedKeySecret: SHARED_KEY })
+    const shared = getExpectedTwilioSignature(SHARED_KEY, url, SMS, 'HMAC_SHA256')
+    const withoutSettings = await receiver.handle(request('/sms', formDelivery(SMS, shared)))
+    expect(problem(withoutSettings)).toMatchObject({ status: 401, code: 'signature_invalid' })
+    const token = getExpectedTwilioSignature(AUTH_TOKEN, url, SMS)
+    const withSettings = await receiver.handle(
+      request('/sms', formDelivery(SMS, token), settings('HMAC_SHA1')),
+    )
+    expect(problem(withSettings)).toMatchObject({ status: 401, code: 'signature_invalid' })
+    expect(seen).toHaveLength(0)
+  })
+
+  it('refuses an unsupported algorithm, and a SharedKey request when no sharedKeySecret is configured, saying which option to set', async () => {
+    const signature = getExpectedTwilioSignature(SHARED_KEY, url, SMS, 'HMAC_SHA256')
+    const configured = setup({ url, sharedKeySecret: SHARED_KEY })
+    const unsupported = await configured.receiver.handle(
+      request('/sms', formDelivery(SMS, signature), settings('HMAC_SHA512')),
+    )
+    expect(problem(unsupported)).toMatchObject({ status: 401, code: 'signature_invalid' })
+    expect(problem(unsupported).detail).toContain('unsupported algorithm')
+    const unconfigured = setup({ url })
+    const response = await unconfigured.receiver.handle(
+      request('/sms', formDelivery(SMS, signature), settings('HMAC_SHA256')),
+    )
+    expect(problem(response)).toMatchObject({ status: 401, code: 'signature_invalid' })
+    expect(problem(response).detail).toContain('sharedKeySecret')
+    expect(configured.seen.length + unconfigured.seen.length).toBe(0)
+  })
+
+  it('refuses an empty sharedKeySecret at construction', () => {
+    expect(() => twilio({ authToken: AUTH_TOKEN, sharedKeySecret: '' })).toThrow(
+      /twilio\(\{ sharedKeySecret \}\): secret #1 is empty/,
+    )
+  })
+})
+
+/**
  * twilio-node's published validation vectors: twilio/twilio-node, spec/validation.spec.js ("Request validation").
  * Each is checked against twilio-node's own validateRequest too, so a wrong transcription fails loudly.
  */

@@ -1,6 +1,6 @@
 /**
  * The DedupStore contract, written once and run against every store (memory, Redis with both clients,
- * PostgreSQL): the states reserve → complete | release, leases, token ownership, TTLs, and atomicity under
+ * PostgreSQL): the states reserve → (extend…) → complete | release, leases, token ownership, TTLs, and atomicity under
  * concurrent reservations.
  */
 import { randomUUID } from 'node:crypto'
@@ -14,6 +14,12 @@ async function eventually(check: () => Promise<boolean>): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 20))
   }
   throw new Error('condition never held')
+}
+
+/** The store's `extend`, which every shipped store implements (it is optional for stores users write). */
+function extendOf(store: DedupStore): NonNullable<DedupStore['extend']> {
+  expect(typeof store.extend).toBe('function')
+  return (store.extend as NonNullable<DedupStore['extend']>).bind(store)
 }
 
 export function storeContract(name: string, store: () => DedupStore): void {
@@ -79,6 +85,41 @@ export function storeContract(name: string, store: () => DedupStore): void {
       await store().complete(k, 'a', 100)
       expect(await store().reserve(k, 'b', 60_000)).toBe('done')
       await eventually(async () => (await store().reserve(k, 'c', 60_000)) === 'reserved')
+    })
+
+    it('extends a lease for its owner: the key stays leased past the lease it was reserved with', async () => {
+      const k = key()
+      const extend = extendOf(store())
+      await store().reserve(k, 'a', 100)
+      expect(await extend(k, 'a', 60_000)).toBe(true)
+      // Wait until the first lease would have ended (another token could take the key then), without taking it.
+      await new Promise((resolve) => setTimeout(resolve, 200))
+      expect(await store().reserve(k, 'b', 60_000)).toBe('in-flight')
+      await store().complete(k, 'a', 60_000)
+      expect(await store().reserve(k, 'b', 60_000)).toBe('done')
+    })
+
+    it('extends nothing for another token, a done key or a missing one', async () => {
+      const k = key()
+      const extend = extendOf(store())
+      expect(await extend(k, 'a', 60_000)).toBe(false)
+      await store().reserve(k, 'a', 60_000)
+      expect(await extend(k, 'b', 60_000)).toBe(false)
+      await store().complete(k, 'a', 100)
+      expect(await extend(k, 'a', 60_000)).toBe(false)
+      // Still done for its own TTL only: extend never turned it back into a lease, nor lengthened it.
+      await eventually(async () => (await store().reserve(k, 'c', 60_000)) === 'reserved')
+    })
+
+    it('extends nothing once the lease was taken over by another token', async () => {
+      const k = key()
+      const extend = extendOf(store())
+      await store().reserve(k, 'a', 100)
+      await eventually(async () => (await store().reserve(k, 'b', 100)) === 'reserved')
+      expect(await extend(k, 'a', 60_000)).toBe(false)
+      expect(await extend(k, 'b', 60_000)).toBe(true)
+      await new Promise((resolve) => setTimeout(resolve, 200))
+      expect(await store().reserve(k, 'c', 60_000)).toBe('in-flight')
     })
 
     it('gives exactly one of 50 concurrent reservations of a key', async () => {

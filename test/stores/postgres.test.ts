@@ -12,7 +12,7 @@ let store: PostgresStore
 beforeAll(async () => {
   server = await startPostgres()
   pool = new pg.Pool({ connectionString: server.url, max: 20 })
-  store = postgresStore({ pool })
+  store = postgresStore({ pool, cleanupIntervalMs: false })
   await store.createTable()
 }, 60_000)
 
@@ -55,6 +55,64 @@ describe('postgresStore', () => {
     await custom.createTable()
     expect(await custom.reserve('x', 't', 1000)).toBe('reserved')
     expect(() => postgresStore({ pool, table: 'hooks; DROP TABLE x' })).toThrow(/plain SQL identifier/)
+  })
+
+  it('creates its table when several instances call createTable() at the same moment (a deploy)', async () => {
+    // Each instance has its own pool, as replicas do; ten rounds, each on a table that does not exist yet.
+    const instances = Array.from({ length: 6 }, () => new pg.Pool({ connectionString: server.url, max: 1 }))
+    try {
+      for (let round = 0; round < 10; round++) {
+        const table = `deploy_race_${round}`
+        const outcomes = await Promise.allSettled(
+          instances.map((instance) =>
+            postgresStore({ pool: instance, table, cleanupIntervalMs: false }).createTable(),
+          ),
+        )
+        expect(outcomes.filter((outcome) => outcome.status === 'rejected')).toEqual([])
+        expect(await postgresStore({ pool, table, cleanupIntervalMs: false }).reserve('k', 't', 1000)).toBe(
+          'reserved',
+        )
+      }
+    } finally {
+      await Promise.all(instances.map((instance) => instance.end()))
+    }
+  })
+
+  it('deletes expired rows by itself every cleanupIntervalMs, and never with cleanupIntervalMs: false', async () => {
+    /** The pool, counting the DELETEs sent on `table`. */
+    const counted = (table: string) => {
+      let deletes = 0
+      const queryable = {
+        query: (text: string, values?: unknown[]) => {
+          if (text.startsWith(`DELETE FROM "${table}" WHERE expires_at`)) deletes++
+          return pool.query(text, values)
+        },
+      }
+      return { queryable, deletes: () => deletes }
+    }
+    const auto = counted('cleanup_auto')
+    const manual = counted('cleanup_manual')
+    const store = postgresStore({ pool: auto.queryable, table: 'cleanup_auto', cleanupIntervalMs: 50 })
+    const untouched = postgresStore({
+      pool: manual.queryable,
+      table: 'cleanup_manual',
+      cleanupIntervalMs: false,
+    })
+    await store.createTable()
+    await untouched.createTable()
+    await store.reserve('gone', 'a', 60_000)
+    await store.complete('gone', 'a', 1)
+    await store.reserve('live', 'b', 60_000)
+    await untouched.reserve('kept', 'c', 1)
+    await expect
+      .poll(async () => (await pool.query(`SELECT key FROM cleanup_auto`)).rows.map((row) => row.key), {
+        timeout: 10_000,
+      })
+      .toEqual(['live'])
+    await expect.poll(() => auto.deletes(), { timeout: 10_000 }).toBeGreaterThanOrEqual(3)
+    expect(manual.deletes()).toBe(0)
+    expect((await pool.query(`SELECT key FROM cleanup_manual`)).rows).toEqual([{ key: 'kept' }])
+    expect(() => postgresStore({ pool, cleanupIntervalMs: 0 })).toThrow(/cleanupIntervalMs/)
   })
 
   it('rejects when the database is unreachable, so the receiver answers 503', async () => {

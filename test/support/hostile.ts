@@ -7,7 +7,7 @@ import fc from 'fast-check'
 import { expect } from 'vitest'
 import { createReceiver, type Receiver } from '../../src/index.js'
 import { silentLogger } from './helpers.js'
-import { NOW, type Delivery, type ProviderCase } from './provider-cases.js'
+import { NOW, toleranceOf, type Delivery, type ProviderCase } from './provider-cases.js'
 
 export type Mutation =
   | { kind: 'body-byte'; index: number; xor: number }
@@ -76,11 +76,12 @@ export function mutationArbitrary(c: ProviderCase): fc.Arbitrary<Mutation> {
     fc.constant({ kind: 'none' as const }),
   ]
   if (c.retime !== undefined) {
+    const t = toleranceOf(c)
     kinds.push(
       fc.record({
         kind: fc.constant('resign-at' as const),
         offset: fc.oneof(
-          fc.constantFrom(-301, -300, -299, 299, 300, 301, -1_000_000_000, 1_000_000_000),
+          fc.constantFrom(-t - 1, -t, -t + 1, t - 1, t, t + 1, -1_000_000_000, 1_000_000_000),
           fc.integer({ min: -1000, max: 1000 }),
         ),
       }),
@@ -192,6 +193,8 @@ export function applyMutation(
 export const DOCUMENTED: Record<number, (string | undefined)[]> = {
   200: [undefined],
   202: [undefined],
+  // The empty acknowledgement of a sender that expects one (Discord).
+  204: [undefined],
   400: ['body_malformed', 'payload_invalid', 'header_missing'],
   401: ['signature_missing', 'signature_invalid', 'timestamp_invalid', 'timestamp_out_of_tolerance'],
   404: ['not_found'],

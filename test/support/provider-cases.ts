@@ -7,6 +7,7 @@
 import { createHmac, type KeyObject } from 'node:crypto'
 import fc from 'fast-check'
 import type { Provider } from '../../src/index.js'
+import { discord } from '../../src/providers/discord.js'
 import { github } from '../../src/providers/github.js'
 import { gitlab } from '../../src/providers/gitlab.js'
 import { hmac } from '../../src/providers/hmac.js'
@@ -16,9 +17,13 @@ import { slack } from '../../src/providers/slack.js'
 import { standardWebhooks } from '../../src/providers/standard-webhooks.js'
 import { stripe } from '../../src/providers/stripe.js'
 import { twilio } from '../../src/providers/twilio.js'
+import { twitch } from '../../src/providers/twitch.js'
+import { zoom } from '../../src/providers/zoom.js'
 import {
+  generateDiscordKeyPair,
   generateSendGridKeyPair,
   generateStandardWebhooksKeyPair,
+  signDiscord,
   signGitHub,
   signGitLab,
   signSendGrid,
@@ -27,6 +32,8 @@ import {
   signStandardWebhooks,
   signStripe,
   signTwilio,
+  signTwitch,
+  signZoom,
   type SignedDelivery,
 } from '../../src/testing/index.js'
 
@@ -73,7 +80,18 @@ export interface ProviderCase {
    * joined without separators, so two bodies with the same fields sign alike.
    */
   signedContent?: (body: Buffer) => string
+  /**
+   * The status of an accepted delivery whose handlers return nothing (a duplicate's too). Default 200; a sender that
+   * reads the answer may expect another one (Discord: an empty 204).
+   */
+  acceptedStatus?: number
 }
+
+/** The replay tolerance a row's receiver applies by default: its sender's own, else the receiver's 300 s. */
+export const toleranceOf = (c: ProviderCase): number => c.provider([c.secrets[0]]).toleranceSeconds ?? 300
+
+/** The status a row's accepted deliveries are answered with. */
+export const accepted = (c: ProviderCase): number => c.acceptedStatus ?? 200
 
 /** The event data a row signs when the test does not choose any: non-ASCII, and characters forms escape. */
 const DATA = { note: 'Zoë ✓ 100% & more' }
@@ -118,6 +136,7 @@ function keyPairs(generate: () => { publicKey: string; privateKey: KeyObject | s
 const privateKeyOf = (publicKey: string) => privateKeys.get(publicKey)!
 const sendgridKeys = keyPairs(generateSendGridKeyPair)
 const ed25519Keys = keyPairs(generateStandardWebhooksKeyPair)
+const discordKeys = keyPairs(generateDiscordKeyPair)
 /** A key-pair row's credentials: three of its public keys for the table, any of them for the round trip. */
 const publicKeys = (keys: string[]) => ({
   secrets: keys.slice(0, 3) as [string, string, string],
@@ -175,6 +194,7 @@ function twilioSignedContent(body: Buffer): string {
 }
 
 const TWILIO_JSON_URL = 'https://example.com/hooks/twilio'
+const TWILIO_FORM_URL = 'https://example.com/sms'
 
 // ---- The table -----------------------------------------------------------------------------------------------------
 // A variant (another content type or signature scheme) spreads its base row and states what differs.
@@ -350,6 +370,44 @@ export const providerCases: ProviderCase[] = [
     ],
   },
   {
+    // A Webhooks Rule signs with a SharedKey, HMAC-SHA256, and names it in X-Twilio-Webhooks-Signature-Settings.
+    name: 'Twilio (form, SharedKey HMAC-SHA256)',
+    ...sharedSecrets('twilio-shared-key'),
+    provider: (sharedKeySecret) =>
+      twilio({ authToken: 'twilio-auth-token-unused', sharedKeySecret, url: TWILIO_FORM_URL }),
+    sign: (sharedKeySecret, { id, data = DATA }) => {
+      const { url: _, ...delivery } = signTwilio({
+        url: TWILIO_FORM_URL,
+        sharedKeySecret,
+        idempotencyToken: id,
+        params: { MessageSid: 'SM1', From: '+15551234567', To: '+15557654321', Body: JSON.stringify(data) },
+      })
+      return { url: '/sms', ...delivery }
+    },
+    signatureHeader: 'x-twilio-signature',
+    malformed: ['not base64!!', 'abc', createHmac('sha256', 'x').update('y').digest('hex')],
+    signedHeaders: [],
+    signedContent: twilioSignedContent,
+    otherTampers: [
+      {
+        what: 'the settings header removed (the Auth Token and HMAC-SHA1 are then tried)',
+        apply: ({ headers: { 'x-twilio-webhooks-signature-settings': _, ...headers }, ...delivery }) => ({
+          ...delivery,
+          headers,
+        }),
+      },
+      {
+        what: 'the settings header naming HMAC_SHA1',
+        apply: (delivery) =>
+          withHeader(
+            delivery,
+            'x-twilio-webhooks-signature-settings',
+            'key=webhooks_sharedkey_1,algorithm=HMAC_SHA1',
+          ),
+      },
+    ],
+  },
+  {
     // JSON bodies are signed through the URL: its bodySHA256 query parameter is the body's SHA-256.
     name: 'Twilio (JSON, bodySHA256)',
     ...sharedSecrets('twilio-json'),
@@ -397,6 +455,83 @@ export const providerCases: ProviderCase[] = [
     malformed: ['MEUC', 'not base64!!', 'AAAA', Buffer.from('not a DER signature').toString('base64')],
     signedHeaders: ['x-twilio-email-event-webhook-timestamp'],
     retime: inHeader('x-twilio-email-event-webhook-timestamp'),
+  },
+  {
+    name: 'Discord (interaction)',
+    ...publicKeys(discordKeys),
+    provider: (publicKey) => discord({ publicKey }),
+    sign: (publicKey, { timestamp, id, data = DATA }) => ({
+      url: '/discord/interactions',
+      ...signDiscord({
+        payload: {
+          id,
+          application_id: '1100000000000000000',
+          type: 2,
+          token: 'interaction-token',
+          version: 1,
+          data: { name: 'ping', options: [{ name: 'note', type: 3, value: JSON.stringify(data) }] },
+        },
+        privateKey: privateKeyOf(publicKey) as string,
+        timestamp,
+      }),
+    }),
+    acceptedStatus: 204,
+    signatureHeader: 'x-signature-ed25519',
+    hexSignature: true,
+    malformed: ['zz', 'abc', 'a'.repeat(126), '0'.repeat(128), 'a'.repeat(130)],
+    signedHeaders: ['x-signature-timestamp'],
+    retime: inHeader('x-signature-timestamp'),
+  },
+  {
+    name: 'Zoom',
+    ...sharedSecrets('zoom'),
+    provider: (secret) => zoom({ secret }),
+    sign: (secret, { timestamp, id, data = DATA }) => ({
+      url: '/webhooks/zoom',
+      ...signZoom({
+        payload: {
+          event: 'meeting.started',
+          event_ts: timestamp * 1000,
+          payload: { account_id: 'acc_1', object: { uuid: id, data } },
+        },
+        secret,
+        timestamp,
+      }),
+    }),
+    signatureHeader: 'x-zm-signature',
+    hexSignature: true,
+    malformed: ['abc', 'v0=zz', `v1=${'a'.repeat(64)}`, 'v0=', `V0=${'a'.repeat(64)}`],
+    signedHeaders: ['x-zm-request-timestamp'],
+    retime: inHeader('x-zm-request-timestamp'),
+  },
+  {
+    name: 'Twitch EventSub',
+    ...sharedSecrets('twitch'),
+    // An EventSub secret is 10 to 100 characters (twitch() refuses others at construction).
+    secretArbitrary: fc.stringMatching(/^[!-~][ -~]{8,62}[!-~]$/),
+    provider: (secret) => twitch({ secret }),
+    sign: (secret, { timestamp, id, data = DATA }) => ({
+      url: '/webhooks/twitch',
+      ...signTwitch({
+        payload: {
+          subscription: { id: 'sub_1', type: 'channel.follow', version: '2', status: 'enabled' },
+          event: { user_id: '1337', broadcaster_user_id: '1', data },
+        },
+        secret,
+        messageId: id,
+        timestamp,
+      }),
+    }),
+    signatureHeader: 'twitch-eventsub-message-signature',
+    hexSignature: true,
+    malformed: ['abc', 'sha256=zz', `sha1=${'a'.repeat(40)}`, 'sha256=', `SHA256=${'a'.repeat(64)}`],
+    signedHeaders: ['twitch-eventsub-message-id', 'twitch-eventsub-message-timestamp'],
+    retime: (delivery, timestamp) =>
+      withHeader(
+        delivery,
+        'twitch-eventsub-message-timestamp',
+        new Date(timestamp * 1000).toISOString().replace('Z', '000000Z'),
+      ),
   },
   {
     name: 'GitLab',

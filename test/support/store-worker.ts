@@ -3,7 +3,8 @@
  * or PostgreSQL dedup store with its siblings. It reports on stdout: `READY <port>`, then `START <event id>` when a
  * handler begins and `DONE <event id>` when it finishes, so the test counts handler runs across processes.
  *
- * env: STORE (redis | postgres), STORE_URL, SECRET, LEASE_MS, HANG (1: a payload with "hang": true never finishes).
+ * env: STORE (redis | postgres), STORE_URL, SECRET, DEADLINE_MS, LEASE_MS (longer than the deadline), HANG (1: a
+ * payload with "hang": true never finishes).
  */
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -15,7 +16,7 @@ import { stripe } from '../../src/providers/stripe.js'
 import { postgresStore } from '../../src/stores/postgres.js'
 import { redisStore } from '../../src/stores/redis.js'
 
-const { STORE, STORE_URL = '', SECRET = '', LEASE_MS, HANG } = process.env
+const { STORE, STORE_URL = '', SECRET = '', DEADLINE_MS, LEASE_MS, HANG } = process.env
 
 async function makeStore(): Promise<DedupStore> {
   if (STORE === 'redis') {
@@ -31,12 +32,13 @@ async function makeStore(): Promise<DedupStore> {
   }
   const pool = new pg.Pool({ connectionString: STORE_URL, max: 10, connectionTimeoutMillis: 1000 })
   pool.on('error', () => undefined) // a restarted server drops idle connections; the next query reconnects
-  return postgresStore({ pool })
+  return postgresStore({ pool, cleanupIntervalMs: false })
 }
 
 const receiver = createReceiver({
   provider: stripe({ secret: SECRET }),
   store: await makeStore(),
+  deadlineMs: Number(DEADLINE_MS),
   leaseMs: Number(LEASE_MS),
   logger: { warn: () => undefined, error: () => undefined },
 })

@@ -13,4 +13,7 @@ receiver.on('issues.opened', (event) => {
 })
 
 export const runtime = 'edge'
+// The edge runtime has no process to signal: the SIGTERM recipe is in the Stripe route (Node.js runtime), and work
+// past the deadline is handed to after(), which `next start` waits for when it shuts down.
+
 export const POST = nextRouteHandler(receiver)

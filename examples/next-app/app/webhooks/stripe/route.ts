@@ -10,4 +10,9 @@ receiver.on('payment_intent.succeeded', (event) => {
   console.log(`handled stripe ${event.type} ${event.id} (${amount} ${currency})`)
 })
 
+// `next start` closes its server on SIGTERM and waits for the requests in flight and for the work handed to
+// after(), handlers past the deadline included; closing the receiver too answers deliveries that still arrive
+// meanwhile 503 + Retry-After, so the sender retries them on another instance.
+process.once('SIGTERM', () => void receiver.close())
+
 export const POST = nextRouteHandler(receiver)

@@ -10,6 +10,11 @@ receiver.on('issues.opened', (event) => {
   console.log(`handled github ${event.type} ${event.id} (#${number} ${title})`)
 })
 
+// `next start` closes its server on SIGTERM and waits for the requests in flight (not for handlers that outlive the
+// deadline's 202: the Pages Router has no after()); closing the receiver too answers deliveries that still arrive
+// meanwhile 503 + Retry-After, so the sender retries them on another instance.
+process.once('SIGTERM', () => void receiver.close())
+
 // Required: Next would otherwise parse the body, and a signature can only be checked on the bytes as sent.
 export const config = { api: { bodyParser: false } }
 // Next takes an API route's handler from the default export only.
