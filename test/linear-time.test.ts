@@ -11,6 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { expressMiddleware } from '../src/adapters/express.js'
 import { formFields, parseForm } from '../src/body.js'
 import { normalizeHeaders } from '../src/headers.js'
+import { readRfc3339Timestamp } from '../src/provider-kit/signed-timestamp.js'
 import { createReceiver, type Provider, type SignedRequest, type WebhookRequest } from '../src/index.js'
 import { github } from '../src/providers/github.js'
 import { hmac } from '../src/providers/hmac.js'
@@ -124,6 +125,30 @@ const cases: Case[] = [
         '/sms',
       ),
     work: (input: SignedRequest) => twilio({ authToken: TWILIO_TOKEN, trustProxy: true }).verify(input),
+  },
+  {
+    name: "Twilio's X-Twilio-Webhooks-Signature-Settings header of n entries (a SharedKey request)",
+    n: 5_000,
+    build: (n) =>
+      request(
+        {
+          'content-type': FORM,
+          'x-twilio-signature': FORGED_TWILIO,
+          'x-twilio-webhooks-signature-settings': Array.from({ length: n }, (_, i) => `k${i}=v`).join(','),
+        },
+        'Body=hi',
+        '/sms',
+      ),
+    work: (input: SignedRequest) =>
+      twilio({ authToken: TWILIO_TOKEN, sharedKeySecret: 'linear-shared-key', url: TWILIO_URL }).verify(
+        input,
+      ),
+  },
+  {
+    name: 'an RFC 3339 timestamp of n characters (Twitch)',
+    n: 20_000,
+    build: (n) => `2026-12-01T00:00:00.${'1'.repeat(n)}Z`,
+    work: (text: string) => readRfc3339Timestamp(text),
   },
   {
     name: 'a Twilio form of n fields, parsed after verification',
