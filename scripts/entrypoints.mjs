@@ -98,9 +98,7 @@ export function entryPoints(root = repoRoot) {
     subpath,
     name,
     source,
-    edgeSource: isNodeOnly(subpath)
-      ? undefined
-      : (variants.find(([, of]) => of === subpath)?.[0] ?? source),
+    edgeSource: isNodeOnly(subpath) ? undefined : (variants.find(([, of]) => of === subpath)?.[0] ?? source),
   }))
 }
 

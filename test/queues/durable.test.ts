@@ -27,6 +27,8 @@ const HANDLER_MS = 2_000
 const CONCURRENCY = 50
 const LOCK_MS = 5_000
 const KILL_EVERY_MS = 3_000
+/** Kills stop after this long even if events are left (a machine so loaded that they would outpace progress). */
+const KILL_FOR_MS = 90_000
 const SENDERS = 20
 
 interface Spawned {
@@ -148,8 +150,9 @@ function proof(name: QueueBackendName) {
       // One worker is killed mid-work and started again, the other one next time, until every event is done.
       let killing = true
       let kills = 0
+      const stopKillingAt = Date.now() + KILL_FOR_MS
       const killer = (async () => {
-        for (let turn = 0; killing; turn++) {
+        for (let turn = 0; killing && Date.now() < stopKillingAt; turn++) {
           await new Promise((resolve) => setTimeout(resolve, KILL_EVERY_MS))
           if (!killing) break
           const victim = workers[turn % workers.length] as Spawned
@@ -185,7 +188,18 @@ function proof(name: QueueBackendName) {
       const { connection, backend: factory } = queueConnection(name, backend.url)
       const monitor = new Queue(queueName, { connection } as never, factory as never)
       try {
-        await eventually(() => ids.every((id) => ledger.done.has(id)), 240_000, 'every handler completed')
+        await eventually(
+          () => ids.every((id) => ledger.done.has(id)),
+          240_000,
+          'every handler completed',
+        ).catch(async (error: Error) => {
+          const missing = ids.filter((id) => !ledger.done.has(id))
+          const counts = await monitor.getJobCounts('completed', 'failed', 'waiting', 'active', 'delayed')
+          const failed = (await monitor.getFailed(0, 2)).map((job) => job.failedReason)
+          throw new Error(
+            `${error.message}: ${missing.length} missing (${missing.slice(0, 3).join(', ')}…), ${kills} kills, jobs ${JSON.stringify(counts)}, failed: ${JSON.stringify(failed)}`,
+          )
+        })
         killing = false
         await killer
         await eventually(
