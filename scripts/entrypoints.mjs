@@ -13,7 +13,7 @@
  * - every src/queues/<name>.ts is `./queues/<name>` (a job engine for queue mode, Node-only).
  * Every entry also gets an edge build (dist/edge/, Web Crypto, no Node built-in) unless it is Node-only.
  */
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { cryptoRuntimePaths } from './crypto-runtime.mjs'
@@ -60,8 +60,12 @@ const TESTING_SHARED = {
 // From import.meta.url, not import.meta.dirname: tsup bundles its config with this module (keeping only the URL).
 export const repoRoot = fileURLToPath(new URL('..', import.meta.url))
 
-/** @param {string} root @param {string} dir @returns {string[]} the `.ts` modules of `dir`, sorted, as `dir/name.ts` */
+/**
+ * @param {string} root @param {string} dir
+ * @returns {string[]} the `.ts` modules of `dir`, sorted, as `dir/name.ts`; none when a layout has no such folder
+ */
 function modulesOf(root, dir) {
+  if (!existsSync(join(root, dir))) return []
   return readdirSync(join(root, dir))
     .filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts'))
     .sort()
