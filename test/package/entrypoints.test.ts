@@ -18,11 +18,11 @@ import {
 const LAYOUT = [
   'src/index.ts',
   'src/providers/stripe.ts',
-  'src/providers/verdict.ts',
+  'src/provider-kit/signature-verdict.ts',
   'src/adapters/express.ts',
   'src/adapters/next.ts',
   'src/adapters/next-route.ts',
-  'src/adapters/node-io.ts',
+  'src/adapter-kit/node-body.ts',
   'src/stores/memory.ts',
   'src/stores/redis.ts',
   'src/testing/index.ts',
@@ -78,10 +78,10 @@ describe('the entry list', () => {
     expect(entries.find(({ subpath }) => subpath === './next')?.edgeSource).toBe('src/adapters/next-route.ts')
   })
 
-  it('gives the Node-only adapters and stores no edge build and no edge condition', () => {
-    const entries = entryPoints(layout())
+  it('gives the Node-only adapters, stores and queues no edge build and no edge condition', () => {
+    const entries = entryPoints(layout(['src/queues/bullmq.ts']))
     const exports = packageExports(entries)
-    for (const subpath of ['./express', './stores/redis']) {
+    for (const subpath of ['./express', './stores/redis', './queues/bullmq']) {
       expect(entries.find((entry) => entry.subpath === subpath)?.edgeSource).toBeUndefined()
       expect(Object.keys(exports[subpath] as object)).toEqual(['import', 'require'])
     }
