@@ -70,12 +70,7 @@ export default defineConfig({
   resolve: { alias: cryptoAlias('node', repoRoot) },
   test: {
     name: 'edge',
-    include: [
-      'test/edge/**/*.test.ts',
-      'test/providers/*.test.ts',
-      'test/sdk-conformance.test.ts',
-      'test/hostile.test.ts',
-    ],
+    include: ['test/edge/**/*.test.ts', 'test/providers/*.test.ts', 'test/hostile.test.ts'],
     testTimeout: 20_000,
   },
 })

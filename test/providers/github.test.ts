@@ -1,8 +1,9 @@
 /**
  * GitHub at run time: event names with and without an action, families (`issues` receives `issues.opened`), and
- * the form content type (`payload=` field) next to JSON. Signature vectors and SDK round trips are in
- * test/sdk-conformance.test.ts.
+ * the form content type (`payload=` field) next to JSON; GitHub's documented vector and round trips with
+ * `@octokit/webhooks-methods`.
  */
+import { verify as octokitVerify, sign as octokitSign } from '@octokit/webhooks-methods'
 import { createHmac } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { createReceiver, type WebhookEvent } from '../../src/index.js'
@@ -10,6 +11,7 @@ import { github } from '../../src/providers/github.js'
 import { signGitHub } from '../../src/testing/index.js'
 import { silentLogger } from '../support/helpers.js'
 import { signGitHubForm } from '../support/provider-cases.js'
+import { providerHarness } from '../support/provider-harness.js'
 
 const SECRET = 'github test secret'
 const opened = { action: 'opened', issue: { number: 7, title: 'Zoë can’t log in' } }
@@ -104,5 +106,51 @@ describe('github form content type', () => {
     })
     expect(response.status).toBe(400)
     expect(JSON.parse(response.body).code).toBe('body_malformed')
+  })
+})
+
+const NOW = 1_700_000_000
+
+describe('GitHub against its documented vector and @octokit/webhooks-methods', () => {
+  it("accepts GitHub's documented example as authentic, so its non-JSON body is a 400, not a 401", async () => {
+    // docs.github.com, "Validating webhook deliveries": secret and payload from the "Testing the webhook payload
+    // validation" section.
+    const { receiver, post } = providerHarness(github({ secret: "It's a Secret to Everybody" }), NOW)
+    const headers = {
+      'x-hub-signature-256': 'sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17',
+      'x-github-event': 'ping',
+      'x-github-delivery': 'example',
+    }
+    const response = await post({ headers, body: 'Hello, World!' })
+    expect(response.status).toBe(400)
+    expect(JSON.parse(response.body).code).toBe('body_malformed')
+    await expect(
+      receiver.verify({ method: 'POST', url: '/', headers, body: 'Hello, World!' }),
+    ).rejects.toMatchObject({ code: 'body_malformed' })
+    const wrong = {
+      ...headers,
+      'x-hub-signature-256': headers['x-hub-signature-256'].replace('757107', '757108'),
+    }
+    expect((await post({ headers: wrong, body: 'Hello, World!' })).status).toBe(401)
+  })
+
+  it("accepts a signature produced by @octokit/webhooks-methods' sign", async () => {
+    const { post, seen } = providerHarness(github({ secret: 'gh secret' }), NOW)
+    const body = JSON.stringify({ action: 'opened', issue: { number: 1 } })
+    const signature = await octokitSign('gh secret', body)
+    const headers = {
+      'x-hub-signature-256': signature,
+      'x-github-event': 'issues',
+      'x-github-delivery': 'd1',
+    }
+    expect((await post({ headers, body })).status).toBe(200)
+    expect(seen.map((event) => event.type)).toEqual(['issues.opened'])
+  })
+
+  it("produces deliveries that @octokit/webhooks-methods' verify accepts", async () => {
+    const delivery = signGitHub({ event: 'push', payload: { ref: 'refs/heads/main' }, secret: 'gh secret' })
+    expect(await octokitVerify('gh secret', delivery.body, delivery.headers['x-hub-signature-256']!)).toBe(
+      true,
+    )
   })
 })

@@ -632,7 +632,7 @@ export const providerCases: ProviderCase[] = [
       }),
     sign: (secret, { timestamp, id, data = DATA }) => {
       // The sender names the delivery in a header and the event in the body: deliveries of distinct events differ
-      // in their signed bytes (an unsigned header id alone would be a replay, see test/replay.test.ts).
+      // in their signed bytes (an unsigned header id alone would be a replay, see test/dedup.test.ts).
       const body = JSON.stringify({ type: 'order.paid', event: id, data })
       const signature = createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')
       return {

@@ -1,6 +1,6 @@
 /**
- * Every row of the status table (docs/architecture.md, "Status policy"; docs/status-codes.md), through a real
- * Express 5 app.
+ * pipeline.ts: every row of the status table (docs/architecture.md, "Status policy"; docs/status-codes.md), through a
+ * real Express 5 app.
  */
 import express from 'express'
 import request from 'supertest'

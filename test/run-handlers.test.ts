@@ -1,7 +1,8 @@
 /**
- * Each sender's deadline (docs/architecture.md, "Status policy"): a handler still running when the sender would
- * give up gets an answer sent for it at that moment, not a millisecond before; the answer is 202, or the empty
- * reply of a sender that reads the answer (Slack, Twilio). Timers are faked: this asserts when the answer comes, without waiting for it.
+ * run-handlers.ts, each sender's deadline (docs/architecture.md, "Status policy"): a handler still running when the
+ * sender would give up gets an answer sent for it at that moment, not a millisecond before; the answer is 202, or the
+ * empty reply of a sender that reads the answer (Slack, Twilio). Timers are faked: this asserts when the answer comes,
+ * without waiting for it.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createReceiver } from '../src/index.js'

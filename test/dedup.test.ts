@@ -1,7 +1,7 @@
 /**
- * Replays of senders that sign no timestamp (GitHub, Shopify, Twilio, an `hmac()` reading its id from a header):
- * their event id travels in a header nobody signed, so a captured delivery could come back under a new id. The
- * verified signature (or a hash of the signed body) is reserved beside the id, so the copy is still a duplicate,
+ * dedup.ts: replays of senders that sign no timestamp (GitHub, Shopify, Twilio, an `hmac()` reading its id from a
+ * header): their event id travels in a header nobody signed, so a captured delivery could come back under a new id.
+ * The verified signature (or a hash of the signed body) is reserved beside the id, so the copy is still a duplicate,
  * while distinct events still each run once.
  */
 import { describe, expect, it } from 'vitest'
