@@ -26,11 +26,25 @@ function optionalPeers(root) {
 }
 
 /** @param {string} specifier @returns {string} the package a bare specifier names (`next/server` → `next`) */
-const packageOf = (specifier) =>
+export const packageOf = (specifier) =>
   specifier
     .split('/')
     .slice(0, specifier.startsWith('@') ? 2 : 1)
     .join('/')
+
+/**
+ * @param {string} file a built file (`dist/providers/stripe.d.ts`, `dist/queues/bullmq.js`), relative to `root`
+ * @param {string} [root]
+ * @returns {string[]} the optional peers it imports (`import`, `import type`, or `import '…'`), by package name
+ */
+export function optionalPeerImportsOf(file, root = repoRoot) {
+  const peers = optionalPeers(root)
+  const code = readFileSync(join(root, file), 'utf8')
+  const specifiers = [...code.matchAll(/^import\s(?:[^'"]*?\sfrom\s)?['"]([^'"]+)['"]/gm)].map(
+    (match) => match[1],
+  )
+  return [...new Set(specifiers.map(packageOf))].filter((name) => peers.has(name))
+}
 
 /** @param {string} root @returns {string[]} every declaration file in dist/, as a path relative to `root` */
 export function declarationFiles(root = repoRoot) {

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { entryPoints, repoRoot } from '../entrypoints.mjs'
+import { optionalPeerImportsOf } from '../optional-peer-imports.mjs'
 import { valueExports } from '../value-exports.mjs'
 import { repoPackage, typesPackageOf } from './workspace.mjs'
 
@@ -107,7 +108,9 @@ export const fixtureSource = (fixture) =>
 
 /**
  * A module that loads every subpath at run time, as its project's module system does (`import` in an ES module
- * project, `require()` in a CommonJS one), and checks that each has the run-time exports its source declares.
+ * project, `require()` in a CommonJS one), and checks that each has the run-time exports its source declares. A
+ * subpath whose built module imports an optional peer at run time (BullMQ for `./queues/bullmq`) is loaded on its
+ * own (`import()`): without the peer it must fail with an error that names it, and with it, have its exports.
  * @returns {string}
  */
 function loadSource() {
@@ -115,19 +118,40 @@ function loadSource() {
     specifier: entry.subpath === '.' ? 'webhook-receiver' : `webhook-receiver/${entry.subpath.slice(2)}`,
     binding: `entry${index}`,
     names: valueExports(repoRoot, entry.source),
+    needs: optionalPeerImportsOf(`dist/${entry.name}.js`),
   }))
+  const always = entries.filter(({ needs }) => needs.length === 0)
+  const withPeers = entries.filter(({ needs }) => needs.length > 0)
   return [
-    ...entries.map(({ specifier, binding }) => `import * as ${binding} from '${specifier}'`),
+    ...always.map(({ specifier, binding }) => `import * as ${binding} from '${specifier}'`),
     '',
     'const loaded: Record<string, Record<string, unknown>> = {',
-    ...entries.map(({ specifier, binding }) => `  '${specifier}': ${binding},`),
+    ...always.map(({ specifier, binding }) => `  '${specifier}': ${binding},`),
     '}',
     `const expected: Record<string, string[]> = ${JSON.stringify(Object.fromEntries(entries.map((entry) => [entry.specifier, entry.names])))}`,
-    'const missing = Object.entries(expected).flatMap(([specifier, names]) =>',
-    '  names.filter((name) => loaded[specifier]?.[name] === undefined).map((name) => `${specifier} lacks ${name}`),',
-    ')',
-    "if (missing.length > 0) throw new Error(missing.join('\\n'))",
-    'console.log(`loaded ${Object.keys(loaded).length} subpaths`)',
+    'const lacking = (specifier: string) =>',
+    '  expected[specifier].filter((name) => loaded[specifier]?.[name] === undefined).map((name) => `${specifier} lacks ${name}`)',
+    'const withPeers: Array<[string, string[], () => Promise<Record<string, unknown>>]> = [',
+    ...withPeers.map(
+      ({ specifier, needs }) => `  ['${specifier}', ${JSON.stringify(needs)}, () => import('${specifier}')],`,
+    ),
+    ']',
+    'const failures = Object.keys(loaded).flatMap(lacking)',
+    'let refused = 0',
+    'Promise.all(',
+    '  withPeers.map(async ([specifier, needs, load]) => {',
+    '    try {',
+    '      loaded[specifier] = await load()',
+    '      failures.push(...lacking(specifier))',
+    '    } catch (error) {',
+    "      if (!needs.some((peer) => String(error).includes(`'${peer}'`))) failures.push(`${specifier}: ${String(error)}`)",
+    '      else refused++',
+    '    }',
+    '  }),',
+    ').then(() => {',
+    "  if (failures.length > 0) throw new Error(failures.join('\\n'))",
+    '  console.log(`loaded ${Object.keys(loaded).length} subpaths; ${refused} refused to load, naming the peer they need`)',
+    '})',
     '',
   ].join('\n')
 }

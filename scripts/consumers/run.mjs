@@ -186,12 +186,26 @@ if (parts.has('snippets')) {
       continue
     }
     createVariant(variantDir, tarball, links)
-    const byFile = new Map(members.map((snippet, index) => [`block-${index}.ts`, snippet]))
+    // Each Markdown file's blocks in a folder of their own, where a named block is the module its siblings import.
+    const folderOf = (/** @type {string} */ markdown) =>
+      markdown.replace(/\.md$/, '').replace(/[^\w-]+/g, '-')
+    const byFile = new Map(
+      members.map((snippet, index) => [
+        `${folderOf(snippet.file)}/${snippet.name ?? `block-${index}.ts`}`,
+        snippet,
+      ]),
+    )
+    const companions = members.flatMap((snippet) =>
+      snippet.companions.map(({ name, code }) => [`${folderOf(snippet.file)}/${name}`, code]),
+    )
     const dir = join(variantDir, 'app')
     writeProject(dir, {
       packageType: 'module',
       compilerOptions: SNIPPET_COMPILER_OPTIONS,
-      files: Object.fromEntries([...byFile].map(([file, snippet]) => [file, snippet.code])),
+      files: Object.fromEntries([
+        ...companions,
+        ...[...byFile].map(([file, snippet]) => [file, snippet.code]),
+      ]),
     })
     /** @type {Promise<{ ok: boolean, output: string }> | undefined} */
     let compiling

@@ -1,13 +1,17 @@
 /**
  * The ```ts blocks of README.md and docs/**\/*.md, each to be type-checked as a module of its own in a Node project
  * (ES modules, `nodenext`, strict, @types/node) that has the packed tarball and exactly the packages the block
- * imports. A block right after the line `<!-- snippet: skip -->` is not checked.
+ * imports, and the optional peers that type the payloads of the providers it imports (`stripe` for
+ * `webhook-receiver/providers/stripe`, as the README's install table says). A block whose first line names it
+ * (`// receivers.ts: …`) is a module the other blocks of its Markdown file may import (`./receivers.js`): they are
+ * checked beside it, with its packages. A block right after the line `<!-- snippet: skip -->` is not checked.
  */
 import { builtinModules } from 'node:module'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import ts from 'typescript'
-import { repoRoot } from '../entrypoints.mjs'
+import { entryPoints, repoRoot } from '../entrypoints.mjs'
+import { optionalPeerImportsOf, packageOf } from '../optional-peer-imports.mjs'
 import { repoPackage, typesPackageOf } from './workspace.mjs'
 
 export const SKIP_MARK = '<!-- snippet: skip -->'
@@ -18,8 +22,29 @@ const FENCE = /^(\s*)```ts\s*$/
  * @property {string} file the Markdown file, relative to the repository
  * @property {number} line the line of its opening fence (1-based)
  * @property {string} code
- * @property {string[]} packages the packages it imports, besides this one and Node's built-ins
+ * @property {string[]} packages the packages it imports (with those of the named blocks it imports), besides this
+ *   one and Node's built-ins, and the peers that type the providers it imports
+ * @property {string | undefined} name the file name its first line gives it (`receivers.ts`), if any
+ * @property {Array<{ name: string, code: string }>} companions the named blocks of its Markdown file it imports,
+ *   directly or through another, to be written beside it
  */
+
+const NAMED = /^\/\/ ([\w.-]+\.ts)\b/
+
+/** The packages whose types the declarations of each `webhook-receiver/…` subpath import (its typing peers). */
+let typingPeers
+/** @param {string} specifier a `webhook-receiver/…` specifier @returns {string[]} */
+function typingPeersOf(specifier) {
+  typingPeers ??= new Map(
+    entryPoints().map((entry) => [
+      entry.subpath === '.' ? 'webhook-receiver' : `webhook-receiver/${entry.subpath.slice(2)}`,
+      entry,
+    ]),
+  )
+  const entry = typingPeers.get(specifier)
+  if (entry === undefined || !specifier.startsWith('webhook-receiver/providers/')) return []
+  return optionalPeerImportsOf(`dist/${entry.name}.d.ts`)
+}
 
 /** @returns {string[]} README.md and every Markdown file under docs/, relative to the repository */
 function markdownFiles() {
@@ -31,13 +56,6 @@ function markdownFiles() {
     : []
   return ['README.md', ...docs]
 }
-
-/** @param {string} specifier @returns {string} the package a bare specifier names (`next/server` → `next`) */
-const packageOf = (specifier) =>
-  specifier
-    .split('/')
-    .slice(0, specifier.startsWith('@') ? 2 : 1)
-    .join('/')
 
 const builtins = new Set(builtinModules)
 
@@ -59,15 +77,21 @@ function importedSpecifiers(code) {
     ts.forEachChild(node, visit)
   }
   visit(source)
-  return found.filter((specifier) => !specifier.startsWith('.') && !specifier.startsWith('/'))
+  return found
 }
+
+/** @param {string} specifier */
+const isRelative = (specifier) => specifier.startsWith('./') || specifier.startsWith('../')
 
 /** @returns {{ snippets: Snippet[], skipped: number }} */
 export function extractSnippets() {
+  /** @type {Snippet[]} */
   const snippets = []
   let skipped = 0
   for (const file of markdownFiles()) {
     const lines = readFileSync(join(repoRoot, file), 'utf8').split('\n')
+    /** @type {Array<Snippet & { relative: string[] }>} */
+    const ofFile = []
     for (let index = 0; index < lines.length; index++) {
       const open = FENCE.exec(lines[index] ?? '')
       if (!open) continue
@@ -83,17 +107,49 @@ export function extractSnippets() {
       if (previous?.trim() === SKIP_MARK) skipped++
       else {
         const code = `${body.join('\n')}\n`
+        const specifiers = importedSpecifiers(code)
+        const bare = specifiers.filter(
+          (specifier) =>
+            !isRelative(specifier) &&
+            !specifier.startsWith('/') &&
+            !specifier.startsWith('node:') &&
+            !builtins.has(specifier),
+        )
         const packages = [
-          ...new Set(
-            importedSpecifiers(code)
-              .filter((specifier) => !specifier.startsWith('node:') && !builtins.has(specifier))
-              .map(packageOf)
-              .filter((name) => name !== 'webhook-receiver'),
-          ),
-        ].sort()
-        snippets.push({ file, line: index + 1, code, packages })
+          ...bare.map(packageOf).filter((name) => name !== 'webhook-receiver'),
+          ...bare.filter((specifier) => specifier.startsWith('webhook-receiver/')).flatMap(typingPeersOf),
+        ]
+        ofFile.push({
+          file,
+          line: index + 1,
+          code,
+          packages,
+          name: NAMED.exec(body[0] ?? '')?.[1],
+          companions: [],
+          relative: specifiers.filter(isRelative),
+        })
       }
       index = end < 0 ? lines.length : end
+    }
+    const named = new Map(ofFile.flatMap((snippet) => (snippet.name ? [[snippet.name, snippet]] : [])))
+    for (const snippet of ofFile) {
+      // The named blocks it reaches through relative imports (`./receivers.js` is the block named receivers.ts).
+      const reached = new Map()
+      const follow = (/** @type {string[]} */ relative) => {
+        for (const specifier of relative) {
+          const target = named.get(specifier.replace(/^\.\//, '').replace(/\.js$/, '.ts'))
+          if (target === undefined || target === snippet || reached.has(target.name)) continue
+          reached.set(target.name, target)
+          follow(target.relative)
+        }
+      }
+      follow(snippet.relative)
+      const { relative: _, ...rest } = snippet
+      snippets.push({
+        ...rest,
+        packages: [...new Set([snippet, ...reached.values()].flatMap((each) => each.packages))].sort(),
+        companions: [...reached.values()].map(({ name, code }) => ({ name, code })),
+      })
     }
   }
   return { snippets, skipped }
