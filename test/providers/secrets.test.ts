@@ -14,6 +14,7 @@ import { hubspot } from '../../src/providers/hubspot.js'
 import { intercom } from '../../src/providers/intercom.js'
 import { lemonSqueezy } from '../../src/providers/lemonsqueezy.js'
 import { linear } from '../../src/providers/linear.js'
+import { meta } from '../../src/providers/meta.js'
 import { paddle } from '../../src/providers/paddle.js'
 import { postmark } from '../../src/providers/postmark.js'
 import { razorpay } from '../../src/providers/razorpay.js'
@@ -69,6 +70,17 @@ const factories: { name: string; make: (value: unknown) => unknown; valid: strin
   },
   { name: 'twitch', make: (secret) => twitch({ secret: secret as string }), valid: 'twitch eventsub secret' },
   { name: 'zoom', make: (secret) => zoom({ secret: secret as string }), valid: 'zoom secret token' },
+  {
+    name: 'meta',
+    make: (appSecret) => meta({ appSecret: appSecret as string, verifyToken: 'my verify token' }),
+    valid: 'c0ffee00c0ffee00c0ffee00c0ffee00',
+  },
+  {
+    name: 'meta (verifyToken)',
+    make: (verifyToken) =>
+      meta({ appSecret: 'c0ffee00c0ffee00c0ffee00c0ffee00', verifyToken: verifyToken as string }),
+    valid: 'my verify token',
+  },
   {
     name: 'gitlab',
     make: (secretToken) => gitlab({ secretToken: secretToken as string }),

@@ -16,6 +16,7 @@ import { coinbaseCommerce } from '../../src/providers/coinbase.js'
 import { intercom } from '../../src/providers/intercom.js'
 import { lemonSqueezy } from '../../src/providers/lemonsqueezy.js'
 import { linear } from '../../src/providers/linear.js'
+import { meta } from '../../src/providers/meta.js'
 import { paddle as paddleBilling } from '../../src/providers/paddle.js'
 import { postmark } from '../../src/providers/postmark.js'
 import { razorpay } from '../../src/providers/razorpay.js'
@@ -58,6 +59,7 @@ import {
   signIntercom,
   signLemonSqueezy,
   signLinear,
+  signMeta,
   signPaddle,
   signPostmark,
   signRazorpay,
@@ -973,6 +975,33 @@ export const providerCases: ProviderCase[] = [
     malformed: ['Bearer abc', 'Basic', 'Basic @@@', `Basic ${Buffer.from('postmark').toString('base64')}`],
     signedHeaders: [],
     signsBody: false,
+  },
+  {
+    // No id and no timestamp: each item's dedup id is a hash of its signed content; the GET handshake is in
+    // test/providers/meta.test.ts.
+    name: 'Meta',
+    ...sharedSecrets('meta'),
+    provider: (appSecret) => meta({ appSecret, verifyToken: 'meta-verify-token' }),
+    sign: (appSecret, { timestamp, id, data = DATA }) => ({
+      url: '/webhooks/meta',
+      ...signMeta({
+        payload: {
+          object: 'page',
+          entry: [
+            {
+              id: 'PAGE_ID',
+              time: timestamp * 1000,
+              changes: [{ field: 'feed', value: { post_id: id, data } }],
+            },
+          ],
+        },
+        appSecret,
+      }),
+    }),
+    signatureHeader: 'x-hub-signature-256',
+    hexSignature: true,
+    malformed: ['sha1=0123', 'sha256=', 'sha256=zz', `sha1=${'a'.repeat(40)}`, 'a'.repeat(64)],
+    signedHeaders: [],
   },
 ]
 
