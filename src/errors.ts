@@ -123,15 +123,17 @@ export class RawBodyUnavailableError extends WebhookError {
   }
 }
 
-/** 401: the signature header is absent. */
+/**
+ * 401: the signature header is absent; or, for a sender that signs inside the body or the query (Mailgun, Adyen,
+ * Meta's verification request), the signature `message` names is.
+ */
 export class SignatureMissingError extends WebhookError {
   override readonly name = 'SignatureMissingError'
-  constructor(header: string) {
-    super(
-      401,
-      'signature_missing',
-      `The ${header} header is missing: this request was not signed by the sender.`,
-    )
+  constructor(
+    header: string,
+    message = `The ${header} header is missing: this request was not signed by the sender.`,
+  ) {
+    super(401, 'signature_missing', message)
   }
 }
 

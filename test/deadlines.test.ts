@@ -55,6 +55,7 @@ const EXPECTED: Record<
   Resend: { deadlineMs: 15_000, status: 202, contentType: 'application/json', body: /"pending":true/ },
   Square: { deadlineMs: 10_000, status: 202, contentType: 'application/json', body: /"pending":true/ },
   HubSpot: { deadlineMs: 5_000, status: 202, contentType: 'application/json', body: /"pending":true/ },
+  Mailgun: { deadlineMs: 10_000, status: 202, contentType: 'application/json', body: /"pending":true/ },
   Meta: { deadlineMs: 20_000, status: 202, contentType: 'application/json', body: /"pending":true/ },
   Postmark: { deadlineMs: 10_000, status: 202, contentType: 'application/json', body: /"pending":true/ },
 }

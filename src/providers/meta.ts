@@ -139,7 +139,11 @@ function single(query: Map<string, string[]>, name: string): string | undefined 
 function verifyChallenge(url: string, tokens: TokenMatcher) {
   const query = queryOf(url)
   const token = single(query, 'hub.verify_token')
-  if (token === undefined || token === '') throw new SignatureMissingError('hub.verify_token')
+  if (token === undefined || token === '')
+    throw new SignatureMissingError(
+      'hub.verify_token',
+      'The verification request carries no single hub.verify_token: it was not sent by Meta.',
+    )
   return chain(signatureVerdict(tokens.matches(token)), (timestamp) => {
     if (single(query, 'hub.mode') !== 'subscribe')
       throw new PayloadInvalidError('A Meta verification request has hub.mode=subscribe.')

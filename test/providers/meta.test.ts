@@ -16,9 +16,9 @@ const VERIFY_TOKEN = 'meatyhamhock'
 
 function setup(options: Parameters<typeof meta>[0] = { appSecret: APP_SECRET, verifyToken: VERIFY_TOKEN }) {
   const receiver = createReceiver({ provider: meta(options), logger: silentLogger() })
-  const seen: WebhookEvent<MetaEvent>[] = []
+  const seen: WebhookEvent<string, MetaEvent>[] = []
   receiver.onAny((event) => {
-    seen.push(event as WebhookEvent<MetaEvent>)
+    seen.push(event as WebhookEvent<string, MetaEvent>)
   })
   const post = (delivery: { headers: Record<string, string>; body: string }): Promise<WebhookResponse> =>
     receiver.handle({ method: 'POST', url: '/meta', headers: delivery.headers, body: delivery.body })

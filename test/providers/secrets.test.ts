@@ -14,6 +14,7 @@ import { hubspot } from '../../src/providers/hubspot.js'
 import { intercom } from '../../src/providers/intercom.js'
 import { lemonSqueezy } from '../../src/providers/lemonsqueezy.js'
 import { linear } from '../../src/providers/linear.js'
+import { mailgun } from '../../src/providers/mailgun.js'
 import { meta } from '../../src/providers/meta.js'
 import { paddle } from '../../src/providers/paddle.js'
 import { postmark } from '../../src/providers/postmark.js'
@@ -70,6 +71,11 @@ const factories: { name: string; make: (value: unknown) => unknown; valid: strin
   },
   { name: 'twitch', make: (secret) => twitch({ secret: secret as string }), valid: 'twitch eventsub secret' },
   { name: 'zoom', make: (secret) => zoom({ secret: secret as string }), valid: 'zoom secret token' },
+  {
+    name: 'mailgun',
+    make: (signingKey) => mailgun({ signingKey: signingKey as string }),
+    valid: 'key-0123456789abcdef0123456789abcdef',
+  },
   {
     name: 'meta',
     make: (appSecret) => meta({ appSecret: appSecret as string, verifyToken: 'my verify token' }),

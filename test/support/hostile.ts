@@ -68,13 +68,17 @@ export function mutationArbitrary(c: ProviderCase): fc.Arbitrary<Mutation> {
       before: fc.boolean(),
     }),
     fc.record({ kind: fc.constant('header-case' as const), header: fc.nat() }),
-    fc.record({
-      kind: fc.constant('signature-list' as const),
-      extra: fc.array(headerValue, { maxLength: 40 }),
-      keep: fc.nat(),
-    }),
     fc.constant({ kind: 'none' as const }),
   ]
+  // A signature list is a header's: a sender that signs inside the body has its signature changed by body mutations.
+  if (c.signatureHeader !== undefined)
+    kinds.push(
+      fc.record({
+        kind: fc.constant('signature-list' as const),
+        extra: fc.array(headerValue, { maxLength: 40 }),
+        keep: fc.nat(),
+      }),
+    )
   if (c.retime !== undefined) {
     const t = toleranceOf(c)
     kinds.push(
@@ -170,9 +174,10 @@ export function applyMutation(
       return { headers, body: valid.body, signedPartsIntact: true }
     }
     case 'signature-list': {
-      const value = headers[c.signatureHeader] as string
+      const name = c.signatureHeader as string
+      const value = headers[name] as string
       const kept = value.slice(0, mutation.keep % (value.length + 1))
-      headers[c.signatureHeader] = [kept, ...mutation.extra].join(c.signatureSeparator ?? ',')
+      headers[name] = [kept, ...mutation.extra].join(c.signatureSeparator ?? ',')
       return { headers, body: valid.body, signedPartsIntact: intactHeaders() }
     }
     case 'resign-at': {
@@ -247,9 +252,23 @@ export function expectDocumented(status: number, body: string): void {
 /** A delivery as posted after a change: the body may no longer be text. */
 export type Posted = Omit<Delivery, 'body'> & { body: string | Uint8Array }
 
-/** Where `c` puts what the sender signed: 'body', then header names (the signature, a signed id or timestamp). */
+/**
+ * Where `c` puts what the sender signed: 'body', then header names (the signature, a signed id or timestamp). A
+ * signature inside the body is part of 'body'.
+ */
 export function signedParts(c: ProviderCase): string[] {
-  return [...(c.signsBody === false ? [] : ['body']), c.signatureHeader, ...c.signedHeaders]
+  const signature = c.signatureHeader === undefined ? [] : [c.signatureHeader]
+  return [...(c.signsBody === false ? [] : ['body']), ...signature, ...c.signedHeaders]
+}
+
+/**
+ * The codes a changed byte of `part` may be refused with: `signature_invalid`, and for a body that carries its own
+ * signature (Mailgun, Adyen) also `signature_missing`, as a changed byte may leave no readable signature in it.
+ */
+export function refusalCodes(c: ProviderCase, part: string): string[] {
+  return part === 'body' && c.signatureInBody !== undefined
+    ? ['signature_invalid', 'signature_missing']
+    : ['signature_invalid']
 }
 
 /** The bytes of one part: the body's, or a header value's characters (headers are ASCII). */

@@ -16,6 +16,7 @@ import { coinbaseCommerce } from '../../src/providers/coinbase.js'
 import { intercom } from '../../src/providers/intercom.js'
 import { lemonSqueezy } from '../../src/providers/lemonsqueezy.js'
 import { linear } from '../../src/providers/linear.js'
+import { mailgun } from '../../src/providers/mailgun.js'
 import { meta } from '../../src/providers/meta.js'
 import { paddle as paddleBilling } from '../../src/providers/paddle.js'
 import { postmark } from '../../src/providers/postmark.js'
@@ -59,6 +60,7 @@ import {
   signIntercom,
   signLemonSqueezy,
   signLinear,
+  signMailgun,
   signMeta,
   signPaddle,
   signPostmark,
@@ -92,7 +94,17 @@ export interface ProviderCase {
   provider: (secrets: string[]) => Provider<any, any>
   /** The sender's delivery: signed with `secret` (a public key stands for its pair), at `timestamp`, as event `id`. */
   sign: (secret: string, signing: Signing) => Delivery
-  signatureHeader: string
+  /** The header that carries the signature; absent where the sender signs inside the body (`signatureInBody`). */
+  signatureHeader?: string
+  /**
+   * Where the signature lives when the sender puts it in the body (Mailgun's signature object, Adyen's per-item
+   * hmacSignature): read it from a delivery, or write another value (undefined: remove it) into a copy. Such a
+   * provider declares no signature header, so a POST is read before it can be refused.
+   */
+  signatureInBody?: {
+    read: (delivery: Delivery) => string
+    write: (delivery: Delivery, value: string | undefined) => Delivery
+  }
   /** How several signatures are listed in the signature header. Default ','. */
   signatureSeparator?: string
   /** The signature is hex: its upper-case spelling is refused (see the tampering table). */
@@ -121,6 +133,20 @@ export interface ProviderCase {
 
 /** The replay tolerance a row's receiver applies by default: its sender's own, else the receiver's 300 s. */
 export const toleranceOf = (c: ProviderCase): number => c.provider([c.secrets[0]]).toleranceSeconds ?? 300
+
+/** The signature of a delivery as the row's sender sent it: its header's value, or the value inside the body. */
+export const signatureOf = (c: ProviderCase, delivery: Delivery): string =>
+  c.signatureInBody?.read(delivery) ?? (delivery.headers[c.signatureHeader as string] as string)
+
+/** `delivery` with its signature set to `value`, or without it (undefined), where the row's sender puts it. */
+export function withSignature(c: ProviderCase, delivery: Delivery, value: string | undefined): Delivery {
+  if (c.signatureInBody !== undefined) return c.signatureInBody.write(delivery, value)
+  const { [c.signatureHeader as string]: _, ...others } = delivery.headers
+  return {
+    ...delivery,
+    headers: value === undefined ? others : { ...others, [c.signatureHeader as string]: value },
+  }
+}
 
 /** The status a row's accepted deliveries are answered with. */
 export const accepted = (c: ProviderCase): number => c.acceptedStatus ?? 200
@@ -224,6 +250,32 @@ function twilioSignedContent(body: Buffer): string {
     .map((name) => name + [...new Set(form.getAll(name))].sort().join(''))
     .join('')
 }
+
+/** `delivery` with its JSON body rewritten by `change` (a parsed copy), serialised again as its signer does. */
+function withJsonBody(delivery: Delivery, change: (body: any) => void): Delivery {
+  const body = JSON.parse(delivery.body)
+  change(body)
+  return { ...delivery, body: JSON.stringify(body) }
+}
+
+/** A JSON body's signed content under `read`, or the body itself when it is not JSON (then nothing else signs alike). */
+const jsonSignedContent =
+  (read: (body: any) => unknown) =>
+  (body: Buffer): string => {
+    let parsed: unknown
+    try {
+      parsed = JSON.parse(body.toString('utf8'))
+    } catch {
+      return `not JSON: ${body.toString('latin1')}`
+    }
+    return JSON.stringify(read(parsed) ?? null)
+  }
+
+/** Mailgun signs `timestamp + token` of the body's signature object, and nothing of `event-data`. */
+const mailgunSignedContent = jsonSignedContent((body) => {
+  const signature = body?.signature
+  return [signature?.timestamp, signature?.token, signature?.signature, signature?.['parent-signature']]
+})
 
 const TWILIO_JSON_URL = 'https://example.com/hooks/twilio'
 const TWILIO_FORM_URL = 'https://example.com/sms'
@@ -1002,6 +1054,45 @@ export const providerCases: ProviderCase[] = [
     hexSignature: true,
     malformed: ['sha1=0123', 'sha256=', 'sha256=zz', `sha1=${'a'.repeat(40)}`, 'a'.repeat(64)],
     signedHeaders: [],
+  },
+  {
+    // The signature object is in the body and signs only its timestamp and token; the token is the replay id.
+    name: 'Mailgun',
+    ...sharedSecrets('mailgun'),
+    provider: (signingKey) => mailgun({ signingKey }),
+    sign: (signingKey, { timestamp, id, data = DATA }) => ({
+      url: '/webhooks/mailgun',
+      ...signMailgun({
+        payload: { id, event: 'delivered', timestamp: timestamp + 0.5, recipient: 'alice@example.com', data },
+        signingKey,
+        timestamp,
+      }),
+    }),
+    signatureInBody: {
+      read: (delivery) => JSON.parse(delivery.body).signature.signature,
+      write: (delivery, value) =>
+        withJsonBody(delivery, (body) => {
+          if (value === undefined) delete body.signature.signature
+          else body.signature.signature = value
+        }),
+    },
+    hexSignature: true,
+    malformed: ['zz', `sha256=${'a'.repeat(64)}`, 'a'.repeat(63), 'a'.repeat(64)],
+    signedHeaders: [],
+    signedContent: mailgunSignedContent,
+    retime: (delivery, timestamp) =>
+      withJsonBody(delivery, (body) => {
+        body.signature.timestamp = String(timestamp)
+      }),
+    otherTampers: [
+      {
+        what: 'the token',
+        apply: (delivery) =>
+          withJsonBody(delivery, (body) => {
+            body.signature.token = `${body.signature.token.slice(0, -1)}x`
+          }),
+      },
+    ],
   },
 ]
 
