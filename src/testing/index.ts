@@ -6,6 +6,7 @@
  * a signer module exports what users call and nothing else.
  */
 export { toRequest, type SignedDelivery, type SignOptions } from './delivery.js'
+export * from './adyen.js'
 export * from './calendly.js'
 export * from './clerk.js'
 export * from './coinbase.js'

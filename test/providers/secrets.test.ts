@@ -5,6 +5,7 @@
  */
 import { generateKeyPairSync } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
+import { adyen } from '../../src/providers/adyen.js'
 import { calendly } from '../../src/providers/calendly.js'
 import { clerk } from '../../src/providers/clerk.js'
 import { coinbaseCommerce } from '../../src/providers/coinbase.js'
@@ -71,6 +72,11 @@ const factories: { name: string; make: (value: unknown) => unknown; valid: strin
   },
   { name: 'twitch', make: (secret) => twitch({ secret: secret as string }), valid: 'twitch eventsub secret' },
   { name: 'zoom', make: (secret) => zoom({ secret: secret as string }), valid: 'zoom secret token' },
+  {
+    name: 'adyen',
+    make: (hmacKey) => adyen({ hmacKey: hmacKey as string }),
+    valid: 'DFB1EB5485895CFA84146406857104ABB4CBCABDC8AAF103A624C8F6A3EAAB00',
+  },
   {
     name: 'mailgun',
     make: (signingKey) => mailgun({ signingKey: signingKey as string }),

@@ -10,6 +10,7 @@ import type { Provider } from '../../src/index.js'
 import { discord } from '../../src/providers/discord.js'
 import { github } from '../../src/providers/github.js'
 import { hubspot } from '../../src/providers/hubspot.js'
+import { adyen } from '../../src/providers/adyen.js'
 import { calendly } from '../../src/providers/calendly.js'
 import { clerk } from '../../src/providers/clerk.js'
 import { coinbaseCommerce } from '../../src/providers/coinbase.js'
@@ -53,6 +54,7 @@ import {
   type SignedDelivery,
 } from '../../src/testing/index.js'
 import {
+  signAdyen,
   signCalendly,
   signClerk,
   signCoinbaseCommerce,
@@ -276,6 +278,37 @@ const mailgunSignedContent = jsonSignedContent((body) => {
   const signature = body?.signature
   return [signature?.timestamp, signature?.token, signature?.signature, signature?.['parent-signature']]
 })
+
+/** Adyen signs eight fields of each item, each written as `Array.prototype.join` writes it, and nothing else. */
+const adyenSignedContent = jsonSignedContent((body) => {
+  const items: unknown[] = Array.isArray(body?.notificationItems) ? body.notificationItems : []
+  const written = (value: unknown) =>
+    value === undefined || value === null ? '' : typeof value === 'object' ? '\u0000' : String(value)
+  return items.map((entry: any) => {
+    const item = entry?.NotificationRequestItem
+    const amount = item?.amount
+    return [
+      item?.pspReference,
+      item?.originalReference,
+      item?.merchantAccountCode,
+      item?.merchantReference,
+      typeof amount === 'object' && amount !== null ? amount.value : undefined,
+      typeof amount === 'object' && amount !== null ? amount.currency : undefined,
+      item?.eventCode,
+      item?.success,
+      item?.additionalData?.hmacSignature,
+    ].map(written)
+  })
+})
+
+/** Where the signer puts the (first) item's signature. */
+const adyenItem = (body: any) => body.notificationItems[0].NotificationRequestItem
+/** Adyen HMAC keys: hex, as the Customer Area shows them (upper case) or in lower case. */
+const hexKey = fc
+  .uint8Array({ minLength: 1, maxLength: 64 })
+  .chain((bytes) =>
+    fc.constantFrom(Buffer.from(bytes).toString('hex'), Buffer.from(bytes).toString('hex').toUpperCase()),
+  )
 
 const TWILIO_JSON_URL = 'https://example.com/hooks/twilio'
 const TWILIO_FORM_URL = 'https://example.com/sms'
@@ -1090,6 +1123,70 @@ export const providerCases: ProviderCase[] = [
         apply: (delivery) =>
           withJsonBody(delivery, (body) => {
             body.signature.token = `${body.signature.token.slice(0, -1)}x`
+          }),
+      },
+    ],
+  },
+  {
+    // Each item signs eight of its fields; no timestamp, no header; every answer is [accepted].
+    name: 'Adyen',
+    secrets: [
+      'DFB1EB5485895CFA84146406857104ABB4CBCABDC8AAF103A624C8F6A3EAAB00',
+      '0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef',
+      'FEDCBA9876543210FEDCBA9876543210FEDCBA9876543210FEDCBA9876543210',
+    ],
+    secretArbitrary: hexKey,
+    provider: (hmacKey) => adyen({ hmacKey }),
+    sign: (hmacKey, { timestamp, id, data = DATA }) => ({
+      url: '/webhooks/adyen',
+      ...signAdyen({
+        payload: {
+          pspReference: id,
+          eventCode: 'AUTHORISATION',
+          success: 'true',
+          merchantAccountCode: 'ShopCOM',
+          merchantReference: `order-${id}`,
+          amount: { value: 1130, currency: 'EUR' },
+          eventDate: new Date(timestamp * 1000).toISOString(),
+          paymentMethod: 'visa',
+          operations: ['CANCEL', 'CAPTURE', 'REFUND'],
+          reason: JSON.stringify(data),
+          additionalData: { authCode: '012345' },
+        },
+        hmacKey,
+      }),
+    }),
+    signatureInBody: {
+      read: (delivery) => adyenItem(JSON.parse(delivery.body)).additionalData.hmacSignature,
+      write: (delivery, value) =>
+        withJsonBody(delivery, (body) => {
+          if (value === undefined) delete adyenItem(body).additionalData.hmacSignature
+          else adyenItem(body).additionalData.hmacSignature = value
+        }),
+    },
+    malformed: [
+      'not base64!!',
+      'AAAA',
+      createHmac('sha256', 'x').update('y').digest('hex'),
+      'xhpHvYq2u2Np0rstbZ6QjLGu7JWhvf7Iwaa6EviJSX0',
+    ],
+    signedHeaders: [],
+    signedContent: adyenSignedContent,
+    otherTampers: [
+      {
+        what: 'the amount',
+        apply: (delivery) =>
+          withJsonBody(delivery, (body) => {
+            adyenItem(body).amount.value += 1
+          }),
+      },
+      {
+        what: 'an item appended unsigned',
+        apply: (delivery) =>
+          withJsonBody(delivery, (body) => {
+            body.notificationItems.push({
+              NotificationRequestItem: { ...adyenItem(body), pspReference: 'other' },
+            })
           }),
       },
     ],
