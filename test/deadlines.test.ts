@@ -57,6 +57,7 @@ const EXPECTED: Record<
   HubSpot: { deadlineMs: 5_000, status: 202, contentType: 'application/json', body: /"pending":true/ },
   // Adyen reads [accepted] from every answer.
   Adyen: { deadlineMs: 10_000, status: 200, contentType: 'text/plain', body: /^\[accepted\]$/ },
+  PayPal: { deadlineMs: 10_000, status: 202, contentType: 'application/json', body: /"pending":true/ },
   Mailgun: { deadlineMs: 10_000, status: 202, contentType: 'application/json', body: /"pending":true/ },
   Meta: { deadlineMs: 20_000, status: 202, contentType: 'application/json', body: /"pending":true/ },
   Postmark: { deadlineMs: 10_000, status: 202, contentType: 'application/json', body: /"pending":true/ },

@@ -18,6 +18,7 @@ import { linear } from '../../src/providers/linear.js'
 import { mailgun } from '../../src/providers/mailgun.js'
 import { meta } from '../../src/providers/meta.js'
 import { paddle } from '../../src/providers/paddle.js'
+import { paypal } from '../../src/providers/paypal.js'
 import { postmark } from '../../src/providers/postmark.js'
 import { razorpay } from '../../src/providers/razorpay.js'
 import { resend } from '../../src/providers/resend.js'
@@ -76,6 +77,11 @@ const factories: { name: string; make: (value: unknown) => unknown; valid: strin
     name: 'adyen',
     make: (hmacKey) => adyen({ hmacKey: hmacKey as string }),
     valid: 'DFB1EB5485895CFA84146406857104ABB4CBCABDC8AAF103A624C8F6A3EAAB00',
+  },
+  {
+    name: 'paypal',
+    make: (webhookId) => paypal({ webhookId: webhookId as string }),
+    valid: '8PT597110X687430LKGECATA',
   },
   {
     name: 'mailgun',

@@ -201,13 +201,19 @@ export const DOCUMENTED: Record<number, (string | undefined)[]> = {
   // The empty acknowledgement of a sender that expects one (Discord).
   204: [undefined],
   400: ['body_malformed', 'payload_invalid', 'header_missing'],
-  401: ['signature_missing', 'signature_invalid', 'timestamp_invalid', 'timestamp_out_of_tolerance'],
+  401: [
+    'signature_missing',
+    'signature_invalid',
+    'timestamp_invalid',
+    'timestamp_out_of_tolerance',
+    'certificate_untrusted',
+  ],
   404: ['not_found'],
   405: ['method_not_allowed'],
   409: ['duplicate_in_flight'],
   413: ['body_too_large'],
   500: ['raw_body_unavailable', 'handler_failed', 'internal_error'],
-  503: ['store_unavailable'],
+  503: ['store_unavailable', 'certificate_unavailable'],
 }
 
 /** A receiver for `c` with `secrets`, its clock at `now` (seconds), counting the handler runs. */

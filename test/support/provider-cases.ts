@@ -20,6 +20,7 @@ import { linear } from '../../src/providers/linear.js'
 import { mailgun } from '../../src/providers/mailgun.js'
 import { meta } from '../../src/providers/meta.js'
 import { paddle as paddleBilling } from '../../src/providers/paddle.js'
+import { paypal } from '../../src/providers/paypal.js'
 import { postmark } from '../../src/providers/postmark.js'
 import { razorpay } from '../../src/providers/razorpay.js'
 import { resend } from '../../src/providers/resend.js'
@@ -54,6 +55,8 @@ import {
   type SignedDelivery,
 } from '../../src/testing/index.js'
 import {
+  generatePayPalCertificate,
+  payPalCertificateFetch,
   signAdyen,
   signCalendly,
   signClerk,
@@ -65,6 +68,7 @@ import {
   signMailgun,
   signMeta,
   signPaddle,
+  signPayPal,
   signPostmark,
   signRazorpay,
   signResend,
@@ -309,6 +313,13 @@ const hexKey = fc
   .chain((bytes) =>
     fc.constantFrom(Buffer.from(bytes).toString('hex'), Buffer.from(bytes).toString('hex').toUpperCase()),
   )
+
+/** PayPal's certificate, made once, and where the row's deliveries say it is (served by the row's fetch). */
+const payPalCertificate = generatePayPalCertificate() as Awaited<ReturnType<typeof generatePayPalCertificate>>
+const PAYPAL_CERT_URL =
+  'https://api.sandbox.paypal.com/v1/notifications/certs/CERT-360caa42-fca2a594-webhook-receiver'
+/** PAYPAL-TRANSMISSION-TIME as PayPal writes it: RFC 3339, whole seconds, UTC. */
+const payPalTime = (timestamp: number) => new Date(timestamp * 1000).toISOString().replace('.000Z', 'Z')
 
 const TWILIO_JSON_URL = 'https://example.com/hooks/twilio'
 const TWILIO_FORM_URL = 'https://example.com/sms'
@@ -1190,6 +1201,40 @@ export const providerCases: ProviderCase[] = [
           }),
       },
     ],
+  },
+  {
+    // RSA-SHA256 under the certificate at PAYPAL-CERT-URL (served by the row's fetch); the webhook id stands for the
+    // secret: a delivery signed for another webhook does not verify.
+    name: 'PayPal',
+    secrets: ['8PT597110X687430LKGECATA', '1JE4291016473214C', 'STRANGER000000003'],
+    secretArbitrary: fc.stringMatching(/^[0-9A-Z]{1,40}$/),
+    provider: (webhookId) =>
+      paypal({
+        webhookId,
+        fetch: payPalCertificateFetch({ [PAYPAL_CERT_URL]: payPalCertificate.certificate }),
+      }),
+    sign: (webhookId, { timestamp, id, data = DATA }) => ({
+      url: '/webhooks/paypal',
+      ...signPayPal({
+        payload: {
+          id,
+          event_type: 'PAYMENT.CAPTURE.COMPLETED',
+          event_version: '1.0',
+          create_time: payPalTime(timestamp),
+          resource_type: 'capture',
+          resource: { id: `capture-${id}`, status: 'COMPLETED', data },
+        },
+        webhookId,
+        privateKey: payPalCertificate.privateKey,
+        certUrl: PAYPAL_CERT_URL,
+        transmissionId: `tx-${id}`,
+        timestamp,
+      }),
+    }),
+    signatureHeader: 'paypal-transmission-sig',
+    malformed: ['not base64!!', 'AAAA', createHmac('sha256', 'x').update('y').digest('hex')],
+    signedHeaders: ['paypal-transmission-id', 'paypal-transmission-time'],
+    retime: (delivery, timestamp) => withHeader(delivery, 'paypal-transmission-time', payPalTime(timestamp)),
   },
 ]
 
