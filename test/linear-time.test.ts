@@ -18,12 +18,18 @@ import { hmac } from '../src/providers/hmac.js'
 import { adyen } from '../src/providers/adyen.js'
 import { mailgun } from '../src/providers/mailgun.js'
 import { meta } from '../src/providers/meta.js'
+import { paypal } from '../src/providers/paypal.js'
 import { sendgrid } from '../src/providers/sendgrid.js'
 import { slack } from '../src/providers/slack.js'
 import { standardWebhooks } from '../src/providers/standard-webhooks.js'
 import { stripe } from '../src/providers/stripe.js'
 import { twilio } from '../src/providers/twilio.js'
-import { generateSendGridKeyPair, signSendGrid } from '../src/testing/index.js'
+import {
+  generatePayPalCertificate,
+  generateSendGridKeyPair,
+  payPalCertificateFetch,
+  signSendGrid,
+} from '../src/testing/index.js'
 import { silentLogger } from './support/helpers.js'
 
 const TRIES = 7
@@ -80,6 +86,13 @@ const sendgridKeys = generateSendGridKeyPair()
 const sendgridProvider = sendgrid({ publicKey: sendgridKeys.publicKey })
 const metaProvider = meta({ appSecret: 'linear-time-app-secret', verifyToken: 'linear-time-verify-token' })
 const adyenProvider = adyen({ hmacKey: 'ab'.repeat(32) })
+const PAYPAL_CERT_URL = 'https://api.paypal.com/v1/notifications/certs/CERT-linear-time'
+const paypalProvider = paypal({
+  webhookId: 'LINEARTIME0000001',
+  fetch: payPalCertificateFetch({
+    [PAYPAL_CERT_URL]: (generatePayPalCertificate() as { certificate: string }).certificate,
+  }),
+})
 
 interface Case {
   name: string
@@ -349,6 +362,22 @@ const cases: Case[] = [
         }),
       ),
     work: (input: SignedRequest) => mailgun({ signingKey: 'linear-mailgun-key' }).verify(input),
+  },
+  {
+    name: 'a PayPal body of n bytes, its CRC-32 taken before the signature is known to be forged',
+    n: 200_000,
+    build: (n) =>
+      request(
+        {
+          'paypal-transmission-sig': Buffer.alloc(256).toString('base64'),
+          'paypal-transmission-id': 'tx-1',
+          'paypal-transmission-time': '2026-12-01T00:00:00Z',
+          'paypal-cert-url': PAYPAL_CERT_URL,
+          'paypal-auth-algo': 'SHA256withRSA',
+        },
+        JSON.stringify({ id: 'WH-1', event_type: 'X', pad: 'x'.repeat(n) }),
+      ),
+    work: (input: SignedRequest) => paypalProvider.verify(input),
   },
 ]
 
