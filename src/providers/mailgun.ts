@@ -49,7 +49,9 @@ const SIGNATURE_MISSING =
  * receiver.on('failed', (event) => console.warn(event.payload['event-data'].recipient))
  * ```
  */
-export function mailgun<TEvents extends EventMap = EventMap>(options: MailgunOptions): Provider<TEvents> {
+export function mailgun<TEvents extends EventMap = Record<string, MailgunWebhook>>(
+  options: MailgunOptions,
+): Provider<TEvents> {
   const verifier = createHmacVerifier(
     'sha256',
     'hex',

@@ -73,7 +73,9 @@ const ITEM_ARRAYS = ['changes', 'messaging', 'standby'] as const
  * // Mount it for GET and POST: app.all('/webhooks/meta', expressMiddleware(receiver))
  * ```
  */
-export function meta<TEvents extends EventMap = EventMap>(options: MetaOptions): Provider<TEvents> {
+export function meta<TEvents extends EventMap = Record<string, MetaEvent>>(
+  options: MetaOptions,
+): Provider<TEvents> {
   const verifier = createHmacVerifier(
     'sha256',
     'hex',

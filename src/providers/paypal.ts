@@ -73,7 +73,9 @@ const MAX_URL_LENGTH = 2048
  * receiver.on('PAYMENT.CAPTURE.COMPLETED', (event) => console.log(event.payload))
  * ```
  */
-export function paypal<TEvents extends EventMap = EventMap>(options: PayPalOptions): Provider<TEvents> {
+export function paypal<TEvents extends EventMap = Record<string, PayPalEvent>>(
+  options: PayPalOptions,
+): Provider<TEvents> {
   const webhookIds = secretList(options?.webhookId, 'paypal', 'webhookId', {
     noun: 'key',
     expected: "the webhook's ID (Developer Dashboard → your app → Webhooks)",

@@ -5,7 +5,11 @@
  * ("Verification Requests"); `entry[]` batches dispatched per item, each under a hash of its signed content.
  */
 import { createHmac } from 'node:crypto'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { describe, expect, it } from 'vitest'
+import { fetchHandler } from '../../src/adapters/fetch.js'
+import { nodeHandler } from '../../src/adapters/node.js'
 import { createReceiver, type WebhookEvent, type WebhookResponse } from '../../src/index.js'
 import { meta, type MetaEvent } from '../../src/providers/meta.js'
 import { metaVerification, signMeta } from '../../src/testing/index.js'
@@ -267,5 +271,33 @@ describe('Meta verification requests (GET)', () => {
     const put = await setup().receiver.handle({ method: 'PUT', url: '/h', headers: {}, body: '' })
     expect(put.status).toBe(405)
     expect(put.headers.allow).toBe('GET, POST')
+  })
+})
+
+describe('Meta verification requests through the adapters', () => {
+  it('are answered over real HTTP by nodeHandler, and by fetchHandler, which let GET through to the provider', async () => {
+    const { receiver, seen } = setup()
+    const request = metaVerification({
+      url: '/webhooks/meta',
+      verifyToken: VERIFY_TOKEN,
+      challenge: '987654321',
+    })
+    const server = createServer(nodeHandler(receiver))
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    try {
+      const { port } = server.address() as AddressInfo
+      const viaNode = await fetch(`http://127.0.0.1:${port}${request.url}`)
+      expect(viaNode.status).toBe(200)
+      expect(await viaNode.text()).toBe('987654321')
+      const post = signMeta({ payload: WHATSAPP, appSecret: APP_SECRET })
+      const posted = await fetch(`http://127.0.0.1:${port}/webhooks/meta`, { method: 'POST', ...post })
+      expect(posted.status).toBe(200)
+    } finally {
+      await new Promise((resolve) => server.close(resolve))
+    }
+    const viaFetch = await fetchHandler(receiver)(new Request(`http://localhost${request.url}`))
+    expect(viaFetch.status).toBe(200)
+    expect(await viaFetch.text()).toBe('987654321')
+    expect(seen.map((event) => event.type)).toEqual(['whatsapp_business_account.messages'])
   })
 })
