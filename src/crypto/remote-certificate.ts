@@ -39,6 +39,11 @@ export interface CertificateSourceOptions {
   timeoutMs?: number
   /** Largest certificate file read, in bytes. */
   maxBytes?: number
+  /**
+   * Downloads at once. The URL comes from an unsigned header, so a flood of requests naming new URLs on the sender's
+   * hosts could otherwise make as many requests to them; past this, a request is answered 503 without one.
+   */
+  maxDownloads?: number
 }
 
 /** The Retry-After of a failed download, in seconds. */
@@ -53,6 +58,8 @@ export function createCertificateSource(options: CertificateSourceOptions): Cert
   const maxEntries = options.maxEntries ?? 32
   const timeoutMs = options.timeoutMs ?? 5_000
   const maxBytes = options.maxBytes ?? 64 * 1024
+  const maxDownloads = options.maxDownloads ?? 4
+  let downloading = 0
   const cache = new Map<string, CertifiedKey | Promise<CertifiedKey>>()
 
   async function download(url: string): Promise<CertifiedKey> {
@@ -89,14 +96,22 @@ export function createCertificateSource(options: CertificateSourceOptions): Cert
     keyFor(url) {
       const known = cache.get(url)
       if (known !== undefined) return known
+      if (downloading >= maxDownloads)
+        throw new CertificateUnavailableError(
+          new Error(`${downloading} downloads already running`),
+          RETRY_AFTER_SECONDS,
+        )
       if (cache.size >= maxEntries) cache.delete(cache.keys().next().value as string)
+      downloading++
       // Concurrent deliveries naming the same URL share one download; a failed one is forgotten, so a retry tries again.
       const pending = download(url).then(
         (certified) => {
+          downloading--
           if (cache.get(url) === pending) cache.set(url, certified)
           return certified
         },
         (error: unknown) => {
+          downloading--
           if (cache.get(url) === pending) cache.delete(url)
           throw error
         },

@@ -191,6 +191,30 @@ describe('PayPal certificates', () => {
     expect(seen).toHaveLength(1)
   })
 
+  it('downloads at most 4 certificates at once: past that, 503 without a request', async () => {
+    const waiting: (() => void)[] = []
+    const serve = payPalCertificateFetch({})
+    const asked: string[] = []
+    let hold = true
+    const { post } = setup({
+      fetch: (url) => {
+        asked.push(url)
+        return hold ? new Promise((resolve) => waiting.push(() => resolve(serve(url)))) : serve(url)
+      },
+    })
+    const answers = Array.from({ length: 6 }, (_, index) => post(sign({ certUrl: `${CERT_URL}-${index}` })))
+    const early = await Promise.race([answers[4]!, answers[5]!])
+    expect(problem(early)).toMatchObject({ status: 503, code: 'certificate_unavailable' })
+    expect(asked).toHaveLength(4)
+    hold = false
+    for (const release of waiting) release()
+    const settled = await Promise.all(answers)
+    expect(settled.map((answer) => answer.status)).toEqual([503, 503, 503, 503, 503, 503])
+    // The slots are free again.
+    await post(sign({ certUrl: `${CERT_URL}-again` }))
+    expect(asked).toHaveLength(5)
+  })
+
   it('answers 503 to a certificate URL PayPal does not serve (404), and 401 to a file that is not a certificate', async () => {
     const notFound = await setup().post(sign({ certUrl: `${CERT_URL}-missing` }))
     expect(problem(notFound)).toMatchObject({ status: 503, code: 'certificate_unavailable' })
