@@ -26,6 +26,8 @@ export type WebhookErrorCode =
   | 'shutting_down'
   | 'internal_error'
   | 'not_found'
+  | 'certificate_untrusted'
+  | 'certificate_unavailable'
 
 /**
  * Base class of every refusal. `message` is written for the developer reading logs; `detail` is what the sender
@@ -123,15 +125,17 @@ export class RawBodyUnavailableError extends WebhookError {
   }
 }
 
-/** 401: the signature header is absent. */
+/**
+ * 401: the signature header is absent; or, for a sender that signs inside the body or the query (Mailgun, Adyen,
+ * Meta's verification request), the signature `message` names is.
+ */
 export class SignatureMissingError extends WebhookError {
   override readonly name = 'SignatureMissingError'
-  constructor(header: string) {
-    super(
-      401,
-      'signature_missing',
-      `The ${header} header is missing: this request was not signed by the sender.`,
-    )
+  constructor(
+    header: string,
+    message = `The ${header} header is missing: this request was not signed by the sender.`,
+  ) {
+    super(401, 'signature_missing', message)
   }
 }
 
@@ -142,6 +146,34 @@ export class SignatureInvalidError extends WebhookError {
     reason = 'No signature matches the configured secret(s). Check that the secret is the one for this endpoint and that nothing re-encodes the body before it reaches the receiver.',
   ) {
     super(401, 'signature_invalid', reason)
+  }
+}
+
+/**
+ * 401: the certificate a sender names to verify its signature with (PayPal's `PAYPAL-CERT-URL`) is not one the
+ * receiver trusts: not from the sender's own HTTPS hosts, not a certificate of the expected kind, or not valid at
+ * the signed time. Nothing is downloaded from a URL that is not trusted.
+ */
+export class CertificateUntrustedError extends WebhookError {
+  override readonly name = 'CertificateUntrustedError'
+  constructor(reason: string) {
+    super(401, 'certificate_untrusted', reason)
+  }
+}
+
+/**
+ * 503: the sender's certificate could not be downloaded (its host did not answer in time, refused, or egress is
+ * blocked), so the signature could not be checked; the sender's retry will be.
+ */
+export class CertificateUnavailableError extends WebhookError {
+  override readonly name = 'CertificateUnavailableError'
+  constructor(cause: unknown, retryAfter: number) {
+    super(
+      503,
+      'certificate_unavailable',
+      "The sender's signing certificate could not be downloaded, so the signature was not checked; retry later.",
+      { cause, retryAfter },
+    )
   }
 }
 

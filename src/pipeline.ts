@@ -183,7 +183,10 @@ async function processBatch(
     } else if (worst === undefined || severity(result.reason) > severity(worst)) worst = result.reason
   }
   if (worst !== undefined) throw worst
-  if (pending) return config.provider.reply?.([]) ?? ACCEPTED
+  // A sender that reads the answer (Adyen's [accepted]) gets the provider's empty reply for a whole batch too.
+  const reply = config.provider.reply?.([])
+  if (reply !== undefined) return reply
+  if (pending) return ACCEPTED
   if (duplicates === settled.length) return DUPLICATE
   return config.queueMode === undefined ? RECEIVED : QUEUED
 }

@@ -14,12 +14,20 @@ import {
   expectDocumented,
   hostileDelivery,
   mutationArbitrary,
+  refusalCodes,
   signedParts,
   signsAlike,
   withByte,
   type Posted,
 } from './support/hostile.js'
-import { accepted, NOW, providerCase, providerCases, toleranceOf } from './support/provider-cases.js'
+import {
+  accepted,
+  NOW,
+  providerCase,
+  providerCases,
+  signatureOf,
+  toleranceOf,
+} from './support/provider-cases.js'
 import { silentLogger } from './support/helpers.js'
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 300)
@@ -84,7 +92,7 @@ describe.each(providerCases)('$name under hostile input', (c) => {
           expect(response.status, `offset ${hostile.offset}`).toBe(inTolerance ? accepted(c) : 401)
         }
         for (const secret of c.secrets) expect(response.body).not.toContain(secret)
-        const signature = valid.headers[c.signatureHeader] as string
+        const signature = signatureOf(c, valid)
         if (response.status >= 400) expect(response.body).not.toContain(signature)
       }),
       { numRuns: RUNS, seed: SEED },
@@ -117,10 +125,9 @@ describe.each(providerCases)('$name under hostile input', (c) => {
               if (part === 'body' && signsAlike(c, delivery, changed)) continue
               const response = await post(changed)
               const code = response.status >= 400 ? (JSON.parse(response.body) as { code: string }).code : ''
-              expect([response.status, code], `${part}[${index}] = 0x${value.toString(16)}`).toEqual([
-                401,
-                'signature_invalid',
-              ])
+              const what = `${part}[${index}] = 0x${value.toString(16)}: ${response.status} ${code}`
+              expect(response.status, what).toBe(401)
+              expect(refusalCodes(c, part), what).toContain(code)
             }
           }
           expect(runs()).toBe(1)

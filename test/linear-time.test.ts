@@ -15,12 +15,21 @@ import { readRfc3339Timestamp } from '../src/provider-kit/signed-timestamp.js'
 import { createReceiver, type Provider, type SignedRequest, type WebhookRequest } from '../src/index.js'
 import { github } from '../src/providers/github.js'
 import { hmac } from '../src/providers/hmac.js'
+import { adyen } from '../src/providers/adyen.js'
+import { mailgun } from '../src/providers/mailgun.js'
+import { meta } from '../src/providers/meta.js'
+import { paypal } from '../src/providers/paypal.js'
 import { sendgrid } from '../src/providers/sendgrid.js'
 import { slack } from '../src/providers/slack.js'
 import { standardWebhooks } from '../src/providers/standard-webhooks.js'
 import { stripe } from '../src/providers/stripe.js'
 import { twilio } from '../src/providers/twilio.js'
-import { generateSendGridKeyPair, signSendGrid } from '../src/testing/index.js'
+import {
+  generatePayPalCertificate,
+  generateSendGridKeyPair,
+  payPalCertificateFetch,
+  signSendGrid,
+} from '../src/testing/index.js'
 import { silentLogger } from './support/helpers.js'
 
 const TRIES = 7
@@ -75,6 +84,15 @@ const FORGED_TWILIO = Buffer.alloc(20).toString('base64')
 const slackProvider = slack({ signingSecret: 'linear-time-signing-secret' })
 const sendgridKeys = generateSendGridKeyPair()
 const sendgridProvider = sendgrid({ publicKey: sendgridKeys.publicKey })
+const metaProvider = meta({ appSecret: 'linear-time-app-secret', verifyToken: 'linear-time-verify-token' })
+const adyenProvider = adyen({ hmacKey: 'ab'.repeat(32) })
+const PAYPAL_CERT_URL = 'https://api.paypal.com/v1/notifications/certs/CERT-linear-time'
+const paypalProvider = paypal({
+  webhookId: 'LINEARTIME0000001',
+  fetch: payPalCertificateFetch({
+    [PAYPAL_CERT_URL]: (generatePayPalCertificate() as { certificate: string }).certificate,
+  }),
+})
 
 interface Case {
   name: string
@@ -279,6 +297,87 @@ const cases: Case[] = [
       request({ 'x-signature': Array.from({ length: n }, () => 'ab'.repeat(32)).join(',') }, '{"type":"t"}'),
     work: (input: SignedRequest) =>
       hmac({ secret: 's', header: 'x-signature', signaturesFrom: (value) => value.split(',') }).verify(input),
+  },
+  {
+    name: 'a Meta batch of n entries, each item hashed into its id',
+    n: 300,
+    build: (n) =>
+      request(
+        { 'content-type': 'application/json' },
+        JSON.stringify({
+          object: 'page',
+          entry: Array.from({ length: n }, (_, i) => ({
+            id: `p${i}`,
+            time: i,
+            changes: [{ field: 'feed', value: { post_id: `${i}` } }],
+            messaging: [{ sender: { id: `${i}` }, message: { mid: `m${i}` } }],
+          })),
+        }),
+      ),
+    work: (input: SignedRequest) => metaProvider.parse(input),
+  },
+  {
+    name: "Meta's verification request with a query of n parameters",
+    n: 5_000,
+    build: (n) => ({
+      method: 'GET',
+      url: `/meta?${distinctFields(n)}&hub.mode=subscribe&hub.challenge=1&hub.verify_token=wrong`,
+      headers: {},
+      body: new Uint8Array(0),
+    }),
+    work: (input: SignedRequest) => metaProvider.verify(input),
+  },
+  {
+    name: 'an Adyen batch of n items, each verified before the first forged one is known',
+    n: 1_000,
+    build: (n) =>
+      request(
+        { 'content-type': 'application/json' },
+        JSON.stringify({
+          live: 'false',
+          notificationItems: Array.from({ length: n }, (_, i) => ({
+            NotificationRequestItem: {
+              pspReference: `psp${i}`,
+              eventCode: 'AUTHORISATION',
+              success: 'true',
+              merchantAccountCode: 'Shop',
+              merchantReference: `r${i}`,
+              amount: { value: i, currency: 'EUR' },
+              additionalData: { hmacSignature: Buffer.alloc(32).toString('base64') },
+            },
+          })),
+        }),
+      ),
+    work: (input: SignedRequest) => adyenProvider.verify(input),
+  },
+  {
+    name: 'a Mailgun body whose event-data has n keys, before the signature is known to be forged',
+    n: 5_000,
+    build: (n) =>
+      request(
+        { 'content-type': 'application/json' },
+        JSON.stringify({
+          'event-data': { event: 'delivered', ...jsonObject(n) },
+          signature: { timestamp: '1', token: 't', signature: 'ab'.repeat(32) },
+        }),
+      ),
+    work: (input: SignedRequest) => mailgun({ signingKey: 'linear-mailgun-key' }).verify(input),
+  },
+  {
+    name: 'a PayPal body of n bytes, its CRC-32 taken before the signature is known to be forged',
+    n: 200_000,
+    build: (n) =>
+      request(
+        {
+          'paypal-transmission-sig': Buffer.alloc(256).toString('base64'),
+          'paypal-transmission-id': 'tx-1',
+          'paypal-transmission-time': '2026-12-01T00:00:00Z',
+          'paypal-cert-url': PAYPAL_CERT_URL,
+          'paypal-auth-algo': 'SHA256withRSA',
+        },
+        JSON.stringify({ id: 'WH-1', event_type: 'X', pad: 'x'.repeat(n) }),
+      ),
+    work: (input: SignedRequest) => paypalProvider.verify(input),
   },
 ]
 

@@ -56,6 +56,11 @@ const EXPECTED: Record<
   Resend: { deadlineMs: 15_000, status: 202, contentType: 'application/json', body: /"pending":true/ },
   Square: { deadlineMs: 10_000, status: 202, contentType: 'application/json', body: /"pending":true/ },
   HubSpot: { deadlineMs: 5_000, status: 202, contentType: 'application/json', body: /"pending":true/ },
+  // Adyen reads [accepted] from every answer.
+  Adyen: { deadlineMs: 10_000, status: 200, contentType: 'text/plain', body: /^\[accepted\]$/ },
+  PayPal: { deadlineMs: 10_000, status: 202, contentType: 'application/json', body: /"pending":true/ },
+  Mailgun: { deadlineMs: 10_000, status: 202, contentType: 'application/json', body: /"pending":true/ },
+  Meta: { deadlineMs: 20_000, status: 202, contentType: 'application/json', body: /"pending":true/ },
   Postmark: { deadlineMs: 10_000, status: 202, contentType: 'application/json', body: /"pending":true/ },
 }
 

@@ -21,7 +21,11 @@ import {
   type TwilioParams,
   type TwimlReply,
 } from '../src/providers/twilio.js'
+import { adyen, type AdyenNotificationItem } from '../src/providers/adyen.js'
 import { discord, type DiscordInteraction, type DiscordWebhookEvent } from '../src/providers/discord.js'
+import { mailgun, type MailgunWebhook } from '../src/providers/mailgun.js'
+import { meta, type MetaEvent } from '../src/providers/meta.js'
+import { paypal, type PayPalEvent } from '../src/providers/paypal.js'
 
 describe('Stripe event types', () => {
   const receiver = createReceiver({ provider: stripe({ secret: 'whsec_x' }) })
@@ -136,6 +140,31 @@ describe('provider event maps', () => {
     })
     // @ts-expect-error 'APPLICATION_COMAND' is neither an interaction type nor a webhook event type
     receiver.on('APPLICATION_COMAND', () => undefined)
+  })
+})
+
+describe('Meta, Mailgun, Adyen and PayPal envelopes', () => {
+  it('types each payload as its sender documents the envelope, or as the map given', () => {
+    createReceiver({ provider: meta({ appSecret: 's', verifyToken: 't' }) }).on('page.feed', (event) => {
+      expectTypeOf(event.payload).toEqualTypeOf<MetaEvent>()
+      expectTypeOf(event.payload.field).toEqualTypeOf<string>()
+    })
+    createReceiver({
+      provider: meta<{ 'page.feed': MetaEvent<{ post_id: string }> }>({ appSecret: 's', verifyToken: 't' }),
+    }).on('page.feed', (event) => {
+      expectTypeOf(event.payload.value.post_id).toEqualTypeOf<string>()
+    })
+    createReceiver({ provider: mailgun({ signingKey: 'k' }) }).on('delivered', (event) => {
+      expectTypeOf(event.payload).toEqualTypeOf<MailgunWebhook>()
+      expectTypeOf(event.payload['event-data'].event).toEqualTypeOf<string>()
+    })
+    createReceiver({ provider: adyen({ hmacKey: 'ab' }) }).on('AUTHORISATION', (event) => {
+      expectTypeOf(event.payload).toEqualTypeOf<AdyenNotificationItem>()
+      expectTypeOf(event.payload.amount.value).toEqualTypeOf<number>()
+    })
+    createReceiver({ provider: paypal({ webhookId: 'W' }) }).on('PAYMENT.CAPTURE.COMPLETED', (event) => {
+      expectTypeOf(event.payload).toEqualTypeOf<PayPalEvent>()
+    })
   })
 })
 

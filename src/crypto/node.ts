@@ -104,9 +104,9 @@ export function importPublicKey(algorithm: PublicKeyAlgorithm, spki: Uint8Array)
 export function verifySignature(key: PublicKey, data: Uint8Array, signature: Uint8Array): boolean {
   // node:crypto throws for a signature of the wrong form: that is a signature that does not verify.
   try {
-    return key.asymmetricKeyType === 'ed25519'
-      ? nodeVerify(null, data, key, signature)
-      : nodeVerify('sha256', data, { key, dsaEncoding: 'ieee-p1363' }, signature)
+    if (key.asymmetricKeyType === 'ed25519') return nodeVerify(null, data, key, signature)
+    if (key.asymmetricKeyType === 'rsa') return nodeVerify('sha256', data, key, signature)
+    return nodeVerify('sha256', data, { key, dsaEncoding: 'ieee-p1363' }, signature)
   } catch {
     return false
   }
@@ -119,9 +119,9 @@ export function importPrivateKey(algorithm: PublicKeyAlgorithm, pkcs8: Uint8Arra
 }
 
 export function sign(key: PrivateKey, data: Uint8Array): Uint8Array {
-  return key.asymmetricKeyType === 'ed25519'
-    ? nodeSign(null, data, key)
-    : nodeSign('sha256', data, { key, dsaEncoding: 'ieee-p1363' })
+  if (key.asymmetricKeyType === 'ed25519') return nodeSign(null, data, key)
+  if (key.asymmetricKeyType === 'rsa') return nodeSign('sha256', data, key)
+  return nodeSign('sha256', data, { key, dsaEncoding: 'ieee-p1363' })
 }
 
 export function generateKeyPair(algorithm: PublicKeyAlgorithm): {
@@ -132,7 +132,9 @@ export function generateKeyPair(algorithm: PublicKeyAlgorithm): {
   const { publicKey, privateKey } =
     algorithm === 'ed25519'
       ? generateKeyPairSync('ed25519')
-      : generateKeyPairSync('ec', { namedCurve: 'prime256v1' })
+      : algorithm === 'rsa-sha256'
+        ? generateKeyPairSync('rsa', { modulusLength: 2048 })
+        : generateKeyPairSync('ec', { namedCurve: 'prime256v1' })
   return {
     privateKey,
     spki: publicKey.export({ format: 'der', type: 'spki' }),
@@ -152,7 +154,9 @@ function checkKind(key: KeyObject, algorithm: PublicKeyAlgorithm): void {
   const matches =
     algorithm === 'ed25519'
       ? key.asymmetricKeyType === 'ed25519'
-      : key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1'
+      : algorithm === 'rsa-sha256'
+        ? key.asymmetricKeyType === 'rsa'
+        : key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1'
   if (!matches)
     throw new TypeError(`Expected a ${algorithm} key, got ${key.asymmetricKeyType ?? 'another kind'}.`)
 }

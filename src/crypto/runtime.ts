@@ -20,8 +20,11 @@ export type ResultIn<M extends Mode, T> = M extends 'sync' ? T : Promise<T>
 
 export type HmacAlgorithm = 'sha1' | 'sha256' | 'sha512'
 
-/** Public-key schemes in use: SendGrid's ECDSA P-256/SHA-256 and Standard Webhooks' Ed25519 (`v1a`). */
-export type PublicKeyAlgorithm = 'ecdsa-p256' | 'ed25519'
+/**
+ * Public-key schemes in use: SendGrid's ECDSA P-256/SHA-256, Standard Webhooks' and Discord's Ed25519, and PayPal's
+ * RSA PKCS#1 v1.5 with SHA-256 (`SHA256withRSA`).
+ */
+export type PublicKeyAlgorithm = 'ecdsa-p256' | 'ed25519' | 'rsa-sha256'
 
 /** Bytes or text; text is always taken as its UTF-8 bytes. */
 export type Part = string | Uint8Array
@@ -64,15 +67,16 @@ export interface CryptoRuntime<M extends Mode, HmacKey, PublicKey, PrivateKey> {
   importPublicKey(algorithm: PublicKeyAlgorithm, spki: Uint8Array): PublicKey
   /**
    * True when `signature` signs `data` under `key`: Ed25519 as is, ECDSA with SHA-256 and the signature as r‖s
-   * (IEEE P1363, the form Web Crypto uses; DER is converted by the caller). Never true for a malformed signature.
+   * (IEEE P1363, the form Web Crypto uses; DER is converted by the caller), RSA PKCS#1 v1.5 with SHA-256. Never true
+   * for a malformed signature.
    */
   verifySignature(key: PublicKey, data: Uint8Array, signature: Uint8Array): ResultIn<M, boolean>
 
   /** Imports a DER PKCS#8 private key of `algorithm`, for the signers of `webhook-receiver/testing`. */
   importPrivateKey(algorithm: PublicKeyAlgorithm, pkcs8: Uint8Array): ResultIn<M, PrivateKey>
-  /** Signs `data`: Ed25519, or ECDSA P-256/SHA-256 as r‖s. */
+  /** Signs `data`: Ed25519, ECDSA P-256/SHA-256 as r‖s, or RSA PKCS#1 v1.5/SHA-256. */
   sign(key: PrivateKey, data: Uint8Array): ResultIn<M, Uint8Array>
-  /** A fresh key pair, with both halves also exported as DER (SPKI and PKCS#8). */
+  /** A fresh key pair (RSA: 2048 bits), with both halves also exported as DER (SPKI and PKCS#8). */
   generateKeyPair(
     algorithm: PublicKeyAlgorithm,
   ): ResultIn<M, { privateKey: PrivateKey; spki: Uint8Array; pkcs8: Uint8Array }>

@@ -14,10 +14,21 @@ export type PublicKey = Promise<CryptoKey>
 export type PrivateKey = CryptoKey
 
 const HASH: Record<HmacAlgorithm, string> = { sha1: 'SHA-1', sha256: 'SHA-256', sha512: 'SHA-512' }
-const PUBLIC_KEY_PARAMS: Record<PublicKeyAlgorithm, EcKeyImportParams | Algorithm> = {
+const PUBLIC_KEY_PARAMS: Record<PublicKeyAlgorithm, EcKeyImportParams | RsaHashedImportParams | Algorithm> = {
   'ecdsa-p256': { name: 'ECDSA', namedCurve: 'P-256' },
   ed25519: { name: 'Ed25519' },
+  'rsa-sha256': { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' },
 }
+/** What generateKey needs beyond the import parameters: RSA's modulus and exponent. */
+const GENERATE_PARAMS: Record<PublicKeyAlgorithm, EcKeyGenParams | RsaHashedKeyGenParams | Algorithm> = {
+  ...PUBLIC_KEY_PARAMS,
+  'rsa-sha256': {
+    name: 'RSASSA-PKCS1-v1_5',
+    hash: 'SHA-256',
+    modulusLength: 2048,
+    publicExponent: new Uint8Array([1, 0, 1]),
+  },
+} as Record<PublicKeyAlgorithm, EcKeyGenParams | RsaHashedKeyGenParams | Algorithm>
 const ECDSA_SHA256: EcdsaParams = { name: 'ECDSA', hash: 'SHA-256' }
 const encoder = new TextEncoder()
 // ignoreBOM keeps a leading BOM in the text, as Buffer does, so both builds parse (and refuse) the same bodies.
@@ -151,7 +162,7 @@ export async function sign(key: PrivateKey, data: Uint8Array): Promise<Uint8Arra
 export async function generateKeyPair(
   algorithm: PublicKeyAlgorithm,
 ): Promise<{ privateKey: PrivateKey; spki: Uint8Array; pkcs8: Uint8Array }> {
-  const pair = (await crypto.subtle.generateKey(PUBLIC_KEY_PARAMS[algorithm], true, [
+  const pair = (await crypto.subtle.generateKey(GENERATE_PARAMS[algorithm], true, [
     'sign',
     'verify',
   ])) as CryptoKeyPair

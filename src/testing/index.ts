@@ -6,6 +6,7 @@
  * a signer module exports what users call and nothing else.
  */
 export { toRequest, type SignedDelivery, type SignOptions } from './delivery.js'
+export * from './adyen.js'
 export * from './calendly.js'
 export * from './clerk.js'
 export * from './coinbase.js'
@@ -16,7 +17,10 @@ export * from './hubspot.js'
 export * from './intercom.js'
 export * from './lemonsqueezy.js'
 export * from './linear.js'
+export * from './mailgun.js'
+export * from './meta.js'
 export * from './paddle.js'
+export * from './paypal.js'
 export * from './postmark.js'
 export * from './razorpay.js'
 export * from './resend.js'

@@ -3,11 +3,13 @@
  * HMAC ones write byte for byte what the Node signers write, and the public-key ones (SendGrid ECDSA, Standard
  * Webhooks Ed25519) produce deliveries that the official SDK, node:crypto and the edge receiver all accept.
  */
-import { createPublicKey, generateKeyPairSync, verify } from 'node:crypto'
+import { createPublicKey, generateKeyPairSync, verify, X509Certificate } from 'node:crypto'
+import { crc32 } from 'node:zlib'
 import { EventWebhook } from '@sendgrid/eventwebhook'
 import { describe, expect, it } from 'vitest'
 import * as edge from '../../dist/edge/testing/index.js'
 import { createReceiver, type Provider } from '../../src/index.js'
+import { paypal } from '../../src/providers/paypal.js'
 import { sendgrid } from '../../src/providers/sendgrid.js'
 import { standardWebhooks } from '../../src/providers/standard-webhooks.js'
 import * as node from '../../src/testing/index.js'
@@ -100,5 +102,50 @@ describe('edge signers', () => {
     const key = createPublicKey({ key: spki, format: 'der', type: 'spki' })
     expect(verify(null, Buffer.from(`msg_ed.${NOW}.${delivery.body}`), key, signature)).toBe(true)
     expect(await status(standardWebhooks({ publicKey }), delivery)).toBe(200)
+  })
+
+  it('write the same Meta, Mailgun and Adyen deliveries as the Node signers', async () => {
+    const meta = { payload: { object: 'page', entry: [] }, appSecret: 'app-secret' }
+    expect(await edge.signMeta(meta)).toEqual(node.signMeta(meta))
+    const mailgun = {
+      payload: { id: 'e1', event: 'delivered' },
+      signingKey: 'k',
+      timestamp: NOW,
+      token: 't'.repeat(50),
+    }
+    expect(await edge.signMailgun(mailgun)).toEqual(node.signMailgun(mailgun))
+    const item = {
+      pspReference: 'psp',
+      eventCode: 'AUTHORISATION',
+      success: 'true',
+      merchantAccountCode: 'Shop',
+      merchantReference: 'r',
+      amount: { value: 1, currency: 'EUR' },
+    }
+    const adyen = { payload: [item, { ...item, pspReference: 'psp2' }], hmacKey: 'AB'.repeat(32) }
+    expect(await edge.signAdyen(adyen)).toEqual(node.signAdyen(adyen))
+  })
+
+  it('make a PayPal certificate with Web Crypto that node:crypto reads, and sign deliveries the edge receiver accepts', async () => {
+    const { privateKey, certificate } = await edge.generatePayPalCertificate()
+    const x509 = new X509Certificate(certificate)
+    expect(x509.verify(x509.publicKey)).toBe(true)
+    const certUrl = 'https://api.paypal.com/v1/notifications/certs/CERT-edge'
+    const delivery = await edge.signPayPal({
+      payload: { id: 'WH-edge', event_type: 'PAYMENT.CAPTURE.COMPLETED' },
+      webhookId: 'EDGEWEBHOOK000001',
+      privateKey,
+      certUrl,
+      transmissionId: 'tx-edge',
+      timestamp: NOW,
+    })
+    const signed = `tx-edge|${delivery.headers['paypal-transmission-time']}|EDGEWEBHOOK000001|${crc32(delivery.body)}`
+    const signature = Buffer.from(delivery.headers['paypal-transmission-sig']!, 'base64')
+    expect(verify('sha256', Buffer.from(signed), x509.publicKey, signature)).toBe(true)
+    const provider = paypal({
+      webhookId: 'EDGEWEBHOOK000001',
+      fetch: edge.payPalCertificateFetch({ [certUrl]: certificate }),
+    })
+    expect(await status(provider, delivery)).toBe(200)
   })
 })

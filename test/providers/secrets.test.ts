@@ -5,6 +5,7 @@
  */
 import { generateKeyPairSync } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
+import { adyen } from '../../src/providers/adyen.js'
 import { calendly } from '../../src/providers/calendly.js'
 import { clerk } from '../../src/providers/clerk.js'
 import { coinbaseCommerce } from '../../src/providers/coinbase.js'
@@ -14,7 +15,10 @@ import { hubspot } from '../../src/providers/hubspot.js'
 import { intercom } from '../../src/providers/intercom.js'
 import { lemonSqueezy } from '../../src/providers/lemonsqueezy.js'
 import { linear } from '../../src/providers/linear.js'
+import { mailgun } from '../../src/providers/mailgun.js'
+import { meta } from '../../src/providers/meta.js'
 import { paddle } from '../../src/providers/paddle.js'
+import { paypal } from '../../src/providers/paypal.js'
 import { postmark } from '../../src/providers/postmark.js'
 import { razorpay } from '../../src/providers/razorpay.js'
 import { resend } from '../../src/providers/resend.js'
@@ -69,6 +73,32 @@ const factories: { name: string; make: (value: unknown) => unknown; valid: strin
   },
   { name: 'twitch', make: (secret) => twitch({ secret: secret as string }), valid: 'twitch eventsub secret' },
   { name: 'zoom', make: (secret) => zoom({ secret: secret as string }), valid: 'zoom secret token' },
+  {
+    name: 'adyen',
+    make: (hmacKey) => adyen({ hmacKey: hmacKey as string }),
+    valid: 'DFB1EB5485895CFA84146406857104ABB4CBCABDC8AAF103A624C8F6A3EAAB00',
+  },
+  {
+    name: 'paypal',
+    make: (webhookId) => paypal({ webhookId: webhookId as string }),
+    valid: '8PT597110X687430LKGECATA',
+  },
+  {
+    name: 'mailgun',
+    make: (signingKey) => mailgun({ signingKey: signingKey as string }),
+    valid: 'key-0123456789abcdef0123456789abcdef',
+  },
+  {
+    name: 'meta',
+    make: (appSecret) => meta({ appSecret: appSecret as string, verifyToken: 'my verify token' }),
+    valid: 'c0ffee00c0ffee00c0ffee00c0ffee00',
+  },
+  {
+    name: 'meta (verifyToken)',
+    make: (verifyToken) =>
+      meta({ appSecret: 'c0ffee00c0ffee00c0ffee00c0ffee00', verifyToken: verifyToken as string }),
+    valid: 'my verify token',
+  },
   {
     name: 'gitlab',
     make: (secretToken) => gitlab({ secretToken: secretToken as string }),

@@ -68,13 +68,17 @@ export function mutationArbitrary(c: ProviderCase): fc.Arbitrary<Mutation> {
       before: fc.boolean(),
     }),
     fc.record({ kind: fc.constant('header-case' as const), header: fc.nat() }),
-    fc.record({
-      kind: fc.constant('signature-list' as const),
-      extra: fc.array(headerValue, { maxLength: 40 }),
-      keep: fc.nat(),
-    }),
     fc.constant({ kind: 'none' as const }),
   ]
+  // A signature list is a header's: a sender that signs inside the body has its signature changed by body mutations.
+  if (c.signatureHeader !== undefined)
+    kinds.push(
+      fc.record({
+        kind: fc.constant('signature-list' as const),
+        extra: fc.array(headerValue, { maxLength: 40 }),
+        keep: fc.nat(),
+      }),
+    )
   if (c.retime !== undefined) {
     const t = toleranceOf(c)
     kinds.push(
@@ -170,9 +174,10 @@ export function applyMutation(
       return { headers, body: valid.body, signedPartsIntact: true }
     }
     case 'signature-list': {
-      const value = headers[c.signatureHeader] as string
+      const name = c.signatureHeader as string
+      const value = headers[name] as string
       const kept = value.slice(0, mutation.keep % (value.length + 1))
-      headers[c.signatureHeader] = [kept, ...mutation.extra].join(c.signatureSeparator ?? ',')
+      headers[name] = [kept, ...mutation.extra].join(c.signatureSeparator ?? ',')
       return { headers, body: valid.body, signedPartsIntact: intactHeaders() }
     }
     case 'resign-at': {
@@ -196,13 +201,19 @@ export const DOCUMENTED: Record<number, (string | undefined)[]> = {
   // The empty acknowledgement of a sender that expects one (Discord).
   204: [undefined],
   400: ['body_malformed', 'payload_invalid', 'header_missing'],
-  401: ['signature_missing', 'signature_invalid', 'timestamp_invalid', 'timestamp_out_of_tolerance'],
+  401: [
+    'signature_missing',
+    'signature_invalid',
+    'timestamp_invalid',
+    'timestamp_out_of_tolerance',
+    'certificate_untrusted',
+  ],
   404: ['not_found'],
   405: ['method_not_allowed'],
   409: ['duplicate_in_flight'],
   413: ['body_too_large'],
   500: ['raw_body_unavailable', 'handler_failed', 'internal_error'],
-  503: ['store_unavailable'],
+  503: ['store_unavailable', 'certificate_unavailable'],
 }
 
 /** A receiver for `c` with `secrets`, its clock at `now` (seconds), counting the handler runs. */
@@ -247,9 +258,23 @@ export function expectDocumented(status: number, body: string): void {
 /** A delivery as posted after a change: the body may no longer be text. */
 export type Posted = Omit<Delivery, 'body'> & { body: string | Uint8Array }
 
-/** Where `c` puts what the sender signed: 'body', then header names (the signature, a signed id or timestamp). */
+/**
+ * Where `c` puts what the sender signed: 'body', then header names (the signature, a signed id or timestamp). A
+ * signature inside the body is part of 'body'.
+ */
 export function signedParts(c: ProviderCase): string[] {
-  return [...(c.signsBody === false ? [] : ['body']), c.signatureHeader, ...c.signedHeaders]
+  const signature = c.signatureHeader === undefined ? [] : [c.signatureHeader]
+  return [...(c.signsBody === false ? [] : ['body']), ...signature, ...c.signedHeaders]
+}
+
+/**
+ * The codes a changed byte of `part` may be refused with: `signature_invalid`, and for a body that carries its own
+ * signature (Mailgun, Adyen) also `signature_missing`, as a changed byte may leave no readable signature in it.
+ */
+export function refusalCodes(c: ProviderCase, part: string): string[] {
+  return part === 'body' && c.signatureInBody !== undefined
+    ? ['signature_invalid', 'signature_missing']
+    : ['signature_invalid']
 }
 
 /** The bytes of one part: the body's, or a header value's characters (headers are ASCII). */

@@ -10,13 +10,17 @@ import type { Provider } from '../../src/index.js'
 import { discord } from '../../src/providers/discord.js'
 import { github } from '../../src/providers/github.js'
 import { hubspot } from '../../src/providers/hubspot.js'
+import { adyen } from '../../src/providers/adyen.js'
 import { calendly } from '../../src/providers/calendly.js'
 import { clerk } from '../../src/providers/clerk.js'
 import { coinbaseCommerce } from '../../src/providers/coinbase.js'
 import { intercom } from '../../src/providers/intercom.js'
 import { lemonSqueezy } from '../../src/providers/lemonsqueezy.js'
 import { linear } from '../../src/providers/linear.js'
+import { mailgun } from '../../src/providers/mailgun.js'
+import { meta } from '../../src/providers/meta.js'
 import { paddle as paddleBilling } from '../../src/providers/paddle.js'
+import { paypal } from '../../src/providers/paypal.js'
 import { postmark } from '../../src/providers/postmark.js'
 import { razorpay } from '../../src/providers/razorpay.js'
 import { resend } from '../../src/providers/resend.js'
@@ -51,6 +55,9 @@ import {
   type SignedDelivery,
 } from '../../src/testing/index.js'
 import {
+  generatePayPalCertificate,
+  payPalCertificateFetch,
+  signAdyen,
   signCalendly,
   signClerk,
   signCoinbaseCommerce,
@@ -58,7 +65,10 @@ import {
   signIntercom,
   signLemonSqueezy,
   signLinear,
+  signMailgun,
+  signMeta,
   signPaddle,
+  signPayPal,
   signPostmark,
   signRazorpay,
   signResend,
@@ -90,7 +100,17 @@ export interface ProviderCase {
   provider: (secrets: string[]) => Provider<any, any>
   /** The sender's delivery: signed with `secret` (a public key stands for its pair), at `timestamp`, as event `id`. */
   sign: (secret: string, signing: Signing) => Delivery
-  signatureHeader: string
+  /** The header that carries the signature; absent where the sender signs inside the body (`signatureInBody`). */
+  signatureHeader?: string
+  /**
+   * Where the signature lives when the sender puts it in the body (Mailgun's signature object, Adyen's per-item
+   * hmacSignature): read it from a delivery, or write another value (undefined: remove it) into a copy. Such a
+   * provider declares no signature header, so a POST is read before it can be refused.
+   */
+  signatureInBody?: {
+    read: (delivery: Delivery) => string
+    write: (delivery: Delivery, value: string | undefined) => Delivery
+  }
   /** How several signatures are listed in the signature header. Default ','. */
   signatureSeparator?: string
   /** The signature is hex: its upper-case spelling is refused (see the tampering table). */
@@ -119,6 +139,20 @@ export interface ProviderCase {
 
 /** The replay tolerance a row's receiver applies by default: its sender's own, else the receiver's 300 s. */
 export const toleranceOf = (c: ProviderCase): number => c.provider([c.secrets[0]]).toleranceSeconds ?? 300
+
+/** The signature of a delivery as the row's sender sent it: its header's value, or the value inside the body. */
+export const signatureOf = (c: ProviderCase, delivery: Delivery): string =>
+  c.signatureInBody?.read(delivery) ?? (delivery.headers[c.signatureHeader as string] as string)
+
+/** `delivery` with its signature set to `value`, or without it (undefined), where the row's sender puts it. */
+export function withSignature(c: ProviderCase, delivery: Delivery, value: string | undefined): Delivery {
+  if (c.signatureInBody !== undefined) return c.signatureInBody.write(delivery, value)
+  const { [c.signatureHeader as string]: _, ...others } = delivery.headers
+  return {
+    ...delivery,
+    headers: value === undefined ? others : { ...others, [c.signatureHeader as string]: value },
+  }
+}
 
 /** The status a row's accepted deliveries are answered with. */
 export const accepted = (c: ProviderCase): number => c.acceptedStatus ?? 200
@@ -222,6 +256,70 @@ function twilioSignedContent(body: Buffer): string {
     .map((name) => name + [...new Set(form.getAll(name))].sort().join(''))
     .join('')
 }
+
+/** `delivery` with its JSON body rewritten by `change` (a parsed copy), serialised again as its signer does. */
+function withJsonBody(delivery: Delivery, change: (body: any) => void): Delivery {
+  const body = JSON.parse(delivery.body)
+  change(body)
+  return { ...delivery, body: JSON.stringify(body) }
+}
+
+/** A JSON body's signed content under `read`, or the body itself when it is not JSON (then nothing else signs alike). */
+const jsonSignedContent =
+  (read: (body: any) => unknown) =>
+  (body: Buffer): string => {
+    let parsed: unknown
+    try {
+      parsed = JSON.parse(body.toString('utf8'))
+    } catch {
+      return `not JSON: ${body.toString('latin1')}`
+    }
+    return JSON.stringify(read(parsed) ?? null)
+  }
+
+/** Mailgun signs `timestamp + token` of the body's signature object, and nothing of `event-data`. */
+const mailgunSignedContent = jsonSignedContent((body) => {
+  const signature = body?.signature
+  return [signature?.timestamp, signature?.token, signature?.signature, signature?.['parent-signature']]
+})
+
+/** Adyen signs eight fields of each item, each written as `Array.prototype.join` writes it, and nothing else. */
+const adyenSignedContent = jsonSignedContent((body) => {
+  const items: unknown[] = Array.isArray(body?.notificationItems) ? body.notificationItems : []
+  const written = (value: unknown) =>
+    value === undefined || value === null ? '' : typeof value === 'object' ? '\u0000' : String(value)
+  return items.map((entry: any) => {
+    const item = entry?.NotificationRequestItem
+    const amount = item?.amount
+    return [
+      item?.pspReference,
+      item?.originalReference,
+      item?.merchantAccountCode,
+      item?.merchantReference,
+      typeof amount === 'object' && amount !== null ? amount.value : undefined,
+      typeof amount === 'object' && amount !== null ? amount.currency : undefined,
+      item?.eventCode,
+      item?.success,
+      item?.additionalData?.hmacSignature,
+    ].map(written)
+  })
+})
+
+/** Where the signer puts the (first) item's signature. */
+const adyenItem = (body: any) => body.notificationItems[0].NotificationRequestItem
+/** Adyen HMAC keys: hex, as the Customer Area shows them (upper case) or in lower case. */
+const hexKey = fc
+  .uint8Array({ minLength: 1, maxLength: 64 })
+  .chain((bytes) =>
+    fc.constantFrom(Buffer.from(bytes).toString('hex'), Buffer.from(bytes).toString('hex').toUpperCase()),
+  )
+
+/** PayPal's certificate, made once, and where the row's deliveries say it is (served by the row's fetch). */
+const payPalCertificate = generatePayPalCertificate() as Awaited<ReturnType<typeof generatePayPalCertificate>>
+const PAYPAL_CERT_URL =
+  'https://api.sandbox.paypal.com/v1/notifications/certs/CERT-360caa42-fca2a594-webhook-receiver'
+/** PAYPAL-TRANSMISSION-TIME as PayPal writes it: RFC 3339, whole seconds, UTC. */
+const payPalTime = (timestamp: number) => new Date(timestamp * 1000).toISOString().replace('.000Z', 'Z')
 
 const TWILIO_JSON_URL = 'https://example.com/hooks/twilio'
 const TWILIO_FORM_URL = 'https://example.com/sms'
@@ -973,6 +1071,170 @@ export const providerCases: ProviderCase[] = [
     malformed: ['Bearer abc', 'Basic', 'Basic @@@', `Basic ${Buffer.from('postmark').toString('base64')}`],
     signedHeaders: [],
     signsBody: false,
+  },
+  {
+    // No id and no timestamp: each item's dedup id is a hash of its signed content; the GET handshake is in
+    // test/providers/meta.test.ts.
+    name: 'Meta',
+    ...sharedSecrets('meta'),
+    provider: (appSecret) => meta({ appSecret, verifyToken: 'meta-verify-token' }),
+    sign: (appSecret, { timestamp, id, data = DATA }) => ({
+      url: '/webhooks/meta',
+      ...signMeta({
+        payload: {
+          object: 'page',
+          entry: [
+            {
+              id: 'PAGE_ID',
+              time: timestamp * 1000,
+              changes: [{ field: 'feed', value: { post_id: id, data } }],
+            },
+          ],
+        },
+        appSecret,
+      }),
+    }),
+    signatureHeader: 'x-hub-signature-256',
+    hexSignature: true,
+    malformed: ['sha1=0123', 'sha256=', 'sha256=zz', `sha1=${'a'.repeat(40)}`, 'a'.repeat(64)],
+    signedHeaders: [],
+  },
+  {
+    // The signature object is in the body and signs only its timestamp and token; the token is the replay id.
+    name: 'Mailgun',
+    ...sharedSecrets('mailgun'),
+    provider: (signingKey) => mailgun({ signingKey }),
+    sign: (signingKey, { timestamp, id, data = DATA }) => ({
+      url: '/webhooks/mailgun',
+      ...signMailgun({
+        payload: { id, event: 'delivered', timestamp: timestamp + 0.5, recipient: 'alice@example.com', data },
+        signingKey,
+        timestamp,
+      }),
+    }),
+    signatureInBody: {
+      read: (delivery) => JSON.parse(delivery.body).signature.signature,
+      write: (delivery, value) =>
+        withJsonBody(delivery, (body) => {
+          if (value === undefined) delete body.signature.signature
+          else body.signature.signature = value
+        }),
+    },
+    hexSignature: true,
+    malformed: ['zz', `sha256=${'a'.repeat(64)}`, 'a'.repeat(63), 'a'.repeat(64)],
+    signedHeaders: [],
+    signedContent: mailgunSignedContent,
+    retime: (delivery, timestamp) =>
+      withJsonBody(delivery, (body) => {
+        body.signature.timestamp = String(timestamp)
+      }),
+    otherTampers: [
+      {
+        what: 'the token',
+        apply: (delivery) =>
+          withJsonBody(delivery, (body) => {
+            body.signature.token = `${body.signature.token.slice(0, -1)}x`
+          }),
+      },
+    ],
+  },
+  {
+    // Each item signs eight of its fields; no timestamp, no header; every answer is [accepted].
+    name: 'Adyen',
+    secrets: [
+      'DFB1EB5485895CFA84146406857104ABB4CBCABDC8AAF103A624C8F6A3EAAB00',
+      '0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef',
+      'FEDCBA9876543210FEDCBA9876543210FEDCBA9876543210FEDCBA9876543210',
+    ],
+    secretArbitrary: hexKey,
+    provider: (hmacKey) => adyen({ hmacKey }),
+    sign: (hmacKey, { timestamp, id, data = DATA }) => ({
+      url: '/webhooks/adyen',
+      ...signAdyen({
+        payload: {
+          pspReference: id,
+          eventCode: 'AUTHORISATION',
+          success: 'true',
+          merchantAccountCode: 'ShopCOM',
+          merchantReference: `order-${id}`,
+          amount: { value: 1130, currency: 'EUR' },
+          eventDate: new Date(timestamp * 1000).toISOString(),
+          paymentMethod: 'visa',
+          operations: ['CANCEL', 'CAPTURE', 'REFUND'],
+          reason: JSON.stringify(data),
+          additionalData: { authCode: '012345' },
+        },
+        hmacKey,
+      }),
+    }),
+    signatureInBody: {
+      read: (delivery) => adyenItem(JSON.parse(delivery.body)).additionalData.hmacSignature,
+      write: (delivery, value) =>
+        withJsonBody(delivery, (body) => {
+          if (value === undefined) delete adyenItem(body).additionalData.hmacSignature
+          else adyenItem(body).additionalData.hmacSignature = value
+        }),
+    },
+    malformed: [
+      'not base64!!',
+      'AAAA',
+      createHmac('sha256', 'x').update('y').digest('hex'),
+      'xhpHvYq2u2Np0rstbZ6QjLGu7JWhvf7Iwaa6EviJSX0',
+    ],
+    signedHeaders: [],
+    signedContent: adyenSignedContent,
+    otherTampers: [
+      {
+        what: 'the amount',
+        apply: (delivery) =>
+          withJsonBody(delivery, (body) => {
+            adyenItem(body).amount.value += 1
+          }),
+      },
+      {
+        what: 'an item appended unsigned',
+        apply: (delivery) =>
+          withJsonBody(delivery, (body) => {
+            body.notificationItems.push({
+              NotificationRequestItem: { ...adyenItem(body), pspReference: 'other' },
+            })
+          }),
+      },
+    ],
+  },
+  {
+    // RSA-SHA256 under the certificate at PAYPAL-CERT-URL (served by the row's fetch); the webhook id stands for the
+    // secret: a delivery signed for another webhook does not verify.
+    name: 'PayPal',
+    secrets: ['8PT597110X687430LKGECATA', '1JE4291016473214C', 'STRANGER000000003'],
+    secretArbitrary: fc.stringMatching(/^[0-9A-Z]{1,40}$/),
+    provider: (webhookId) =>
+      paypal({
+        webhookId,
+        fetch: payPalCertificateFetch({ [PAYPAL_CERT_URL]: payPalCertificate.certificate }),
+      }),
+    sign: (webhookId, { timestamp, id, data = DATA }) => ({
+      url: '/webhooks/paypal',
+      ...signPayPal({
+        payload: {
+          id,
+          event_type: 'PAYMENT.CAPTURE.COMPLETED',
+          event_version: '1.0',
+          create_time: payPalTime(timestamp),
+          resource_type: 'capture',
+          resource: { id: `capture-${id}`, status: 'COMPLETED', data },
+        },
+        webhookId,
+        privateKey: payPalCertificate.privateKey,
+        certUrl: PAYPAL_CERT_URL,
+        transmissionId: `tx-${id}`,
+        timestamp,
+      }),
+    }),
+    signatureHeader: 'paypal-transmission-sig',
+    malformed: ['not base64!!', 'AAAA', createHmac('sha256', 'x').update('y').digest('hex')],
+    signedHeaders: ['paypal-transmission-id', 'paypal-transmission-time'],
+    retime: (delivery, timestamp) => withHeader(delivery, 'paypal-transmission-time', payPalTime(timestamp)),
   },
 ]
 
