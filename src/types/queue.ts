@@ -16,6 +16,8 @@ export interface QueuedEvent {
   provider: string
   timestamp?: number
   attempt?: number
+  /** The tenant a secret resolver named (`event.tenant`). */
+  tenant?: string
   headers: Readonly<Record<string, string>>
   rawBody: string
 }
