@@ -75,6 +75,7 @@ export default defineConfig({
       'test/providers/*.test.ts',
       'test/sdk-conformance.test.ts',
       'test/hostile.test.ts',
+      'test/tenants.test.ts',
     ],
     testTimeout: 20_000,
   },
