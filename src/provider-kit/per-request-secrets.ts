@@ -221,14 +221,21 @@ function describe(value: unknown): string {
 function inScope(events: ParsedEvent[], resolved: Resolved): MaybePromise<ParsedEvent[]> {
   const { tenant } = resolved
   if (tenant !== undefined) {
-    // `%` and `:` escaped, so two tenants never share a key (`a:b` + `c` against `a` + `b:c`).
-    const scope = `tenant:${tenant.replace(/%/g, '%25').replace(/:/g, '%3A')}`
+    const scope = tenantScope(tenant)
     return events.map((event) => ({ ...event, tenant, scope }))
   }
   const scope = secretScope(resolved.set)
   return isPromiseLike(scope)
     ? Promise.resolve(scope).then((settled) => events.map((event) => ({ ...event, scope: settled })))
     : events.map((event) => ({ ...event, scope }))
+}
+
+/**
+ * The dedup scope of a tenant: `tenant:<tenant>`, with `%` and `:` escaped so two tenants never share a key (`a:b`
+ * + `c` against `a` + `b:c`).
+ */
+export function tenantScope(tenant: string): string {
+  return `tenant:${tenant.replace(/%/g, '%25').replace(/:/g, '%3A')}`
 }
 
 /**

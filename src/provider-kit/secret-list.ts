@@ -41,7 +41,9 @@ export function secretList(
   const noun = rules.noun ?? 'secret'
   if (typeof secret === 'function') {
     // Only a provider built without perRequestSecrets gets here: its factory must hand resolvers to it first.
-    throw new TypeError(`${where}: this ${noun} cannot be given as a resolver; pass a string or an array of strings.`)
+    throw new TypeError(
+      `${where}: this ${noun} cannot be given as a resolver; pass a string or an array of strings.`,
+    )
   }
   const list = typeof secret === 'string' ? [secret] : Array.isArray(secret) ? [...secret] : []
   if (list.length === 0) {
