@@ -2,8 +2,9 @@
  * One endpoint for many tenants (docs/providers.md, "Many tenants"): every provider and variant of the case table
  * (test/support/provider-cases.ts) built with a secret resolver instead of its secrets runs the same scenario: each
  * tenant's deliveries verify with its own secrets only, an unknown tenant is refused 404 `tenant_unknown` with no
- * store call and no handler, rotation works per tenant, a failing resolver is a logged 500 that leaks nothing, and
- * one event id delivered to two tenants runs once for each (dedup keys namespaced per tenant).
+ * store call and no handler, rotation works per tenant, a resolved secret gets the provider's own checks, a failing
+ * resolver is a logged 500 that leaks nothing, and one event id delivered to two tenants runs once for each (dedup
+ * keys namespaced per tenant).
  */
 import { describe, expect, it } from 'vitest'
 import {
@@ -132,6 +133,20 @@ describe.each(lookups)('with $name', ({ answer }) => {
       expect(seen[0]!.id).toBe(seen[1]!.id)
       expect(store.keys.some((key) => key.includes(':tenant:acme:'))).toBe(true)
       expect(store.keys.some((key) => key.includes(':tenant:globex:'))).toBe(true)
+    })
+
+    it('checks a resolved secret as the provider checks a configured one: a padded one is 500, logged, not sent', async () => {
+      const { store, logger, seen, post } = setup({ acme: [` ${first} `] })
+      const response = await post(withTenant(c.sign(first, { timestamp: NOW, id: nextId() }), 'acme'))
+      expect(response.status).toBe(500)
+      expect(problemOf(response).code).toBe('secret_resolver_failed')
+      expect(response.body).not.toContain(first)
+      // The provider's own message (white space, a copy-paste artefact) is in the log, not the secret.
+      const cause = (logger.errors[0]![1] as Error).cause as Error
+      expect(cause.message).toMatch(/white space/)
+      expect(cause.message).not.toContain(first)
+      expect(store.calls()).toBe(0)
+      expect(seen).toHaveLength(0)
     })
 
     it('answers a resolver that throws 500 secret_resolver_failed, logs it, and sends nothing of it', async () => {
