@@ -148,7 +148,12 @@ function resolveAll(
   resolvers: readonly SecretResolver[],
   request: SignedRequest,
 ): MaybePromise<SecretResolution[]> {
-  const view = secretRequest(request)
+  const view = new ResolverView(request)
+  // One resolver is the common case: no array is mapped or scanned for it.
+  if (resolvers.length === 1) {
+    const result = callResolver(resolvers[0] as SecretResolver, view)
+    return isPromiseLike(result) ? Promise.resolve(result).then((settled) => [settled]) : [result]
+  }
   const results = resolvers.map((resolver) => callResolver(resolver, view))
   return results.some(isPromiseLike) ? Promise.all(results) : (results as SecretResolution[])
 }
@@ -172,17 +177,28 @@ function resolverFailure(error: unknown): unknown {
   return isWebhookError(error) ? error : new SecretResolverError(error)
 }
 
-/** The resolver's view: the request, and the body parsed at most once, only if it asks. */
-function secretRequest(request: SignedRequest): SecretRequest {
-  let json: { value: unknown } | undefined
-  let form: ReadonlyMap<string, readonly string[]> | undefined
-  return {
-    method: request.method,
-    url: request.url,
-    headers: request.headers,
-    body: request.body,
-    json: () => (json ??= { value: parseJsonBody(request.body) }).value,
-    form: () => (form ??= parseForm(bytesToText(request.body))),
+/** The resolver's view: the request, and the body parsed at most once, only if it asks (no closure per request). */
+class ResolverView implements SecretRequest {
+  readonly method: string
+  readonly url: string
+  readonly headers: Readonly<Record<string, string>>
+  readonly body: Uint8Array
+  #json: { value: unknown } | undefined
+  #form: ReadonlyMap<string, readonly string[]> | undefined
+
+  constructor(request: SignedRequest) {
+    this.method = request.method
+    this.url = request.url
+    this.headers = request.headers
+    this.body = request.body
+  }
+
+  json(): unknown {
+    return (this.#json ??= { value: parseJsonBody(this.body) }).value
+  }
+
+  form(): ReadonlyMap<string, readonly string[]> {
+    return (this.#form ??= parseForm(bytesToText(this.body)))
   }
 }
 
@@ -217,25 +233,39 @@ function describe(value: unknown): string {
   return `a ${typeof value}`
 }
 
-/** The events under the tenant's dedup scope, or the secret set's when the resolver named no tenant. */
+/**
+ * The events under the tenant's dedup scope, or the secret set's when the resolver named no tenant. The events are
+ * the set's provider's own, made by this very `parse` call, so they are marked in place rather than copied.
+ */
 function inScope(events: ParsedEvent[], resolved: Resolved): MaybePromise<ParsedEvent[]> {
   const { tenant } = resolved
   if (tenant !== undefined) {
     const scope = tenantScope(tenant)
-    return events.map((event) => ({ ...event, tenant, scope }))
+    for (const event of events) {
+      event.tenant = tenant
+      event.scope = scope
+    }
+    return events
   }
   const scope = secretScope(resolved.set)
-  return isPromiseLike(scope)
-    ? Promise.resolve(scope).then((settled) => events.map((event) => ({ ...event, scope: settled })))
-    : events.map((event) => ({ ...event, scope }))
+  const mark = (settled: string) => {
+    for (const event of events) event.scope = settled
+    return events
+  }
+  return isPromiseLike(scope) ? Promise.resolve(scope).then(mark) : mark(scope)
 }
+
+/** What a tenant's scope escapes. */
+const ESCAPED = /[%:]/
 
 /**
  * The dedup scope of a tenant: `tenant:<tenant>`, with `%` and `:` escaped so two tenants never share a key (`a:b`
  * + `c` against `a` + `b:c`).
  */
 export function tenantScope(tenant: string): string {
-  return `tenant:${tenant.replace(/%/g, '%25').replace(/:/g, '%3A')}`
+  return ESCAPED.test(tenant)
+    ? `tenant:${tenant.replace(/%/g, '%25').replace(/:/g, '%3A')}`
+    : `tenant:${tenant}`
 }
 
 /**
