@@ -70,7 +70,12 @@ export default defineConfig({
   resolve: { alias: cryptoAlias('node', repoRoot) },
   test: {
     name: 'edge',
-    include: ['test/edge/**/*.test.ts', 'test/providers/*.test.ts', 'test/hostile.test.ts'],
+    include: [
+      'test/edge/**/*.test.ts',
+      'test/providers/*.test.ts',
+      'test/hostile.test.ts',
+      'test/tenants.test.ts',
+    ],
     testTimeout: 20_000,
   },
 })

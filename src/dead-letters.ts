@@ -3,6 +3,7 @@
  * attempts are spent, and run a dead-lettered or retained event again once its cause is fixed.
  */
 import type { QueueMode, ReceiverConfig } from './options.js'
+import { tenantScope } from './provider-kit/index.js'
 import { jobIdFor } from './queued-event.js'
 import type { DeadLetter, DeadLetterRange } from './types/queue.js'
 
@@ -23,13 +24,17 @@ export async function listDeadLetters(
     throw new TypeError(`receiver.deadLetters({ limit }): expected a whole number ≥ 0, got ${String(limit)}.`)
   if (limit === 0) return []
   const jobs = await mode.queue.failed({ offset, limit })
-  return jobs.map((job) => ({
-    id: job.event.id,
-    type: job.event.type,
-    attempts: job.attemptsMade,
-    error: job.error,
-    failedAt: new Date(job.failedAt),
-  }))
+  return jobs.map((job) => {
+    const letter: DeadLetter = {
+      id: job.event.id,
+      type: job.event.type,
+      attempts: job.attemptsMade,
+      error: job.error,
+      failedAt: new Date(job.failedAt),
+    }
+    if (job.event.tenant !== undefined) letter.tenant = job.event.tenant
+    return letter
+  })
 }
 
 /**
@@ -37,10 +42,17 @@ export async function listDeadLetters(
  * retained. Bypasses dedup (the operator asked for it). Nothing to do when it is waiting or running anyway; rejects
  * when no job is retained for it.
  */
-export async function replayEvent(config: ReceiverConfig, mode: QueueMode, id: string): Promise<void> {
+export async function replayEvent(
+  config: ReceiverConfig,
+  mode: QueueMode,
+  id: string,
+  tenant?: string,
+): Promise<void> {
   if (typeof id !== 'string' || id === '')
     throw new TypeError('receiver.replay(id): pass the event id, as receiver.deadLetters() lists it.')
-  const outcome = await mode.queue.retry(jobIdFor(config.keyPrefix + id))
+  // A tenant's events are queued under its dedup scope (docs/providers.md, "Many tenants").
+  const key = tenant === undefined ? config.keyPrefix + id : `${config.keyPrefix}${tenantScope(tenant)}:${id}`
+  const outcome = await mode.queue.retry(jobIdFor(key))
   if (outcome === 'missing') {
     throw new Error(
       `receiver.replay('${id}'): the queue retains no job for this event (never queued under this receiver's namespace, or removed after its retention).`,

@@ -33,8 +33,8 @@ export type Reserved = Reservation | 'unguarded' | 'done'
 export function reserveEvent(config: ReceiverConfig, parsed: ParsedEvent): MaybePromise<Reserved> {
   const reservation: Reservation = {
     token: nextToken(),
-    key: config.keyPrefix + parsed.id,
-    replayKey: parsed.replayId === undefined ? undefined : replayKeyOf(config, parsed.replayId),
+    key: dedupKeyOf(config, parsed),
+    replayKey: parsed.replayId === undefined ? undefined : replayKeyOf(config, parsed.replayId, parsed.scope),
   }
   const outcome = reserveKey(config, reservation.key, reservation.token)
   const replay =
@@ -72,10 +72,11 @@ export function releaseEvent(config: ReceiverConfig, reservation: Reservation): 
  * `complete` marks a free key done (the `DedupStore` contract). Throws (or rejects with) 503 as a reservation does
  * when the store fails or does not answer in time, unless `onStoreError` is `'process'`.
  */
-export function recordReplay(config: ReceiverConfig, replayId: string): MaybePromise<void> {
+export function recordReplay(config: ReceiverConfig, parsed: ParsedEvent): MaybePromise<void> {
   let written: MaybePromise<void>
   try {
-    written = config.store.complete(replayKeyOf(config, replayId), nextToken(), config.dedupTtlMs)
+    const key = replayKeyOf(config, parsed.replayId as string, parsed.scope)
+    written = config.store.complete(key, nextToken(), config.dedupTtlMs)
   } catch (error) {
     withoutStore(config, error)
     return
@@ -89,8 +90,20 @@ export function recordReplay(config: ReceiverConfig, replayId: string): MaybePro
   )
 }
 
-function replayKeyOf(config: ReceiverConfig, replayId: string): string {
-  return `${config.keyPrefix}replay:${replayId}`
+/**
+ * `<namespace>:<provider>:<id>`, or `<namespace>:<provider>:<scope>:<id>` for a delivery verified with resolved
+ * secrets, so tenants never share a key (docs/providers.md, "Many tenants").
+ */
+export function dedupKeyOf(config: ReceiverConfig, parsed: ParsedEvent): string {
+  return parsed.scope === undefined
+    ? config.keyPrefix + parsed.id
+    : `${config.keyPrefix}${parsed.scope}:${parsed.id}`
+}
+
+function replayKeyOf(config: ReceiverConfig, replayId: string, scope: string | undefined): string {
+  return scope === undefined
+    ? `${config.keyPrefix}replay:${replayId}`
+    : `${config.keyPrefix}${scope}:replay:${replayId}`
 }
 
 /**

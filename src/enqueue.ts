@@ -3,7 +3,14 @@
  * stored as a job and the sender is answered as soon as the job engine has it. Dedup works as in inline mode, and
  * the job id is derived from the dedup key, so the engine itself also refuses a second job for one event.
  */
-import { completeEvent, releaseEvent, reserveEvent, retryAfterSeconds, type Reserved } from './dedup.js'
+import {
+  completeEvent,
+  dedupKeyOf,
+  releaseEvent,
+  reserveEvent,
+  retryAfterSeconds,
+  type Reserved,
+} from './dedup.js'
 import { QueueUnavailableError } from './errors.js'
 import type { QueueMode, ReceiverConfig } from './options.js'
 import { isPromiseLike, type MaybePromise } from './promise-like.js'
@@ -43,7 +50,7 @@ async function store(
   try {
     const job = toQueuedEvent(event, parsed.aliases)
     await withinTimeout(
-      mode.queue.enqueue(jobIdFor(config.keyPrefix + parsed.id), job),
+      mode.queue.enqueue(jobIdFor(dedupKeyOf(config, parsed)), job),
       config.storeTimeoutMs,
       'the job queue',
     )

@@ -28,6 +28,8 @@ export type WebhookErrorCode =
   | 'not_found'
   | 'certificate_untrusted'
   | 'certificate_unavailable'
+  | 'tenant_unknown'
+  | 'secret_resolver_failed'
 
 /**
  * Base class of every refusal. `message` is written for the developer reading logs; `detail` is what the sender
@@ -303,6 +305,38 @@ export class ShuttingDownError extends WebhookError {
       {
         retryAfter,
       },
+    )
+  }
+}
+
+/**
+ * 404: the provider's secret resolver found no secret for this request (it returned `undefined`, `null`, `''` or
+ * `[]`): the tenant it names is unknown. Refused before the signature is checked and before any store access.
+ */
+export class TenantUnknownError extends WebhookError {
+  override readonly name = 'TenantUnknownError'
+  constructor() {
+    super(
+      404,
+      'tenant_unknown',
+      'No secret is configured for the tenant this request names. Check the URL, header or field the secret resolver reads, and that the tenant is registered.',
+    )
+  }
+}
+
+/**
+ * 500: the provider's secret resolver threw or rejected, returned something that is not a secret, or returned a
+ * secret that fails the provider's checks (an API key where the signing secret belongs). The cause is logged; the
+ * sender sees only this message, and its retry is resolved again.
+ */
+export class SecretResolverError extends WebhookError {
+  override readonly name = 'SecretResolverError'
+  constructor(cause: unknown) {
+    super(
+      500,
+      'secret_resolver_failed',
+      'The secret for this request could not be resolved; the delivery was not processed and should be retried.',
+      { cause },
     )
   }
 }

@@ -7,6 +7,8 @@ export { createReceiver } from './receiver.js'
 export type { CloseOptions, EventFor, EventName, Receiver, ReceiverOptions } from './receiver.js'
 export { memoryStore } from './stores/memory.js'
 export { generatePathToken } from './path-token.js'
+export { tenantSecrets } from './tenant-secrets.js'
+export type { TenantSecretList, TenantSecretResolver, TenantSecretsOptions } from './tenant-secrets.js'
 export type { MemoryStoreOptions } from './stores/memory.js'
 export type { Logger } from './dispatch.js'
 export {
@@ -23,10 +25,12 @@ export {
   PayloadInvalidError,
   QueueUnavailableError,
   RawBodyUnavailableError,
+  SecretResolverError,
   SignatureInvalidError,
   ShuttingDownError,
   SignatureMissingError,
   StoreUnavailableError,
+  TenantUnknownError,
   TimestampInvalidError,
   TimestampOutOfToleranceError,
   WebhookError,
@@ -43,7 +47,15 @@ export type {
   WebhookRequest,
   WebhookResponse,
 } from './types/events.js'
-export type { ParsedEvent, Provider, SignedRequest } from './types/provider.js'
+export type {
+  ParsedEvent,
+  Provider,
+  SecretOption,
+  SecretRequest,
+  SecretResolution,
+  SecretResolver,
+  SignedRequest,
+} from './types/provider.js'
 export type { Reply } from './reply.js'
 export type { DedupStore, ReserveOutcome } from './types/store.js'
 export type {

@@ -230,7 +230,7 @@ function processEvent(
 function withoutHandlers(config: ReceiverConfig, parsed: ParsedEvent): MaybePromise<WebhookResponse> {
   const answer = config.provider.reply?.([]) ?? RECEIVED
   if (parsed.replayId === undefined) return answer
-  const recorded = recordReplay(config, parsed.replayId)
+  const recorded = recordReplay(config, parsed)
   return isPromiseLike(recorded) ? Promise.resolve(recorded).then(() => answer) : answer
 }
 
@@ -312,5 +312,6 @@ function toEvent(config: ReceiverConfig, delivery: VerifiedDelivery, parsed: Par
   }
   if (delivery.timestamp !== undefined) event.timestamp = delivery.timestamp
   if (parsed.attempt !== undefined) event.attempt = parsed.attempt
+  if (parsed.tenant !== undefined) event.tenant = parsed.tenant
   return event
 }

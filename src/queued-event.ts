@@ -22,6 +22,7 @@ export function toQueuedEvent(event: WebhookEvent, aliases: readonly string[] | 
   if (aliases !== undefined && aliases.length > 0) queued.aliases = aliases
   if (event.timestamp !== undefined) queued.timestamp = event.timestamp
   if (event.attempt !== undefined) queued.attempt = event.attempt
+  if (event.tenant !== undefined) queued.tenant = event.tenant
   return queued
 }
 
@@ -39,6 +40,7 @@ export function fromQueuedEvent(queued: QueuedEvent): { event: WebhookEvent; par
   }
   if (queued.timestamp !== undefined) event.timestamp = queued.timestamp
   if (queued.attempt !== undefined) event.attempt = queued.attempt
+  if (queued.tenant !== undefined) event.tenant = queued.tenant
   const parsed: ParsedEvent = { id: queued.id, type: queued.type, payload: queued.payload }
   if (queued.aliases !== undefined) parsed.aliases = queued.aliases
   return { event, parsed }

@@ -67,9 +67,10 @@ export interface Receiver<P extends Provider<any, any> = Provider> {
   deadLetters(range?: DeadLetterRange): Promise<DeadLetter[]>
   /**
    * Queue mode: runs a dead-lettered event again (or a completed one whose job is still retained), with all its
-   * attempts. Rejects when the queue retains no job for this id.
+   * attempts. Rejects when the queue retains no job for this id. An event of a tenant (`event.tenant`, the dead
+   * letter's `tenant`) is found with `{ tenant }`.
    */
-  replay(id: string): Promise<void>
+  replay(id: string, options?: { tenant?: string }): Promise<void>
   /**
    * Shuts the receiver down: from now on deliveries are answered 503 `shutting_down` with `Retry-After`, so the
    * sender retries them on another instance; resolves once the handlers running now have settled, or after
@@ -121,7 +122,7 @@ export function createReceiver<P extends Provider<any, any>>(options: ReceiverOp
     verify: (request) => verifyDelivery(config, request) as never,
     work: (options) => startWorker(config, queueModeOf(config, 'work'), options),
     deadLetters: async (range) => listDeadLetters(queueModeOf(config, 'deadLetters'), range),
-    replay: async (id) => replayEvent(config, queueModeOf(config, 'replay'), id),
+    replay: async (id, options) => replayEvent(config, queueModeOf(config, 'replay'), id, options?.tenant),
     close: async (options) => closeReceiver(config, closeTimeout(options)),
   }
   attachReceiverAccess(receiver, {

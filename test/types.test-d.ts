@@ -6,7 +6,14 @@ import type { UserJSON } from '@clerk/backend'
 import type { EmailBouncedEvent } from 'resend'
 import type { Stripe } from 'stripe'
 import { describe, expectTypeOf, it } from 'vitest'
-import { createReceiver, type WebhookResponse } from '../src/index.js'
+import {
+  createReceiver,
+  tenantSecrets,
+  type SecretRequest,
+  type SecretResolver,
+  type WebhookResponse,
+} from '../src/index.js'
+import { shopify } from '../src/providers/shopify.js'
 import { clerk } from '../src/providers/clerk.js'
 import { github } from '../src/providers/github.js'
 import { resend } from '../src/providers/resend.js'
@@ -213,5 +220,57 @@ describe('Clerk and Resend event types', () => {
     })
     // @ts-expect-error 'email.bounce' is not a Resend event type
     receiver.on('email.bounce', () => undefined)
+  })
+})
+
+describe('secret resolvers (many tenants)', () => {
+  it("are accepted by every provider's secret option: sync, async, a list, { tenant, secret }, tenantSecrets", () => {
+    stripe({ secret: (request) => request.headers['x-tenant'] })
+    stripe({ secret: async () => ['whsec_new', 'whsec_old'] })
+    github({ secret: (request) => ({ tenant: request.url, secret: 'gh' }) })
+    sendgrid({ publicKey: () => Promise.resolve(undefined) })
+    discord({ publicKey: () => null })
+    twilio({ authToken: () => 'token', url: 'https://example.com/sms' })
+    standardWebhooks({ secret: (request) => (request.json() as { app?: string }).app })
+    shopify({
+      secret: tenantSecrets({
+        tenant: (request) => request.headers['x-shopify-shop-domain'],
+        secrets: async (shop) => [shop],
+        ttlMs: 60_000,
+        maxTenants: 500,
+      }),
+    })
+    expectTypeOf(tenantSecrets({ tenant: () => 'a', secrets: () => 'b' })).toMatchTypeOf<SecretResolver>()
+  })
+
+  it('give the resolver the request view, and handlers the tenant', () => {
+    stripe({
+      secret: (request) => {
+        expectTypeOf(request).toEqualTypeOf<SecretRequest>()
+        expectTypeOf(request.headers).toEqualTypeOf<Readonly<Record<string, string>>>()
+        expectTypeOf(request.json()).toEqualTypeOf<unknown>()
+        expectTypeOf(request.form()).toEqualTypeOf<ReadonlyMap<string, readonly string[]>>()
+        return undefined
+      },
+    })
+    const receiver = createReceiver({ provider: stripe({ secret: () => 'whsec_x' }) })
+    receiver.on('invoice.paid', (event) => {
+      expectTypeOf(event.tenant).toEqualTypeOf<string | undefined>()
+    })
+  })
+
+  it('reject a resolver that returns something other than secrets', () => {
+    // @ts-expect-error a number is not a secret
+    stripe({ secret: () => 42 })
+    // @ts-expect-error a Promise of a number is not one either
+    stripe({ secret: async () => 42 })
+    // @ts-expect-error { secret } needs the tenant it belongs to
+    github({ secret: () => ({ secret: 'gh' }) })
+    // @ts-expect-error the tenant is a string
+    github({ secret: () => ({ tenant: 7, secret: 'gh' }) })
+    // @ts-expect-error tenantSecrets' lookup returns secrets
+    tenantSecrets({ tenant: () => 'a', secrets: () => 42 })
+    // @ts-expect-error tenantSecrets' tenant is a string
+    tenantSecrets({ tenant: () => 7, secrets: () => 'b' })
   })
 })

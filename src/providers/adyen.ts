@@ -2,9 +2,9 @@ import { all, chain, hexDecode } from '#crypto'
 import { isJsonObject, parseJsonBody } from '../body.js'
 import { createHmacVerifier } from '../crypto/hmac-verifier.js'
 import { PayloadInvalidError, SignatureMissingError } from '../errors.js'
-import { DAY_MS, secretList, signatureVerdict } from '../provider-kit/index.js'
+import { DAY_MS, perRequestSecrets, secretList, signatureVerdict } from '../provider-kit/index.js'
 import type { EventMap, WebhookResponse } from '../types/events.js'
-import type { ParsedEvent, Provider } from '../types/provider.js'
+import type { ParsedEvent, Provider, SecretOption } from '../types/provider.js'
 
 /** One notification item, as Adyen posts it (Adyen docs, "Webhook structure" → "NotificationRequestItem"). */
 export interface AdyenNotificationItem {
@@ -31,7 +31,7 @@ export interface AdyenOptions {
    * The webhook's HMAC key (Customer Area → Developers → Webhooks → your webhook → Additional settings), 64 hex
    * characters, or several while rotating.
    */
-  hmacKey: string | readonly string[]
+  hmacKey: SecretOption
 }
 
 /**
@@ -66,6 +66,8 @@ const SIGNATURE_MISSING =
 export function adyen<TEvents extends EventMap = Record<string, AdyenNotificationItem>>(
   options: AdyenOptions,
 ): Provider<TEvents> {
+  const perRequest = perRequestSecrets(options, ['hmacKey'], adyen<TEvents>)
+  if (perRequest !== undefined) return perRequest
   const keys = secretList(options?.hmacKey, 'adyen', 'hmacKey', {
     noun: 'key',
     expected: "the webhook's HMAC key (Customer Area → Developers → Webhooks → Additional settings)",

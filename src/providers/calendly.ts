@@ -1,13 +1,20 @@
 import { isJsonObject, parseJsonBody } from '../body.js'
 import { createHmacVerifier } from '../crypto/hmac-verifier.js'
 import { PayloadInvalidError, SignatureInvalidError } from '../errors.js'
-import { DAY_MS, requireSignature, secretList, signatureVerdict, singleEvent } from '../provider-kit/index.js'
+import {
+  DAY_MS,
+  perRequestSecrets,
+  requireSignature,
+  secretList,
+  signatureVerdict,
+  singleEvent,
+} from '../provider-kit/index.js'
 import type { EventMap } from '../types/events.js'
-import type { Provider } from '../types/provider.js'
+import type { Provider, SecretOption } from '../types/provider.js'
 
 export interface CalendlyOptions {
   /** The webhook signing key (chosen for the subscription, or the OAuth app's), or several while rotating. */
-  signingKey: string | readonly string[]
+  signingKey: SecretOption
 }
 
 /**
@@ -24,6 +31,8 @@ export interface CalendlyOptions {
  * ```
  */
 export function calendly<TEvents extends EventMap = EventMap>(options: CalendlyOptions): Provider<TEvents> {
+  const perRequest = perRequestSecrets(options, ['signingKey'], calendly<TEvents>)
+  if (perRequest !== undefined) return perRequest
   const verifier = createHmacVerifier(
     'sha256',
     'hex',

@@ -1,13 +1,13 @@
 import type { ClerkEventMap } from '../event-maps/clerk.js'
-import { secretList } from '../provider-kit/index.js'
-import type { Provider } from '../types/provider.js'
+import { perRequestSecrets, secretList } from '../provider-kit/index.js'
+import type { Provider, SecretOption } from '../types/provider.js'
 import { standardWebhooks } from './standard-webhooks.js'
 
 export type { ClerkEventMap }
 
 export interface ClerkOptions {
   /** The endpoint's Signing Secret (`whsec_…`, Dashboard → Webhooks → your endpoint), or several while rotating. */
-  secret: string | readonly string[]
+  secret: SecretOption
 }
 
 /**
@@ -23,6 +23,8 @@ export interface ClerkOptions {
  * ```
  */
 export function clerk(options: ClerkOptions): Provider<ClerkEventMap> {
+  const perRequest = perRequestSecrets(options, ['secret'], clerk)
+  if (perRequest !== undefined) return perRequest
   const secret = secretList(options?.secret, 'clerk', 'secret', {
     check: (value) =>
       // Clerk's Secret and Publishable keys (sk_/pk_live_…, sk_/pk_test_…) call the Backend API; webhooks are whsec_.

@@ -1,13 +1,19 @@
 import { isJsonObject, parseJsonBody } from '../body.js'
 import { createHmacVerifier } from '../crypto/hmac-verifier.js'
 import { PayloadInvalidError } from '../errors.js'
-import { DAY_MS, requireSignature, secretList, signatureVerdict } from '../provider-kit/index.js'
+import {
+  DAY_MS,
+  perRequestSecrets,
+  requireSignature,
+  secretList,
+  signatureVerdict,
+} from '../provider-kit/index.js'
 import type { EventMap } from '../types/events.js'
-import type { Provider } from '../types/provider.js'
+import type { Provider, SecretOption } from '../types/provider.js'
 
 export interface CoinbaseCommerceOptions {
   /** The webhook shared secret (Settings → Notifications), or several while rotating. */
-  secret: string | readonly string[]
+  secret: SecretOption
 }
 
 /**
@@ -26,6 +32,8 @@ export interface CoinbaseCommerceOptions {
 export function coinbaseCommerce<TEvents extends EventMap = EventMap>(
   options: CoinbaseCommerceOptions,
 ): Provider<TEvents> {
+  const perRequest = perRequestSecrets(options, ['secret'], coinbaseCommerce<TEvents>)
+  if (perRequest !== undefined) return perRequest
   const verifier = createHmacVerifier(
     'sha256',
     'hex',

@@ -7,6 +7,7 @@ import { PayloadInvalidError } from '../errors.js'
 import { createReply, type Reply } from '../reply.js'
 import {
   DAY_MS,
+  perRequestSecrets,
   requireHeader,
   requireSignature,
   secretList,
@@ -14,7 +15,7 @@ import {
   singleEvent,
 } from '../provider-kit/index.js'
 import type { WebhookResponse } from '../types/events.js'
-import type { ParsedEvent, Provider } from '../types/provider.js'
+import type { ParsedEvent, Provider, SecretOption } from '../types/provider.js'
 
 /** An interaction as Discord posts it to the Interactions Endpoint URL (Discord docs, "Interaction Object"). */
 export interface DiscordInteraction {
@@ -69,7 +70,7 @@ export type DiscordEventMap = {
 
 export interface DiscordOptions {
   /** The application's Public Key (Developer Portal → General Information), 64 hex characters, or several. */
-  publicKey: string | readonly string[]
+  publicKey: SecretOption
 }
 
 /** The interaction types of Discord's docs ("Interaction Type"), by number. */
@@ -131,6 +132,8 @@ export function discordReply(response: Readonly<{ type: number; data?: unknown }
  * ```
  */
 export function discord(options: DiscordOptions): Provider<DiscordEventMap> {
+  const perRequest = perRequestSecrets(options, ['publicKey'], discord)
+  if (perRequest !== undefined) return perRequest
   const publicKeys = secretList(options?.publicKey, 'discord', 'publicKey', {
     noun: 'key',
     expected: "the application's Public Key (Developer Portal → General Information)",

@@ -4,18 +4,19 @@ import { createHmacVerifier } from '../crypto/hmac-verifier.js'
 import { BodyMalformedError, SignatureInvalidError } from '../errors.js'
 import {
   DAY_MS,
+  perRequestSecrets,
   requireHeader,
   requireSignature,
   secretList,
   signatureVerdict,
 } from '../provider-kit/index.js'
-import type { Provider } from '../types/provider.js'
+import type { Provider, SecretOption } from '../types/provider.js'
 
 export type { GitHubEventAlias, GitHubEventMap }
 
 export interface GitHubOptions {
   /** The webhook's secret, or several while rotating. */
-  secret: string | readonly string[]
+  secret: SecretOption
 }
 
 const SIGNATURE_PREFIX = 'sha256='
@@ -34,6 +35,8 @@ const SIGNATURE_PREFIX = 'sha256='
  * ```
  */
 export function github(options: GitHubOptions): Provider<GitHubEventMap, GitHubEventAlias> {
+  const perRequest = perRequestSecrets(options, ['secret'], github)
+  if (perRequest !== undefined) return perRequest
   const verifier = createHmacVerifier('sha256', 'hex', secretList(options?.secret, 'github', 'secret'))
   return {
     name: 'github',

@@ -4,17 +4,18 @@ import { BodyMalformedError, SignatureInvalidError } from '../errors.js'
 import {
   createTokenMatcher,
   DAY_MS,
+  perRequestSecrets,
   requireHeader,
   requireSignature,
   secretList,
   singleEvent,
 } from '../provider-kit/index.js'
 import type { EventMap } from '../types/events.js'
-import type { Provider } from '../types/provider.js'
+import type { Provider, SecretOption } from '../types/provider.js'
 
 export interface GitLabOptions {
   /** The webhook's secret token, or several while rotating. */
-  secretToken: string | readonly string[]
+  secretToken: SecretOption
 }
 
 /**
@@ -31,6 +32,8 @@ export interface GitLabOptions {
  * ```
  */
 export function gitlab<TEvents extends EventMap = EventMap>(options: GitLabOptions): Provider<TEvents> {
+  const perRequest = perRequestSecrets(options, ['secretToken'], gitlab<TEvents>)
+  if (perRequest !== undefined) return perRequest
   const tokens = createTokenMatcher(secretList(options?.secretToken, 'gitlab', 'secretToken'))
   return {
     name: 'gitlab',

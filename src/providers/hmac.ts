@@ -3,9 +3,16 @@ import { bytesToText, isJsonObject, parseJsonBody } from '../body.js'
 import { contentId } from '../crypto/content-id.js'
 import { createHmacVerifier } from '../crypto/hmac-verifier.js'
 import { HeaderMissingError, PayloadInvalidError, SignatureInvalidError } from '../errors.js'
-import { DAY_MS, requireSignature, secretList, signatureVerdict, singleEvent } from '../provider-kit/index.js'
+import {
+  DAY_MS,
+  perRequestSecrets,
+  requireSignature,
+  secretList,
+  signatureVerdict,
+  singleEvent,
+} from '../provider-kit/index.js'
 import type { EventMap } from '../types/events.js'
-import type { Provider, SignedRequest } from '../types/provider.js'
+import type { Provider, SecretOption, SignedRequest } from '../types/provider.js'
 
 /**
  * Where a value comes from: a header name, or a function of the parsed payload and the headers. A header is not
@@ -19,7 +26,7 @@ export interface HmacOptions {
   /** Name used in dedup keys and on events. Default `'hmac'`. */
   name?: string
   /** The shared secret, or several while rotating. */
-  secret: string | readonly string[]
+  secret: SecretOption
   /** The header carrying the signature, e.g. `'x-signature'`. */
   header: string
   /** Default `'sha256'`. */
@@ -91,6 +98,8 @@ export interface HmacOptions {
  * ```
  */
 export function hmac<TEvents extends EventMap = EventMap>(options: HmacOptions): Provider<TEvents> {
+  const perRequest = perRequestSecrets(options, ['secret'], hmac<TEvents>)
+  if (perRequest !== undefined) return perRequest
   const name = options?.name ?? 'hmac'
   if (typeof options?.header !== 'string' || options.header === '') {
     throw new TypeError(`hmac({ header }): name the header that carries the signature, e.g. 'x-signature'.`)

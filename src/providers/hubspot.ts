@@ -4,6 +4,7 @@ import { createHmacVerifier } from '../crypto/hmac-verifier.js'
 import { PayloadInvalidError, TimestampInvalidError } from '../errors.js'
 import {
   DAY_MS,
+  perRequestSecrets,
   requireHeader,
   requireSignature,
   secretList,
@@ -11,11 +12,11 @@ import {
   singleEvent,
 } from '../provider-kit/index.js'
 import type { EventMap } from '../types/events.js'
-import type { ParsedEvent, Provider, SignedRequest } from '../types/provider.js'
+import type { ParsedEvent, Provider, SecretOption, SignedRequest } from '../types/provider.js'
 
 export interface HubSpotOptions {
   /** The app's client secret (your app → Auth), or several while rotating. */
-  clientSecret: string | readonly string[]
+  clientSecret: SecretOption
   /**
    * The public URL HubSpot calls, as set in the app (`https://example.com/webhooks/hubspot`); the request's query
    * string is appended to it. Or a function of the request that returns the whole URL. HubSpot signs this URL, so it
@@ -63,6 +64,8 @@ const ESCAPE = /%(3A|2F|3F|40|21|24|27|28|29|2A|2C|3B)/gi
  * ```
  */
 export function hubspot<TEvents extends EventMap = EventMap>(options: HubSpotOptions): Provider<TEvents> {
+  const perRequest = perRequestSecrets(options, ['clientSecret'], hubspot<TEvents>)
+  if (perRequest !== undefined) return perRequest
   const verifier = createHmacVerifier(
     'sha256',
     'base64',

@@ -1,13 +1,19 @@
 import { isJsonObject, parseJsonBody } from '../body.js'
 import { createHmacVerifier } from '../crypto/hmac-verifier.js'
 import { PayloadInvalidError, SignatureInvalidError } from '../errors.js'
-import { DAY_MS, requireSignature, secretList, signatureVerdict } from '../provider-kit/index.js'
+import {
+  DAY_MS,
+  perRequestSecrets,
+  requireSignature,
+  secretList,
+  signatureVerdict,
+} from '../provider-kit/index.js'
 import type { EventMap } from '../types/events.js'
-import type { Provider } from '../types/provider.js'
+import type { Provider, SecretOption } from '../types/provider.js'
 
 export interface IntercomOptions {
   /** The app's client secret (Developer Hub → your app → Basic Information), or several while rotating. */
-  clientSecret: string | readonly string[]
+  clientSecret: SecretOption
 }
 
 const SIGNATURE_PREFIX = 'sha1='
@@ -27,6 +33,8 @@ const SIGNATURE_PREFIX = 'sha1='
  * ```
  */
 export function intercom<TEvents extends EventMap = EventMap>(options: IntercomOptions): Provider<TEvents> {
+  const perRequest = perRequestSecrets(options, ['clientSecret'], intercom<TEvents>)
+  if (perRequest !== undefined) return perRequest
   const verifier = createHmacVerifier(
     'sha1',
     'hex',

@@ -1,13 +1,20 @@
 import { isJsonObject, parseJsonBody } from '../body.js'
 import { createHmacVerifier } from '../crypto/hmac-verifier.js'
 import { PayloadInvalidError } from '../errors.js'
-import { DAY_MS, requireSignature, secretList, signatureVerdict, singleEvent } from '../provider-kit/index.js'
+import {
+  DAY_MS,
+  perRequestSecrets,
+  requireSignature,
+  secretList,
+  signatureVerdict,
+  singleEvent,
+} from '../provider-kit/index.js'
 import type { EventMap } from '../types/events.js'
-import type { Provider } from '../types/provider.js'
+import type { Provider, SecretOption } from '../types/provider.js'
 
 export interface LemonSqueezyOptions {
   /** The webhook's signing secret (Settings → Webhooks), or several while rotating. */
-  secret: string | readonly string[]
+  secret: SecretOption
 }
 
 /**
@@ -26,6 +33,8 @@ export interface LemonSqueezyOptions {
 export function lemonSqueezy<TEvents extends EventMap = EventMap>(
   options: LemonSqueezyOptions,
 ): Provider<TEvents> {
+  const perRequest = perRequestSecrets(options, ['secret'], lemonSqueezy<TEvents>)
+  if (perRequest !== undefined) return perRequest
   const verifier = createHmacVerifier(
     'sha256',
     'hex',

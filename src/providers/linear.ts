@@ -4,17 +4,18 @@ import { createHmacVerifier } from '../crypto/hmac-verifier.js'
 import { PayloadInvalidError, TimestampInvalidError } from '../errors.js'
 import {
   DAY_MS,
+  perRequestSecrets,
   requireHeader,
   requireSignature,
   secretList,
   signatureVerdict,
 } from '../provider-kit/index.js'
 import type { EventMap } from '../types/events.js'
-import type { Provider } from '../types/provider.js'
+import type { Provider, SecretOption } from '../types/provider.js'
 
 export interface LinearOptions {
   /** The webhook's signing secret (`lin_wh_…`, Settings → API → Webhooks), or several while rotating. */
-  secret: string | readonly string[]
+  secret: SecretOption
 }
 
 /**
@@ -33,6 +34,8 @@ export interface LinearOptions {
  * ```
  */
 export function linear<TEvents extends EventMap = EventMap>(options: LinearOptions): Provider<TEvents> {
+  const perRequest = perRequestSecrets(options, ['secret'], linear<TEvents>)
+  if (perRequest !== undefined) return perRequest
   const verifier = createHmacVerifier(
     'sha256',
     'hex',

@@ -1,9 +1,9 @@
 import { isJsonObject, parseJsonBody } from '../body.js'
 import { createHmacVerifier } from '../crypto/hmac-verifier.js'
 import { PayloadInvalidError, SignatureMissingError } from '../errors.js'
-import { DAY_MS, secretList, signatureVerdict } from '../provider-kit/index.js'
+import { DAY_MS, perRequestSecrets, secretList, signatureVerdict } from '../provider-kit/index.js'
 import type { EventMap } from '../types/events.js'
-import type { Provider } from '../types/provider.js'
+import type { Provider, SecretOption } from '../types/provider.js'
 
 /** The signature object of a Mailgun webhook body (Mailgun docs, "Securing Webhooks"). */
 export interface MailgunSignature {
@@ -28,7 +28,7 @@ export interface MailgunOptions {
    * The HTTP Webhook Signing Key (Mailgun → Sending → Webhooks → HTTP webhook signing key), or several while
    * rotating; a subaccount's webhooks also verify under the primary account's key (their `parent-signature`).
    */
-  signingKey: string | readonly string[]
+  signingKey: SecretOption
 }
 
 const SIGNATURE_MISSING =
@@ -52,6 +52,8 @@ const SIGNATURE_MISSING =
 export function mailgun<TEvents extends EventMap = Record<string, MailgunWebhook>>(
   options: MailgunOptions,
 ): Provider<TEvents> {
+  const perRequest = perRequestSecrets(options, ['signingKey'], mailgun<TEvents>)
+  if (perRequest !== undefined) return perRequest
   const verifier = createHmacVerifier(
     'sha256',
     'hex',

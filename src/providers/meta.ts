@@ -6,13 +6,14 @@ import { PayloadInvalidError, SignatureInvalidError, SignatureMissingError } fro
 import {
   createTokenMatcher,
   DAY_MS,
+  perRequestSecrets,
   requireSignature,
   secretList,
   signatureVerdict,
   type TokenMatcher,
 } from '../provider-kit/index.js'
 import type { EventMap } from '../types/events.js'
-import type { ParsedEvent, Provider } from '../types/provider.js'
+import type { ParsedEvent, Provider, SecretOption } from '../types/provider.js'
 
 /**
  * One item of a Meta webhook batch, as handlers get it: the `object` the app subscribed to (`page`, `instagram`,
@@ -39,7 +40,7 @@ export interface MetaVerification {
 
 export interface MetaOptions {
   /** The App Secret (App Dashboard → App settings → Basic), or several while rotating. */
-  appSecret: string | readonly string[]
+  appSecret: SecretOption
   /**
    * The Verify Token you entered in the Webhooks settings, or several: the GET verification request Meta sends when
    * the callback URL is saved is answered with its `hub.challenge` only when it carries one of them.
@@ -76,6 +77,8 @@ const ITEM_ARRAYS = ['changes', 'messaging', 'standby'] as const
 export function meta<TEvents extends EventMap = Record<string, MetaEvent>>(
   options: MetaOptions,
 ): Provider<TEvents> {
+  const perRequest = perRequestSecrets(options, ['appSecret'], meta<TEvents>)
+  if (perRequest !== undefined) return perRequest
   const verifier = createHmacVerifier(
     'sha256',
     'hex',

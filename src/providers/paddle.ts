@@ -1,13 +1,19 @@
 import { isJsonObject, parseJsonBody } from '../body.js'
 import { createHmacVerifier } from '../crypto/hmac-verifier.js'
 import { PayloadInvalidError, SignatureInvalidError } from '../errors.js'
-import { DAY_MS, requireSignature, secretList, signatureVerdict } from '../provider-kit/index.js'
+import {
+  DAY_MS,
+  perRequestSecrets,
+  requireSignature,
+  secretList,
+  signatureVerdict,
+} from '../provider-kit/index.js'
 import type { EventMap } from '../types/events.js'
-import type { Provider } from '../types/provider.js'
+import type { Provider, SecretOption } from '../types/provider.js'
 
 export interface PaddleOptions {
   /** The notification destination's secret key (Developer Tools → Notifications), or several while rotating. */
-  secret: string | readonly string[]
+  secret: SecretOption
 }
 
 /**
@@ -23,6 +29,8 @@ export interface PaddleOptions {
  * ```
  */
 export function paddle<TEvents extends EventMap = EventMap>(options: PaddleOptions): Provider<TEvents> {
+  const perRequest = perRequestSecrets(options, ['secret'], paddle<TEvents>)
+  if (perRequest !== undefined) return perRequest
   const verifier = createHmacVerifier(
     'sha256',
     'hex',

@@ -13,6 +13,7 @@ import { CertificateUntrustedError, PayloadInvalidError, SignatureInvalidError }
 import { isPromiseLike } from '../promise-like.js'
 import {
   DAY_MS,
+  perRequestSecrets,
   readRfc3339Timestamp,
   requireHeader,
   requireSignature,
@@ -20,7 +21,7 @@ import {
   signatureVerdict,
 } from '../provider-kit/index.js'
 import type { EventMap } from '../types/events.js'
-import type { Provider } from '../types/provider.js'
+import type { Provider, SecretOption } from '../types/provider.js'
 
 export type { CertificateFetch as PayPalCertificateFetch }
 
@@ -39,7 +40,7 @@ export interface PayPalEvent<TResource = Record<string, unknown>> {
 
 export interface PayPalOptions {
   /** The webhook's ID (Developer Dashboard → your app → Webhooks), or several while moving to a new webhook. */
-  webhookId: string | readonly string[]
+  webhookId: SecretOption
   /**
    * How certificates are downloaded. Default: the global `fetch`. Pass your own to route the download through an
    * egress proxy, or, in tests, to serve a certificate you made (`payPalCertificateFetch` from
@@ -76,6 +77,8 @@ const MAX_URL_LENGTH = 2048
 export function paypal<TEvents extends EventMap = Record<string, PayPalEvent>>(
   options: PayPalOptions,
 ): Provider<TEvents> {
+  const perRequest = perRequestSecrets(options, ['webhookId'], paypal<TEvents>)
+  if (perRequest !== undefined) return perRequest
   const webhookIds = secretList(options?.webhookId, 'paypal', 'webhookId', {
     noun: 'key',
     expected: "the webhook's ID (Developer Dashboard → your app → Webhooks)",

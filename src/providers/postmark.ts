@@ -5,18 +5,19 @@ import { PayloadInvalidError, SignatureInvalidError } from '../errors.js'
 import {
   createTokenMatcher,
   DAY_MS,
+  perRequestSecrets,
   requireSignature,
   secretList,
   singleEvent,
 } from '../provider-kit/index.js'
 import type { EventMap } from '../types/events.js'
-import type { Provider } from '../types/provider.js'
+import type { Provider, SecretOption } from '../types/provider.js'
 
 export interface PostmarkOptions {
   /** The user name put in the webhook URL (`https://<username>:<password>@example.com/…`). */
   username: string
   /** The password put in the webhook URL, or several while rotating. */
-  password: string | readonly string[]
+  password: SecretOption
 }
 
 /** Exactly as Postmark writes it: a credential written any other way did not come from Postmark. */
@@ -38,6 +39,8 @@ const BASIC = 'Basic '
  * ```
  */
 export function postmark<TEvents extends EventMap = EventMap>(options: PostmarkOptions): Provider<TEvents> {
+  const perRequest = perRequestSecrets(options, ['password'], postmark<TEvents>)
+  if (perRequest !== undefined) return perRequest
   const [username] = secretList(options?.username, 'postmark', 'username', {
     expected: 'the user name of the credentials in the webhook URL',
     check: (name) => (name.includes(':') ? 'a Basic auth user name cannot contain a colon.' : undefined),

@@ -3,17 +3,18 @@ import { createHmacVerifier } from '../crypto/hmac-verifier.js'
 import { PayloadInvalidError } from '../errors.js'
 import {
   DAY_MS,
+  perRequestSecrets,
   requireHeader,
   requireSignature,
   secretList,
   signatureVerdict,
 } from '../provider-kit/index.js'
 import type { EventMap } from '../types/events.js'
-import type { Provider } from '../types/provider.js'
+import type { Provider, SecretOption } from '../types/provider.js'
 
 export interface RazorpayOptions {
   /** The webhook secret set when the webhook was created (not the API key secret), or several while rotating. */
-  secret: string | readonly string[]
+  secret: SecretOption
 }
 
 /**
@@ -30,6 +31,8 @@ export interface RazorpayOptions {
  * ```
  */
 export function razorpay<TEvents extends EventMap = EventMap>(options: RazorpayOptions): Provider<TEvents> {
+  const perRequest = perRequestSecrets(options, ['secret'], razorpay<TEvents>)
+  if (perRequest !== undefined) return perRequest
   const verifier = createHmacVerifier(
     'sha256',
     'hex',

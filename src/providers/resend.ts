@@ -1,13 +1,13 @@
 import type { ResendEventMap } from '../event-maps/resend.js'
-import { secretList } from '../provider-kit/index.js'
-import type { Provider } from '../types/provider.js'
+import { perRequestSecrets, secretList } from '../provider-kit/index.js'
+import type { Provider, SecretOption } from '../types/provider.js'
 import { standardWebhooks } from './standard-webhooks.js'
 
 export type { ResendEventMap }
 
 export interface ResendOptions {
   /** The webhook's signing secret (`whsec_…`, Dashboard → Webhooks → your webhook), or several while rotating. */
-  secret: string | readonly string[]
+  secret: SecretOption
 }
 
 /**
@@ -23,6 +23,8 @@ export interface ResendOptions {
  * ```
  */
 export function resend(options: ResendOptions): Provider<ResendEventMap> {
+  const perRequest = perRequestSecrets(options, ['secret'], resend)
+  if (perRequest !== undefined) return perRequest
   const secret = secretList(options?.secret, 'resend', 'secret', {
     check: (value) =>
       // API keys (re_…) send email; webhooks are signed with the webhook's whsec_ secret.

@@ -8,12 +8,13 @@ import { readP256PublicKey } from '../crypto/public-key.js'
 import { BodyMalformedError } from '../errors.js'
 import {
   DAY_MS,
+  perRequestSecrets,
   requireHeader,
   requireSignature,
   secretList,
   signatureVerdict,
 } from '../provider-kit/index.js'
-import type { Provider } from '../types/provider.js'
+import type { Provider, SecretOption } from '../types/provider.js'
 
 /** One item of a SendGrid Event Webhook batch (fields vary by event; these are always present). */
 export interface SendGridEvent {
@@ -43,7 +44,7 @@ export type SendGridEventMap = Record<
 
 export interface SendGridOptions {
   /** The Event Webhook's verification key (base64 DER or PEM), or several while rotating. */
-  publicKey: string | readonly string[]
+  publicKey: SecretOption
 }
 
 const SIGNATURE_HEADER = 'x-twilio-email-event-webhook-signature'
@@ -63,6 +64,8 @@ const TIMESTAMP_HEADER = 'x-twilio-email-event-webhook-timestamp'
  * ```
  */
 export function sendgrid(options: SendGridOptions): Provider<SendGridEventMap> {
+  const perRequest = perRequestSecrets(options, ['publicKey'], sendgrid)
+  if (perRequest !== undefined) return perRequest
   // A PEM block ends with a newline by nature; the base64 form SendGrid shows must be pasted exactly.
   const keys = secretList(options?.publicKey, 'sendgrid', 'publicKey', {
     noun: 'key',

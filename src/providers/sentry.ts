@@ -3,17 +3,18 @@ import { createHmacVerifier } from '../crypto/hmac-verifier.js'
 import { PayloadInvalidError } from '../errors.js'
 import {
   DAY_MS,
+  perRequestSecrets,
   requireHeader,
   requireSignature,
   secretList,
   signatureVerdict,
 } from '../provider-kit/index.js'
 import type { EventMap } from '../types/events.js'
-import type { Provider } from '../types/provider.js'
+import type { Provider, SecretOption } from '../types/provider.js'
 
 export interface SentryOptions {
   /** The integration's Client Secret (Settings → Developer Settings → your integration), or several while rotating. */
-  clientSecret: string | readonly string[]
+  clientSecret: SecretOption
 }
 
 /**
@@ -34,6 +35,8 @@ export interface SentryOptions {
 export function sentry<TEvents extends EventMap = EventMap>(
   options: SentryOptions,
 ): Provider<TEvents, string> {
+  const perRequest = perRequestSecrets(options, ['clientSecret'], sentry<TEvents>)
+  if (perRequest !== undefined) return perRequest
   const verifier = createHmacVerifier(
     'sha256',
     'hex',

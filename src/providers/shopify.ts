@@ -3,17 +3,18 @@ import { createHmacVerifier } from '../crypto/hmac-verifier.js'
 import {
   headerFamily,
   HOUR_MS,
+  perRequestSecrets,
   requireHeader,
   requireSignature,
   secretList,
   signatureVerdict,
 } from '../provider-kit/index.js'
 import type { EventMap } from '../types/events.js'
-import type { Provider } from '../types/provider.js'
+import type { Provider, SecretOption } from '../types/provider.js'
 
 export interface ShopifyOptions {
   /** The app's client secret (API secret key), or several while rotating. */
-  secret: string | readonly string[]
+  secret: SecretOption
 }
 
 /** Shopify sends `X-Shopify-*` and, on newer API versions, the same names without the `X-` prefix. */
@@ -33,6 +34,8 @@ const read = headerFamily(['x-shopify-', 'shopify-'], ['hmac-sha256', 'topic', '
  * ```
  */
 export function shopify<TEvents extends EventMap = EventMap>(options: ShopifyOptions): Provider<TEvents> {
+  const perRequest = perRequestSecrets(options, ['secret'], shopify<TEvents>)
+  if (perRequest !== undefined) return perRequest
   const verifier = createHmacVerifier(
     'sha256',
     'base64',

@@ -5,6 +5,7 @@ import { BodyMalformedError, SignatureInvalidError } from '../errors.js'
 import { createReply, type Reply } from '../reply.js'
 import {
   DAY_MS,
+  perRequestSecrets,
   requireHeader,
   requireSignature,
   secretList,
@@ -12,7 +13,7 @@ import {
   singleEvent,
 } from '../provider-kit/index.js'
 import type { WebhookResponse } from '../types/events.js'
-import type { ParsedEvent, Provider } from '../types/provider.js'
+import type { ParsedEvent, Provider, SecretOption } from '../types/provider.js'
 
 export type {
   SlackEventEnvelope,
@@ -23,7 +24,7 @@ export type {
 
 export interface SlackOptions {
   /** The app's signing secret (Basic Information page), or several while rotating. */
-  signingSecret: string | readonly string[]
+  signingSecret: SecretOption
 }
 
 const EMPTY_OK: WebhookResponse = Object.freeze({ status: 200, headers: {}, body: '' }) as WebhookResponse
@@ -73,6 +74,8 @@ export function slackReply(message: string | Readonly<Record<string, unknown>>):
  * ```
  */
 export function slack(options: SlackOptions): Provider<SlackEventMap> {
+  const perRequest = perRequestSecrets(options, ['signingSecret'], slack)
+  if (perRequest !== undefined) return perRequest
   const verifier = createHmacVerifier(
     'sha256',
     'hex',

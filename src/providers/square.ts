@@ -1,13 +1,19 @@
 import { isJsonObject, parseJsonBody } from '../body.js'
 import { createHmacVerifier } from '../crypto/hmac-verifier.js'
 import { PayloadInvalidError } from '../errors.js'
-import { DAY_MS, requireSignature, secretList, signatureVerdict } from '../provider-kit/index.js'
+import {
+  DAY_MS,
+  perRequestSecrets,
+  requireSignature,
+  secretList,
+  signatureVerdict,
+} from '../provider-kit/index.js'
 import type { EventMap } from '../types/events.js'
-import type { Provider, SignedRequest } from '../types/provider.js'
+import type { Provider, SecretOption, SignedRequest } from '../types/provider.js'
 
 export interface SquareOptions {
   /** The subscription's signature key (Developer Console → Webhooks → your subscription), or several while rotating. */
-  signatureKey: string | readonly string[]
+  signatureKey: SecretOption
   /**
    * The notification URL exactly as entered in the subscription (`https://example.com/webhooks/square`), or a
    * function of the request that returns it (one endpoint for several subscriptions). Square signs this URL, so it
@@ -32,6 +38,8 @@ export interface SquareOptions {
  * ```
  */
 export function square<TEvents extends EventMap = EventMap>(options: SquareOptions): Provider<TEvents> {
+  const perRequest = perRequestSecrets(options, ['signatureKey'], square<TEvents>)
+  if (perRequest !== undefined) return perRequest
   const verifier = createHmacVerifier(
     'sha256',
     'base64',

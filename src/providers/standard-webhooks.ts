@@ -7,19 +7,20 @@ import { importEd25519PublicKey } from '../crypto/public-key.js'
 import {
   DAY_MS,
   headerFamily,
+  perRequestSecrets,
   requireHeader,
   requireSignature,
   secretList,
   signatureVerdict,
 } from '../provider-kit/index.js'
 import type { EventMap } from '../types/events.js'
-import type { Provider } from '../types/provider.js'
+import type { Provider, SecretOption } from '../types/provider.js'
 
 export interface StandardWebhooksOptions {
   /** The endpoint's symmetric signing secret, `whsec_<base64>` (the prefix is optional), or several while rotating. */
-  secret?: string | readonly string[]
+  secret?: SecretOption
   /** For asymmetric (`v1a`, Ed25519) signatures: the public key `whpk_<base64>`, or several while rotating. */
-  publicKey?: string | readonly string[]
+  publicKey?: SecretOption
 }
 
 const SECRET_PREFIX = 'whsec_'
@@ -48,6 +49,8 @@ const read = headerFamily(['webhook-', 'svix-'], ['id', 'timestamp', 'signature'
 export function standardWebhooks<TEvents extends EventMap = EventMap>(
   options: StandardWebhooksOptions,
 ): Provider<TEvents> {
+  const perRequest = perRequestSecrets(options, ['secret', 'publicKey'], standardWebhooks<TEvents>)
+  if (perRequest !== undefined) return perRequest
   if (options?.secret === undefined && options?.publicKey === undefined) {
     throw new TypeError(
       'standardWebhooks({ secret }): pass the signing secret (whsec_…), or publicKey (whpk_…) for v1a signatures.',

@@ -2,14 +2,20 @@ import type { StripeEventMap } from '../event-maps/stripe.js'
 import { isJsonObject, parseJsonBody } from '../body.js'
 import { createHmacVerifier } from '../crypto/hmac-verifier.js'
 import { PayloadInvalidError, SignatureInvalidError } from '../errors.js'
-import { DAY_MS, requireSignature, secretList, signatureVerdict } from '../provider-kit/index.js'
-import type { Provider } from '../types/provider.js'
+import {
+  DAY_MS,
+  perRequestSecrets,
+  requireSignature,
+  secretList,
+  signatureVerdict,
+} from '../provider-kit/index.js'
+import type { Provider, SecretOption } from '../types/provider.js'
 
 export type { StripeEventMap }
 
 export interface StripeOptions {
   /** The endpoint's signing secret (`whsec_…`), or several while rotating. */
-  secret: string | readonly string[]
+  secret: SecretOption
 }
 
 const SIGNATURE_HEADER = 'stripe-signature'
@@ -26,6 +32,8 @@ const SIGNATURE_HEADER = 'stripe-signature'
  * ```
  */
 export function stripe(options: StripeOptions): Provider<StripeEventMap> {
+  const perRequest = perRequestSecrets(options, ['secret'], stripe)
+  if (perRequest !== undefined) return perRequest
   const verifier = createHmacVerifier(
     'sha256',
     'hex',

@@ -4,9 +4,15 @@ import { anyOf } from '../crypto/any-of.js'
 import { createHmacVerifier, type HmacVerifier } from '../crypto/hmac-verifier.js'
 import { SignatureInvalidError } from '../errors.js'
 import { createReply, type Reply } from '../reply.js'
-import { DAY_MS, requireSignature, secretList, singleEvent } from '../provider-kit/index.js'
+import {
+  DAY_MS,
+  perRequestSecrets,
+  requireSignature,
+  secretList,
+  singleEvent,
+} from '../provider-kit/index.js'
 import type { WebhookResponse } from '../types/events.js'
-import type { Provider, SignedRequest } from '../types/provider.js'
+import type { Provider, SecretOption, SignedRequest } from '../types/provider.js'
 
 /** Form fields as Twilio posts them; a repeated field is an array. */
 export type TwilioParams = Record<string, string | string[]>
@@ -37,7 +43,7 @@ export type TwilioEventMap = {
 
 export interface TwilioOptions {
   /** The account's auth token (primary, and the secondary while rotating). */
-  authToken: string | readonly string[]
+  authToken: SecretOption
   /**
    * The public URL Twilio calls, exactly as configured in the console (`https://example.com/sms`), or a function of
    * the request that returns it. Without it, the URL is rebuilt from the request: see `trustProxy`.
@@ -53,7 +59,7 @@ export interface TwilioOptions {
    * URL, Twilio signs with it instead of the Auth Token, with the algorithm the setting names (HMAC-SHA1 or
    * HMAC-SHA256), and says so in `X-Twilio-Webhooks-Signature-Settings: key=<id>,algorithm=<HMAC_SHA256>`.
    */
-  sharedKeySecret?: string | readonly string[]
+  sharedKeySecret?: SecretOption
 }
 
 const EMPTY_TWIML: WebhookResponse = Object.freeze({
@@ -100,6 +106,8 @@ export function twimlReply(twiml: string | { toString(): string }): TwimlReply {
  * ```
  */
 export function twilio(options: TwilioOptions): Provider<TwilioEventMap> {
+  const perRequest = perRequestSecrets(options, ['authToken', 'sharedKeySecret'], twilio)
+  if (perRequest !== undefined) return perRequest
   const authToken = createHmacVerifier(
     'sha1',
     'base64',

@@ -3,6 +3,7 @@ import { createHmacVerifier } from '../crypto/hmac-verifier.js'
 import { PayloadInvalidError, SignatureInvalidError } from '../errors.js'
 import {
   DAY_MS,
+  perRequestSecrets,
   readRfc3339Timestamp,
   requireHeader,
   requireSignature,
@@ -10,7 +11,7 @@ import {
   signatureVerdict,
 } from '../provider-kit/index.js'
 import type { EventMap } from '../types/events.js'
-import type { ParsedEvent, Provider } from '../types/provider.js'
+import type { ParsedEvent, Provider, SecretOption } from '../types/provider.js'
 
 /** An EventSub subscription, as every message carries it (Twitch docs, "EventSub Reference"). */
 export interface TwitchSubscription {
@@ -39,7 +40,7 @@ export interface TwitchRevocation {
 
 export interface TwitchOptions {
   /** The secret passed in `transport.secret` when the subscriptions were created, or several. */
-  secret: string | readonly string[]
+  secret: SecretOption
 }
 
 const CALLBACK_VERIFICATION = 'webhook_callback_verification'
@@ -61,6 +62,8 @@ const CALLBACK_VERIFICATION = 'webhook_callback_verification'
  * ```
  */
 export function twitch<TEvents extends EventMap = EventMap>(options: TwitchOptions): Provider<TEvents> {
+  const perRequest = perRequestSecrets(options, ['secret'], twitch<TEvents>)
+  if (perRequest !== undefined) return perRequest
   const verifier = createHmacVerifier(
     'sha256',
     'hex',

@@ -1,16 +1,22 @@
 import { isJsonObject, parseJsonBody } from '../body.js'
 import { createHmacVerifier } from '../crypto/hmac-verifier.js'
 import { PayloadInvalidError } from '../errors.js'
-import { DAY_MS, requireSignature, secretList, signatureVerdict } from '../provider-kit/index.js'
+import {
+  DAY_MS,
+  perRequestSecrets,
+  requireSignature,
+  secretList,
+  signatureVerdict,
+} from '../provider-kit/index.js'
 import type { EventMap } from '../types/events.js'
-import type { Provider } from '../types/provider.js'
+import type { Provider, SecretOption } from '../types/provider.js'
 
 export interface VercelOptions {
   /**
    * The webhook's secret (shown once when an account webhook is created), or the integration's Client Secret for
    * an integration's webhooks; several while rotating.
    */
-  secret: string | readonly string[]
+  secret: SecretOption
 }
 
 /**
@@ -26,6 +32,8 @@ export interface VercelOptions {
  * ```
  */
 export function vercel<TEvents extends EventMap = EventMap>(options: VercelOptions): Provider<TEvents> {
+  const perRequest = perRequestSecrets(options, ['secret'], vercel<TEvents>)
+  if (perRequest !== undefined) return perRequest
   const verifier = createHmacVerifier(
     'sha1',
     'hex',

@@ -4,6 +4,7 @@ import { createHmacVerifier, type HmacVerifier } from '../crypto/hmac-verifier.j
 import { PayloadInvalidError, SignatureInvalidError } from '../errors.js'
 import {
   DAY_MS,
+  perRequestSecrets,
   requireHeader,
   requireSignature,
   secretList,
@@ -11,11 +12,11 @@ import {
   singleEvent,
 } from '../provider-kit/index.js'
 import type { EventMap } from '../types/events.js'
-import type { ParsedEvent, Provider } from '../types/provider.js'
+import type { ParsedEvent, Provider, SecretOption } from '../types/provider.js'
 
 export interface ZoomOptions {
   /** The event subscription's Secret Token (Marketplace → your app → Features → Access), or several. */
-  secret: string | readonly string[]
+  secret: SecretOption
 }
 
 /** A Zoom event notification: `{ event, event_ts, payload }` (Zoom docs, "Using webhooks"). */
@@ -41,6 +42,8 @@ export interface ZoomEvent<TPayload = Record<string, unknown>> {
  * ```
  */
 export function zoom<TEvents extends EventMap = EventMap>(options: ZoomOptions): Provider<TEvents> {
+  const perRequest = perRequestSecrets(options, ['secret'], zoom<TEvents>)
+  if (perRequest !== undefined) return perRequest
   const secrets = secretList(options?.secret, 'zoom', 'secret', {
     expected: "the event subscription's Secret Token",
   })

@@ -51,6 +51,8 @@ export interface WebhookEvent<TType extends string = string, TPayload = unknown>
   headers: Readonly<Record<string, string>>
   /** The raw body, the same bytes the signature was checked on. */
   rawBody: Uint8Array
+  /** The tenant the provider's secret resolver named for this delivery (`{ tenant, secret }`), if any. */
+  tenant?: string
 }
 
 /**

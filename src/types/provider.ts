@@ -12,6 +12,49 @@ export interface SignedRequest {
   body: Uint8Array
 }
 
+/**
+ * What a secret resolver sees of a delivery (docs/providers.md, "Many tenants"): the method, the URL as received
+ * (path and query), the lower-cased headers and the raw body, before the signature is checked. Everything here is
+ * unsigned input: read the tenant from it, never trust it for anything else.
+ */
+export interface SecretRequest extends SignedRequest {
+  /**
+   * The body parsed as JSON, once, however often it is called (prototype keys dropped); throws a 400
+   * `body_malformed` refusal when it is not JSON. Only for senders that name the tenant in the body (Stripe
+   * Connect's `account`): the signature is not checked yet.
+   */
+  json(): unknown
+  /** The body parsed as `application/x-www-form-urlencoded` fields, once (Twilio's `AccountSid`); also unsigned. */
+  form(): ReadonlyMap<string, readonly string[]>
+}
+
+/**
+ * What a secret resolver returns: the secret (or several while rotating), or `{ tenant, secret }` naming the tenant
+ * they belong to, which namespaces the tenant's dedup keys and reaches handlers as `event.tenant`. `undefined`,
+ * `null`, `''` or `[]` (or `{ tenant, secret: undefined }`) means the tenant is unknown: 404 `tenant_unknown`.
+ */
+export type SecretResolution =
+  | string
+  | readonly string[]
+  | { readonly tenant: string; readonly secret: string | readonly string[] | undefined | null }
+  | undefined
+  | null
+
+/**
+ * A provider's secret chosen per delivery, for one endpoint serving many tenants: called with the request before
+ * the signature is checked, it returns the secret(s) or a promise of them. Wrap the lookup in `tenantSecrets()` to
+ * cache it. A resolver that throws or rejects is answered 500 `secret_resolver_failed` (logged; the sender retries).
+ *
+ * @example
+ * ```ts
+ * stripe({ secret: (request) => secretsFor(new URL(request.url, 'http://x').pathname.split('/').pop()!) })
+ * ```
+ */
+export type SecretResolver = (request: SecretRequest) => SecretResolution | PromiseLike<SecretResolution>
+
+/** A provider's secret option: the secret, several while rotating, or a resolver choosing them per delivery. */
+export type SecretOption = string | readonly string[] | SecretResolver
+
 /** One event a provider found in a verified body (a batch yields several). */
 export interface ParsedEvent {
   id: string
@@ -29,6 +72,13 @@ export interface ParsedEvent {
    * type is still a duplicate.
    */
   replayId?: string
+  /** The tenant a secret resolver named for this delivery (`{ tenant, secret }`), given to handlers. */
+  tenant?: string
+  /**
+   * The dedup namespace of a delivery verified with resolved secrets: `tenant:<tenant>`, or, when the resolver
+   * named no tenant, `secrets:<hash of the secret set>`. Its keys are `<namespace>:<provider>:<scope>:<id>`.
+   */
+  scope?: string
 }
 
 /**

@@ -16,6 +16,8 @@ export interface QueuedEvent {
   provider: string
   timestamp?: number
   attempt?: number
+  /** The tenant a secret resolver named (`event.tenant`). */
+  tenant?: string
   headers: Readonly<Record<string, string>>
   rawBody: string
 }
@@ -97,6 +99,8 @@ export interface WorkOptions {
 export interface DeadLetter {
   /** The event id, as handlers saw it: pass it to `receiver.replay(id)`. */
   id: string
+  /** The tenant a secret resolver named for the event: pass it too, `receiver.replay(id, { tenant })`. */
+  tenant?: string
   type: string
   /** Attempts made. */
   attempts: number

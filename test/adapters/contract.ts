@@ -7,7 +7,13 @@ import { request as httpRequest, type Server } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { createReceiver, type Receiver, type ReceiverOptions, type WebhookEvent } from '../../src/index.js'
+import {
+  createReceiver,
+  tenantSecrets,
+  type Receiver,
+  type ReceiverOptions,
+  type WebhookEvent,
+} from '../../src/index.js'
 import { stripe } from '../../src/providers/stripe.js'
 import { signStripe, type SignedDelivery } from '../../src/testing/index.js'
 import { deferred, silentLogger } from '../support/helpers.js'
@@ -29,8 +35,12 @@ export interface Mounted {
 
 export interface AdapterDriver {
   name: string
-  /** Mounts the receiver at `/hook` for every method, the way docs/adapters.md tells users to. */
-  mount(receiver: Receiver<any>): Promise<Mounted>
+  /**
+   * Mounts the receiver at `/hook` for every method, the way docs/adapters.md tells users to; at `route` instead
+   * when one is given (`/hook/:tenant`, a parameter in the syntax Express, Koa's router, Fastify and Hono share).
+   * Drivers without routes (node:http, the bare handlers) answer every path and ignore it.
+   */
+  mount(receiver: Receiver<any>, route?: string): Promise<Mounted>
   /**
    * For frameworks where a body parser can consume the body first: mounts it that way, and lists what the
    * fix-it message must say.
@@ -249,6 +259,49 @@ export function adapterContract(driver: AdapterDriver): void {
         )
       }
     }
+
+    it('reads the tenant from the path of a /hook/:tenant route: each tenant verified with its own secret', async () => {
+      // docs/providers.md, "Many tenants": the resolver sees the URL as received, whatever the framework's routing.
+      const secrets: Record<string, string> = { acme: 'whsec_acme', globex: 'whsec_globex' }
+      const lookups: string[] = []
+      const { receiver, seen } = setup({
+        provider: stripe({
+          secret: tenantSecrets({
+            tenant: (request) => new URL(request.url, 'http://localhost').pathname.split('/').pop(),
+            secrets: async (tenant) => (lookups.push(tenant), secrets[tenant]),
+          }),
+        }),
+      })
+      receiver.onAny((event) => void seen.push(event))
+      const signed = (secret: string, id: string) =>
+        signStripe({ payload: stripeBody(id), secret, timestamp: NOW })
+      const post = (path: string, delivery: SignedDelivery) =>
+        new Request(`http://localhost${path}`, {
+          method: 'POST',
+          headers: delivery.headers,
+          body: delivery.body,
+        })
+      await withMounted(
+        receiver,
+        async ({ send }) => {
+          expect((await send(post('/hook/acme', signed('whsec_acme', 'evt_t1')))).status).toBe(200)
+          expect((await send(post('/hook/globex?via=query', signed('whsec_globex', 'evt_t1')))).status).toBe(
+            200,
+          )
+          const crossed = await send(post('/hook/globex', signed('whsec_acme', 'evt_t2')))
+          expect(crossed.status).toBe(401)
+          expect(await problemCode(crossed)).toBe('signature_invalid')
+          const unknown = await send(post('/hook/initech', signed('whsec_acme', 'evt_t3')))
+          expect(unknown.status).toBe(404)
+          expect(await problemCode(unknown)).toBe('tenant_unknown')
+          expect((await send(post('/hook/acme', signed('whsec_acme', 'evt_t1')))).status).toBe(200)
+        },
+        (receiver) => driver.mount(receiver, '/hook/:tenant'),
+      )
+      // One event id, two tenants: each ran once; the retry to acme was a duplicate.
+      expect(seen.map((event) => `${event.tenant}/${event.id}`)).toEqual(['acme/evt_t1', 'globex/evt_t1'])
+      expect(lookups).toEqual(['acme', 'globex', 'initech'])
+    })
 
     it('answers 405 with Allow: POST to a GET and runs nothing', async () => {
       const { receiver, seen } = setup()

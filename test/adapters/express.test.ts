@@ -16,9 +16,9 @@ for (const [version, express] of [
   // The webhook route first, the app's parsers after it: the adapter reads the stream.
   adapterContract({
     name: `${version}, route before express.json()`,
-    mount: (receiver) => {
+    mount: (receiver, route = '/hook') => {
       const app = express()
-      app.all('/hook', expressMiddleware(receiver))
+      app.all(route, expressMiddleware(receiver))
       app.use(express.json())
       return listening(createServer(app))
     },
@@ -28,7 +28,7 @@ for (const [version, express] of [
   // An app-wide express.json() that keeps the bytes with its verify hook.
   adapterContract({
     name: `${version}, after express.json({ verify })`,
-    mount: (receiver) => {
+    mount: (receiver, route = '/hook') => {
       const app = express()
       app.use(
         express.json({
@@ -37,7 +37,7 @@ for (const [version, express] of [
           },
         }),
       )
-      app.all('/hook', expressMiddleware(receiver))
+      app.all(route, expressMiddleware(receiver))
       return listening(createServer(app))
     },
     refusedBeforeRoute: [400, 413, 415],
@@ -51,9 +51,9 @@ for (const [parser, make] of [
 ] as const) {
   adapterContract({
     name: `Express 5, ${parser} on the route`,
-    mount: (receiver) => {
+    mount: (receiver, route = '/hook') => {
       const app = express5()
-      app.all('/hook', make(), expressMiddleware(receiver))
+      app.all(route, make(), expressMiddleware(receiver))
       return listening(createServer(app))
     },
     refusedBeforeRoute: [400, 413, 415],

@@ -18,10 +18,10 @@ async function serve(app: ReturnType<Fastify>): Promise<Mounted> {
 }
 
 /** The app as docs/adapters.md shows it: a JSON route of its own, and the webhook plugin beside it. */
-function withPlugin(Fastify: Fastify, receiver: Receiver<any>) {
+function withPlugin(Fastify: Fastify, receiver: Receiver<any>, route = '/hook') {
   const app = Fastify()
   app.post('/json', async (request) => ({ parsed: request.body }))
-  app.register(fastifyPlugin, { receiver, path: '/hook' })
+  app.register(fastifyPlugin, { receiver, path: route })
   return app
 }
 
@@ -41,17 +41,17 @@ for (const [version, Fastify, refusedBeforeRoute] of [
   }
   adapterContract({
     name: `${version}, fastifyPlugin`,
-    mount: (receiver) => serve(withPlugin(Fastify, receiver)),
+    mount: (receiver, route) => serve(withPlugin(Fastify, receiver, route)),
     parsedFirst,
     refusedBeforeRoute: [...refusedBeforeRoute],
   })
   adapterContract({
     name: `${version}, fastifyHandler in a scope prepared with fastifyRawBody`,
-    mount: (receiver) => {
+    mount: (receiver, route = '/hook') => {
       const app = Fastify()
       app.register(async (scope) => {
         fastifyRawBody(scope, receiver)
-        scope.all('/hook', fastifyHandler(receiver))
+        scope.all(route, fastifyHandler(receiver))
       })
       return serve(app)
     },

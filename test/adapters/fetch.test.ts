@@ -29,13 +29,13 @@ adapterContract({
 
 adapterContract({
   name: 'fetch, Hono route passing its execution context',
-  mount: async (receiver) =>
+  mount: async (receiver, route = '/hook') =>
     inProcess((waitUntil) => {
       const handle = fetchHandler(receiver)
       const app = new Hono()
       app.onError((_error, c) => c.text('Internal Server Error', 500)) // Hono's default also logs it
       // As on Cloudflare Workers: the platform's per-request context, called as ctx.waitUntil(work).
-      app.all('/hook', (c) => handle(c.req.raw, c.executionCtx))
+      app.all(route, (c) => handle(c.req.raw, c.executionCtx))
       const ctx = { waitUntil: waitUntil, passThroughOnException: () => undefined, props: {} }
       return (request) => Promise.resolve(app.fetch(request, {}, ctx))
     }),

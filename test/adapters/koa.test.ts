@@ -12,13 +12,18 @@ import { adapterContract, listening } from './contract.js'
 type Koa = typeof Koa3
 
 /** Builds an app: optional middleware in front, then the webhook at /hook, plain or on a @koa/router route. */
-function app(Koa: Koa, receiver: Receiver<any>, options: { router: boolean; before?: Middleware[] }) {
+function app(
+  Koa: Koa,
+  receiver: Receiver<any>,
+  options: { router: boolean; before?: Middleware[] },
+  route = '/hook',
+) {
   const koa = new Koa()
   koa.silent = true // Koa logs every error it answers (the hostile cases make many); the tests assert on answers
   for (const middleware of options.before ?? []) koa.use(middleware)
   if (options.router) {
     const router = new Router()
-    router.all('/hook', koaMiddleware(receiver))
+    router.all(route, koaMiddleware(receiver))
     koa.use(router.routes())
   } else {
     koa.use(koaMiddleware(receiver))
@@ -48,12 +53,12 @@ for (const [version, Koa] of [
   })
   adapterContract({
     name: `${version}, @koa/router route`,
-    mount: (receiver) => app(Koa, receiver, { router: true }),
+    mount: (receiver, route) => app(Koa, receiver, { router: true }, route),
     parsedFirst,
   })
   adapterContract({
     name: `${version}, @koa/router route after @koa/bodyparser`,
-    mount: (receiver) => app(Koa, receiver, { router: true, before: [bodyParser()] }),
+    mount: (receiver, route) => app(Koa, receiver, { router: true, before: [bodyParser()] }, route),
     refusedBeforeRoute: [400, 413, 415],
   })
 }

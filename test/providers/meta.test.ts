@@ -290,7 +290,7 @@ describe('Meta verification requests through the adapters', () => {
       expect(viaNode.status).toBe(200)
       expect(await viaNode.text()).toBe('987654321')
       const post = signMeta({ payload: WHATSAPP, appSecret: APP_SECRET })
-      const posted = await fetch(`http://127.0.0.1:${port}/webhooks/meta`, { method: 'POST', ...post })
+      const posted = await fetch(`http://127.0.0.1:${port}/webhooks/meta`, post)
       expect(posted.status).toBe(200)
     } finally {
       await new Promise((resolve) => server.close(resolve))

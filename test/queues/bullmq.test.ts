@@ -210,6 +210,35 @@ for (const name of QUEUE_BACKENDS) {
       await expect.poll(() => receiver.deadLetters(), UNTIL).toEqual([])
     })
 
+    it("queues a tenant's event under its scope, with its tenant; replay(id, { tenant }) runs it again", async () => {
+      const { receiver } = queueMode(
+        backend,
+        stripe({ secret: (request) => ({ tenant: request.headers['x-tenant'] ?? '', secret: SECRET }) }),
+        { attempts: 1 },
+      )
+      let fixed = false
+      const completed: string[] = []
+      receiver.on('customer.created', (event) => {
+        if (!fixed) throw new Error('not yet')
+        completed.push(`${event.tenant}/${event.id}`)
+      })
+      const delivery = customer('evt_tenant')
+      const withTenant = (tenant: string) => ({
+        ...delivery,
+        headers: { ...delivery.headers, 'x-tenant': tenant },
+      })
+      // One event id, two tenants: two jobs.
+      expect((await receiver.handle(toRequest(withTenant('acme')))).status).toBe(200)
+      expect((await receiver.handle(toRequest(withTenant('globex')))).status).toBe(200)
+      receiver.work()
+      await expect.poll(() => receiver.deadLetters(), UNTIL).toHaveLength(2)
+      expect((await receiver.deadLetters()).map((letter) => letter.tenant).sort()).toEqual(['acme', 'globex'])
+      fixed = true
+      await expect(receiver.replay('evt_tenant')).rejects.toThrow(/retains no job/)
+      await receiver.replay('evt_tenant', { tenant: 'globex' })
+      await expect.poll(() => completed, UNTIL).toEqual(['globex/evt_tenant'])
+    })
+
     it('lists dead letters the most recent first, a page at a time', async () => {
       const { receiver } = queueMode(backend, stripe({ secret: SECRET }), { attempts: 1 })
       receiver.on('customer.created', (event) => {

@@ -39,16 +39,17 @@ describe('the receiver in queue mode', () => {
     expectTypeOf<QueueWorker['close']>().returns.toEqualTypeOf<Promise<void>>()
   })
 
-  it('lists dead letters with their id, type, attempts, error and date, and replays by id', () => {
+  it('lists dead letters with their id, tenant, type, attempts, error and date, and replays by id', () => {
     expectTypeOf(receiver.deadLetters()).resolves.toEqualTypeOf<DeadLetter[]>()
     expectTypeOf<DeadLetter>().toEqualTypeOf<{
       id: string
+      tenant?: string
       type: string
       attempts: number
       error: string
       failedAt: Date
     }>()
-    expectTypeOf(receiver.replay).parameters.toEqualTypeOf<[id: string]>()
+    expectTypeOf(receiver.replay).parameters.toEqualTypeOf<[id: string, options?: { tenant?: string }]>()
     expectTypeOf(receiver.replay('evt_1')).resolves.toBeVoid()
   })
 })

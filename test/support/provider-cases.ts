@@ -6,7 +6,7 @@
  */
 import { createHmac, type KeyObject } from 'node:crypto'
 import fc from 'fast-check'
-import type { Provider } from '../../src/index.js'
+import type { Provider, SecretResolver } from '../../src/index.js'
 import { discord } from '../../src/providers/discord.js'
 import { github } from '../../src/providers/github.js'
 import { hubspot } from '../../src/providers/hubspot.js'
@@ -97,7 +97,8 @@ export interface ProviderCase {
   secrets: [string, string, string]
   /** Any credential the provider accepts, for the round-trip property. */
   secretArbitrary: fc.Arbitrary<string>
-  provider: (secrets: string[]) => Provider<any, any>
+  /** Built from its credentials, or from a resolver choosing them per delivery (test/tenants.test.ts). */
+  provider: (secrets: string[] | SecretResolver) => Provider<any, any>
   /** The sender's delivery: signed with `secret` (a public key stands for its pair), at `timestamp`, as event `id`. */
   sign: (secret: string, signing: Signing) => Delivery
   /** The header that carries the signature; absent where the sender signs inside the body (`signatureInBody`). */
@@ -232,7 +233,7 @@ export const paddleField = (header: string, name: string): string[] =>
     .map((part) => part.slice(name.length + 1))
 
 /** Paddle Billing through `hmac()`, with the options of the worked example in docs/providers.md. */
-export const paddle = (secret: string | string[]): Provider =>
+export const paddle = (secret: string | string[] | SecretResolver): Provider =>
   hmac({
     name: 'paddle',
     secret,
