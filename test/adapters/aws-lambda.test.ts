@@ -6,14 +6,15 @@
  * a provider signs), straight into the handler.
  */
 import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { lambdaHandler } from '../../src/adapters/aws-lambda.js'
-import { createReceiver, type WebhookEvent } from '../../src/index.js'
+import { createReceiver, memoryStore, type ReceiverOptions, type WebhookEvent } from '../../src/index.js'
 import { hmac } from '../../src/providers/hmac.js'
 import { stripe } from '../../src/providers/stripe.js'
 import { twilio } from '../../src/providers/twilio.js'
 import { signStripe, signTwilio } from '../../src/testing/index.js'
-import { silentLogger } from '../support/helpers.js'
+import { deferred, silentLogger } from '../support/helpers.js'
 import {
   LAMBDA_SOURCES,
   lambdaFront,
@@ -41,7 +42,7 @@ function example(source: LambdaSource): Record<string, any> {
 const SECRET = 'whsec_lambda'
 const NOW = 1_780_000_000
 
-function stripeReceiver(options: { bodyLimit?: number } = {}) {
+function stripeReceiver(options: Partial<ReceiverOptions<ReturnType<typeof stripe>>> = {}) {
   const receiver = createReceiver({
     provider: stripe({ secret: SECRET }),
     now: () => NOW * 1000,
@@ -275,7 +276,28 @@ describe('lambdaHandler on events as AWS shapes them', () => {
     )
   })
 
-  it('throws a TypeError naming lambdaHandler when given something that is not a receiver', () => {
-    expect(() => lambdaHandler({} as never)).toThrow(/lambdaHandler\(receiver\)/)
+  it('answers 500 to a failure past the deadline across copies of the package (the adapter from the built CJS file)', async () => {
+    // The suite builds dist/ before vitest starts. The failure comes from the receiver's copy of the errors module,
+    // and the built adapter has its own: only the registered brand tells it apart from a success.
+    const require = createRequire(import.meta.url)
+    const built = require('../../dist/adapters/aws-lambda.cjs') as { lambdaHandler: typeof lambdaHandler }
+    expect(built.lambdaHandler).not.toBe(lambdaHandler)
+    const store = memoryStore()
+    const deadline = deferred()
+    const extend: typeof store.extend = (...args) => {
+      deadline.resolve() // the receiver renews the lease from the deadline on: it has passed
+      return store.extend!(...args)
+    }
+    const { receiver } = stripeReceiver({ deadlineMs: 20, store: { ...store, extend } })
+    receiver.onAny(async () => {
+      await deadline.promise
+      throw new Error('failed after the deadline')
+    })
+    const payload = JSON.stringify({ id: 'evt_copy', type: 'customer.created', data: {} })
+    const result = await built.lambdaHandler(receiver)(
+      restEvent(payload, signedStripe(payload), true) as never,
+    )
+    expect(result.statusCode).toBe(500)
+    expect(JSON.parse(result.body).code).toBe('handler_failed')
   })
 })
