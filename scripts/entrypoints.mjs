@@ -31,14 +31,16 @@ export const EDGE_CONDITIONS = ['edge-light', 'workerd', 'worker', 'browser', 'd
 
 /**
  * Entries without an edge build: the adapters for Node's own request and response (Express, Koa, Fastify and
- * node:http), the stores whose clients (ioredis, node-redis, pg) speak TCP through Node's net module, and every
- * queue (its job engine, BullMQ, runs on those clients too).
+ * node:http), the AWS Lambda adapter (Lambda runs Node; it decodes base64 bodies with Node's Buffer), the stores
+ * whose clients (ioredis, node-redis, pg) speak TCP through Node's net module, and every queue (its job engine,
+ * BullMQ, runs on those clients too).
  */
 const NODE_ONLY = new Set([
   './express',
   './koa',
   './fastify',
   './node',
+  './aws-lambda',
   './stores/redis',
   './stores/postgres',
 ])

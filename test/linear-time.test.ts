@@ -8,6 +8,7 @@
 import type { AddressInfo } from 'node:net'
 import express from 'express'
 import { afterEach, describe, expect, it } from 'vitest'
+import { lambdaHandler, type LambdaHttpEvent } from '../src/adapters/aws-lambda.js'
 import { expressMiddleware } from '../src/adapters/express.js'
 import { formFields, parseForm } from '../src/body.js'
 import { normalizeHeaders } from '../src/headers.js'
@@ -379,7 +380,53 @@ const cases: Case[] = [
       ),
     work: (input: SignedRequest) => paypalProvider.verify(input),
   },
+  {
+    name: 'a Lambda REST API event with one header under n spellings and n query parameters (lambdaHandler)',
+    n: 2_000,
+    build: (n) => {
+      const name = 'x-signature-header'
+      const spelling = (bits: number) =>
+        [...name].map((char, i) => ((bits >> i) & 1 ? char.toUpperCase() : char)).join('')
+      const names = Array.from({ length: n }, (_, i) => spelling(i + 1))
+      const query = Object.fromEntries(Array.from({ length: n }, (_, i) => [`q${i}`, [`a b/${i}`, 'é']]))
+      return {
+        httpMethod: 'POST',
+        path: '/hook',
+        requestContext: { path: '/stage/hook' },
+        headers: Object.fromEntries(names.map((spelt) => [spelt, 'v'])),
+        multiValueHeaders: Object.fromEntries(names.map((spelt) => [spelt, ['v', 'w']])),
+        multiValueQueryStringParameters: query,
+        body: '{}',
+        isBase64Encoded: false,
+      }
+    },
+    // No Stripe-Signature among them: refused before the body, once the request line and headers are read.
+    work: (event: LambdaHttpEvent) => lambdaStripe(event),
+  },
+  {
+    name: 'a Lambda payload 2.0 event with n cookies and a base64 body of n KiB (lambdaHandler)',
+    n: 200,
+    build: (n) => ({
+      version: '2.0',
+      rawPath: '/hook',
+      rawQueryString: '',
+      cookies: Array.from({ length: n }, (_, i) => `c${i}=v`),
+      headers: { 'stripe-signature': 't=1,v1=00', 'content-type': 'application/json' },
+      requestContext: { domainName: 'example.com', http: { method: 'POST' } },
+      body: Buffer.alloc(n * 1024, 'a').toString('base64'),
+      isBase64Encoded: true,
+    }),
+    work: (event: LambdaHttpEvent) => lambdaStripe(event),
+  },
 ]
+
+const lambdaStripe = lambdaHandler(
+  createReceiver({
+    provider: stripe({ secret: 'whsec_linear' }),
+    bodyLimit: 64 * 1024 * 1024,
+    logger: silentLogger(),
+  }),
+)
 
 describe('every parser takes time linear in its input', () => {
   it.each(cases)('$name', async ({ n, build, work }) => {

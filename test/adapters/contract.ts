@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest'
 import {
   createReceiver,
   tenantSecrets,
+  memoryStore,
   type Receiver,
   type ReceiverOptions,
   type WebhookEvent,
@@ -54,6 +55,19 @@ export interface AdapterDriver {
    * headers over 16 KiB (431) for every Node framework.
    */
   refusedBeforeRoute?: number[]
+  /**
+   * For platforms that take in the whole body before the adapter runs and hand it over in one piece (AWS Lambda:
+   * API Gateway, Function URLs and ALBs put it in the event), the largest body they pass on; past it they answer 413
+   * themselves. No read is left for the adapter to stop: what it owes is the refusal of a body over the receiver's
+   * limit that the platform passed on, and of what is refused whatever its body, and that is what is checked.
+   */
+  platformBodyLimit?: number
+  /**
+   * For platforms that stop the process once the answer is sent (AWS Lambda freezes it): the adapter holds the answer
+   * until the handlers have settled instead of sending the deadline's 202, and answers 200 once they succeeded, 500
+   * when one failed.
+   */
+  holdsAnswerForHandlers?: boolean
 }
 
 const SECRET = 'whsec_adapter_contract'
@@ -196,13 +210,27 @@ export function adapterContract(driver: AdapterDriver): void {
       expect(runs).toBe(1)
     })
 
+    const platformLimit = driver.platformBodyLimit
     for (const declared of [true, false]) {
       const how = declared ? 'a declared Content-Length over the limit' : 'a chunked body over the limit'
-      it(`answers 413 body_too_large to ${how}, without reading the body, and runs nothing`, async () => {
-        const { receiver, seen } = setup({ bodyLimit: 64 * 1024 })
+      const reading =
+        platformLimit === undefined ? 'without reading the body' : 'passed on whole by the platform'
+      it(`answers 413 body_too_large to ${how}, ${reading}, and runs nothing`, async () => {
+        const bodyLimit = 64 * 1024
+        const { receiver, seen } = setup({ bodyLimit })
         receiver.onAny((event) => void seen.push(event))
         const parserLimit = driver.refusedBeforeRoute?.includes(413) === true
         await withMounted(receiver, async (mounted) => {
+          if (platformLimit !== undefined) {
+            // The platform read the body, up to its own limit: one over the receiver's is the adapter's to refuse.
+            const total = Math.min(platformLimit, 4 * bodyLimit)
+            const { status, text } = mounted.url
+              ? await floodSocket(mounted.url, sign().headers, declared, true, total)
+              : await floodStream(mounted, sign().headers, declared, total)
+            expect(status).toBe(413)
+            expect(JSON.parse(text).code).toBe('body_too_large')
+            return
+          }
           const { status, text, produced } = mounted.url
             ? await floodSocket(mounted.url, sign().headers, declared, parserLimit)
             : await floodStream(mounted, sign().headers, declared)
@@ -232,7 +260,7 @@ export function adapterContract(driver: AdapterDriver): void {
     ] as const) {
       for (const declared of [true, false]) {
         const body = declared ? 'a declared 20 MiB body' : 'a chunked 20 MiB body'
-        it.skipIf(parserInFront)(
+        it.skipIf(parserInFront || platformLimit !== undefined)(
           `answers ${status} ${code} to ${what} with ${body} before reading it, and runs nothing`,
           async () => {
             const { receiver, seen } = setup(options)
@@ -302,6 +330,26 @@ export function adapterContract(driver: AdapterDriver): void {
       expect(seen.map((event) => `${event.tenant}/${event.id}`)).toEqual(['acme/evt_t1', 'globex/evt_t1'])
       expect(lookups).toEqual(['acme', 'globex', 'initech'])
     })
+    if (platformLimit !== undefined) {
+      for (const [what, options, headers, status, code] of [
+        ['a URL without the pathToken', { pathToken: PATH_TOKEN }, () => sign().headers, 404, 'not_found'],
+        ['a delivery without a signature header', {}, unsigned, 401, 'signature_missing'],
+      ] as const) {
+        it(`answers ${status} ${code} to ${what} with a large body the platform passed on, and runs nothing`, async () => {
+          const { receiver, seen } = setup(options)
+          receiver.onAny((event) => void seen.push(event))
+          await withMounted(receiver, async (mounted) => {
+            const total = Math.min(platformLimit, 1024 * 1024)
+            const flood = mounted.url
+              ? await floodSocket(mounted.url, headers(), true, true, total)
+              : await floodStream(mounted, headers(), true, total)
+            expect(flood.status).toBe(status)
+            expect(JSON.parse(flood.text).code).toBe(code)
+          })
+          expect(seen).toHaveLength(0)
+        })
+      }
+    }
 
     it('answers 405 with Allow: POST to a GET and runs nothing', async () => {
       const { receiver, seen } = setup()
@@ -336,7 +384,9 @@ export function adapterContract(driver: AdapterDriver): void {
       expect(errors).toHaveLength(1)
     })
 
-    it('answers 202 at the deadline while the handler goes on, and the handler finishes afterwards', async () => {
+    // Skipped where the adapter holds the answer for the handlers: no 202 is sent there (the two tests below).
+    const test = driver.holdsAnswerForHandlers === true ? it.skip : it
+    test('answers 202 at the deadline while the handler goes on, and the handler finishes afterwards', async () => {
       const { receiver } = setup({ deadlineMs: 50 })
       const release = deferred()
       let finished = false
@@ -367,6 +417,65 @@ export function adapterContract(driver: AdapterDriver): void {
         expect(await retry.json()).toEqual({ received: true, duplicate: true })
       })
     })
+
+    if (driver.holdsAnswerForHandlers === true) {
+      /**
+       * A memory store that tells when the receiver first renews a lease: it does so at the deadline, for the
+       * handlers still running then, so the deadline has passed (no clock read, no sleep).
+       */
+      function deadlineWatch() {
+        const store = memoryStore()
+        const passed = deferred()
+        const extend: typeof store.extend = (key, token, leaseMs) => {
+          passed.resolve()
+          return store.extend!(key, token, leaseMs)
+        }
+        return { store: { ...store, extend }, deadlinePassed: passed.promise }
+      }
+
+      it('holds the answer past the deadline until the handler has finished, then answers 200', async () => {
+        const { store, deadlinePassed } = deadlineWatch()
+        const { receiver } = setup({ deadlineMs: 50, store })
+        let finished = false
+        receiver.onAny(async () => {
+          await deadlinePassed
+          finished = true
+        })
+        await withMounted(receiver, async ({ send, kept }) => {
+          const response = await send(toRequest(sign()))
+          expect(finished).toBe(true)
+          expect(response.status).toBe(200)
+          expect(await response.json()).toEqual({ received: true })
+          expect(kept ?? []).toHaveLength(0)
+          const retry = await send(toRequest(sign()))
+          expect(await retry.json()).toEqual({ received: true, duplicate: true })
+        })
+      })
+
+      it('answers 500 when the handler fails past the deadline, and runs it again on the retry', async () => {
+        const { store, deadlinePassed } = deadlineWatch()
+        const { receiver } = setup({ deadlineMs: 50, store })
+        const errors: unknown[] = []
+        let runs = 0
+        receiver.onAny(async () => {
+          runs++
+          if (runs > 1) return
+          await deadlinePassed
+          throw new Error('failed after the deadline')
+        })
+        receiver.onError((error) => void errors.push(error))
+        await withMounted(receiver, async ({ send }) => {
+          const failed = await send(toRequest(sign()))
+          expect(failed.status).toBe(500)
+          const text = await failed.text()
+          expect(JSON.parse(text).code).toBe('handler_failed')
+          expect(text).not.toContain('failed after the deadline')
+          expect((await send(toRequest(sign()))).status).toBe(200)
+        })
+        expect(runs).toBe(2)
+        expect(errors).toHaveLength(1)
+      })
+    }
 
     if (driver.parsedFirst !== undefined) {
       const { parsedFirst } = driver

@@ -6,6 +6,7 @@
 import { createRequire } from 'node:module'
 import { describe, expect, it } from 'vitest'
 import { receiverAccess } from '../../src/adapter-kit/receiver-access.js'
+import { lambdaHandler } from '../../src/adapters/aws-lambda.js'
 import { expressMiddleware } from '../../src/adapters/express.js'
 import { fastifyHandler, fastifyRawBody } from '../../src/adapters/fastify.js'
 import { fetchHandler } from '../../src/adapters/fetch.js'
@@ -64,6 +65,7 @@ describe('receiver access for adapters', () => {
     ['nextRouteHandler', (value: Receiver<any>) => nextRouteHandler(value)],
     ['nextApiHandler', (value: Receiver<any>) => nextApiHandler(value)],
     ['nodeHandler', (value: Receiver<any>) => nodeHandler(value)],
+    ['lambdaHandler', (value: Receiver<any>) => lambdaHandler(value)],
   ])(
     '%s refuses, when it is created, something that is not a receiver, with a TypeError naming it',
     (name, adapt) => {

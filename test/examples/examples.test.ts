@@ -25,6 +25,8 @@ interface Example {
   start: (port: number) => string[]
   /** Where the app mounts its routes: `<prefix>/stripe` and `<prefix>/github`. */
   prefix: string
+  /** More of its environment. */
+  env?: Record<string, string>
 }
 
 const next = createRequire(import.meta.url).resolve('next/dist/bin/next')
@@ -45,6 +47,14 @@ const examples: Example[] = [
   // Its valid deliveries answering 200 prove `bodyParser: false` took effect: with the parser on, Next consumes
   // the body and the answer is 500 raw_body_unavailable.
   nextApp('examples/next-pages', '/api/webhooks'),
+  // The Lambda functions behind the local front that plays each event source (test/support/lambda-front.ts): a REST
+  // API hands them every body base64-encoded, an ALB with multi-value headers reads only multiValueHeaders back.
+  ...(['rest-api', 'http-api', 'alb-multi-value'] as const).map((source) => ({
+    name: `examples/aws-lambda (${source})`,
+    start: tsx('test/examples/aws-lambda-front.ts'),
+    prefix: '/webhooks',
+    env: { LAMBDA_SOURCE: source },
+  })),
 ]
 
 /** What the examples read, as a deployment would set it (vitest's own NODE_ENV is `test`). */
@@ -106,8 +116,9 @@ for (const example of examples) {
 
     beforeAll(async () => {
       const port = await freePort()
-      if (example.build) await runToEnd(example.build, environment(port))
-      app = await startApp(example.start(port), environment(port), port)
+      const env = { ...environment(port), ...example.env }
+      if (example.build) await runToEnd(example.build, env)
+      app = await startApp(example.start(port), env, port)
       base = `http://127.0.0.1:${port}${example.prefix}`
     })
     afterAll(() => app?.stop())
