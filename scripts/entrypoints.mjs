@@ -30,8 +30,8 @@ import { cryptoRuntimePaths } from './crypto-runtime.mjs'
 export const EDGE_CONDITIONS = ['edge-light', 'workerd', 'worker', 'browser', 'deno']
 
 /**
- * Entries without an edge build: the adapters for Node's own request and response (Express, Koa, Fastify and
- * node:http), the stores whose clients (ioredis, node-redis, pg) speak TCP through Node's net module, and every
+ * Entries without an edge build: the adapters for Node's own request and response (Express, Koa, Fastify,
+ * node:http, and NestJS on top of Express or Fastify), the stores whose clients (ioredis, node-redis, pg) speak TCP through Node's net module, and every
  * queue (its job engine, BullMQ, runs on those clients too).
  */
 const NODE_ONLY = new Set([
@@ -39,6 +39,7 @@ const NODE_ONLY = new Set([
   './koa',
   './fastify',
   './node',
+  './nest',
   './stores/redis',
   './stores/postgres',
 ])
