@@ -49,7 +49,8 @@ async function createApp(
 /** Initialises the app and listens on 127.0.0.1 through Nest's own server; closing it closes the app. */
 async function serve(platform: Platform, app: INestApplication): Promise<Mounted> {
   await app.init()
-  if (platform === 'Fastify') await app.getHttpAdapter().getInstance<{ ready(): Promise<unknown> }>().ready()
+  if (platform === 'Fastify')
+    await (app.getHttpAdapter().getInstance() as { ready(): Promise<unknown> }).ready()
   return listening(app.getHttpServer() as Server, () => app.close())
 }
 
@@ -261,7 +262,7 @@ for (const platform of PLATFORMS) {
       expect(seen).toEqual(['evt_a'])
     })
 
-    it("serves the route under the app's global prefix, the signed URL as received", async () => {
+    it("serves the route under the app's global prefix", async () => {
       const receiver = stripeReceiver()
       const urls: string[] = []
       receiver.onAny((event) => void urls.push(event.id))
@@ -270,7 +271,7 @@ for (const platform of PLATFORMS) {
         async (mounted) => {
           expect((await post(mounted, '/api/webhooks/stripe', stripeEvent('evt_p'))).status).toBe(200)
           const outside = stripeEvent('evt_q')
-          const request = new Request('http://localhost/webhooks/stripe', { method: 'POST', ...outside })
+          const request = new Request('http://localhost/webhooks/stripe', outside)
           expect((await mounted.send(request)).status).toBe(404)
         },
         (app) => app.setGlobalPrefix('api'),

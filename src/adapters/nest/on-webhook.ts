@@ -1,5 +1,7 @@
 import type {} from 'reflect-metadata' // the global Reflect.defineMetadata / getMetadata Nest loads
+import type { EventFor, EventName } from '../../receiver.js'
 import type { WebhookEvent } from '../../types/events.js'
+import type { Provider } from '../../types/provider.js'
 
 /** Where `@OnWebhook` keeps what it was given, on the decorated method (Nest's metadata, from reflect-metadata). */
 const ON_WEBHOOK = 'webhook-receiver:on-webhook'
@@ -13,15 +15,25 @@ export interface WebhookHandlerBinding {
 }
 
 /**
- * A method decorator for a handler: the method's first parameter must accept a webhook event (any typed event,
- * e.g. `EventFor<StripeProvider, 'payment_intent.succeeded'>`), so a method that takes something else is a type
- * error where it is decorated.
+ * A method decorator for a handler of `TEvent`: the method's parameter must accept it, so a method that takes
+ * something else is a type error where it is decorated. `@OnWebhook` accepts any typed event (e.g.
+ * `EventFor<StripeProvider, 'payment_intent.succeeded'>`); the one `createOnWebhook` makes, exactly its events.
  */
-export type WebhookHandlerDecorator = <M extends (event: WebhookEvent<any, any>) => unknown>(
+export type WebhookHandlerDecorator<TEvent extends WebhookEvent<any, any> = WebhookEvent<any, any>> = <
+  M extends (event: TEvent) => unknown,
+>(
   target: object,
   method: string | symbol,
   descriptor: TypedPropertyDescriptor<M>,
 ) => void
+
+/** `@OnWebhook` for one route, typed by its provider: see `createOnWebhook`. */
+export interface TypedOnWebhook<P extends Provider<any, any>> {
+  /** A handler of every event (`receiver.onAny`). */
+  (): WebhookHandlerDecorator<EventFor<P, EventName<P>>>
+  /** A handler of one event type, several, or a family: each a name the provider accepts. */
+  <const K extends EventName<P>>(type: K | readonly K[]): WebhookHandlerDecorator<EventFor<P, K>>
+}
 
 /**
  * Makes a method of a Nest provider (or controller) a handler of the receiver mounted by
@@ -80,6 +92,34 @@ export function OnWebhook(name: string, type?: string | readonly string[]): Webh
     const bindings = webhookBindingsOf(descriptor.value)
     Reflect.defineMetadata(ON_WEBHOOK, [...bindings, { name, types }], descriptor.value)
   }
+}
+
+/**
+ * Makes an `@OnWebhook` for the route named `name`, typed by its provider: a misspelled event type is a type
+ * error, and so is a method whose parameter does not accept the events it is registered for.
+ *
+ * @example
+ * ```ts
+ * import { Injectable } from '@nestjs/common'
+ * import type { EventFor } from 'webhook-receiver'
+ * import { createOnWebhook } from 'webhook-receiver/nest'
+ * import type { stripe } from 'webhook-receiver/providers/stripe'
+ *
+ * type StripeProvider = ReturnType<typeof stripe>
+ * const OnStripe = createOnWebhook<StripeProvider>('stripe')
+ *
+ * @Injectable()
+ * export class PaymentsService {
+ *   @OnStripe('payment_intent.succeeded')
+ *   async paid(event: EventFor<StripeProvider, 'payment_intent.succeeded'>) {
+ *     console.log(event.payload.data.object.amount)
+ *   }
+ * }
+ * ```
+ */
+export function createOnWebhook<P extends Provider<any, any>>(name: string): TypedOnWebhook<P> {
+  OnWebhook(name) // the same checks, now rather than at the first use
+  return ((type?: string | readonly string[]) => OnWebhook(name, type)) as TypedOnWebhook<P>
 }
 
 /** The `@OnWebhook` bindings of a method, in the order they apply; none for an undecorated one. */
