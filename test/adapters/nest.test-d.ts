@@ -117,10 +117,10 @@ describe('WebhookModule', () => {
       useFactory: async (secret: string) => createReceiver({ provider: stripe({ secret }) }),
       closeOnShutdown: { timeoutMs: 25_000 },
     })
-    // @ts-expect-error: a provider is not a receiver
     WebhookModule.forRoot({
       name: 'stripe',
       path: 'webhooks/stripe',
+      // @ts-expect-error: a provider is not a receiver
       receiver: stripe({ secret: 'whsec_x' }),
     })
     // @ts-expect-error: the factory makes a receiver
