@@ -384,14 +384,42 @@ describe('NestJS: mistakes are refused at start-up, naming the fix', () => {
     expect(message).toContain("(the routes: 'stripe')")
   })
 
-  it('two routes of one name', async () => {
-    const message = await bootError({
-      imports: [
-        WebhookModule.forRoot({ name: 'stripe', path: 'a', receiver: stripeReceiver() }),
-        WebhookModule.forRoot({ name: 'stripe', path: 'b', receiver: stripeReceiver() }),
-      ],
-    })
-    expect(message).toContain("two routes are named 'stripe'")
+  it('two routes of one name, even with the same options', async () => {
+    const receiver = stripeReceiver()
+    for (const paths of [
+      ['a', 'b'],
+      ['a', 'a'],
+    ]) {
+      const message = await bootError({
+        imports: paths.map((path) => WebhookModule.forRoot({ name: 'stripe', path, receiver })),
+      })
+      expect(message).toContain("two routes are named 'stripe'")
+    }
+  })
+
+  it('but not one route imported by two modules: it stays one, and its handlers run once', async () => {
+    const receiver = stripeReceiver()
+    const route = WebhookModule.forRoot({ name: 'stripe', path: 'hook', receiver })
+    let runs = 0
+    @Injectable()
+    class Paid {
+      @OnWebhook('stripe', 'payment_intent.succeeded')
+      paid() {
+        runs++
+      }
+    }
+    @Module({ imports: [route] })
+    class Billing {}
+    @Module({ imports: [route] })
+    class Reports {}
+    const app = await createApp('Express', { imports: [Billing, Reports], providers: [Paid] })
+    const mounted = await serve('Express', app)
+    try {
+      expect((await post(mounted, '/hook', stripeEvent('evt_once'))).status).toBe(200)
+    } finally {
+      await mounted.close()
+    }
+    expect(runs).toBe(1)
   })
 
   it('a handler on a request-scoped provider', async () => {

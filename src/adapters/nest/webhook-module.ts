@@ -101,9 +101,12 @@ export class WebhookModule {
   static forRoot(options: WebhookModuleOptions): DynamicModule {
     checkRoute(options, 'forRoot')
     receiverAccess(options.receiver, 'WebhookModule.forRoot({ receiver })')
+    const { receiver } = options
+    // A factory rather than `useValue`: Nest hashes a dynamic module's metadata to identify it, and a receiver (its
+    // store's client, its queue) is no small object to serialise.
     return routeModule(
       options,
-      { provide: webhookReceiverToken(options.name), useValue: options.receiver },
+      { provide: webhookReceiverToken(options.name), useFactory: () => receiver },
       [],
     )
   }
@@ -139,6 +142,9 @@ function checkRoute(options: WebhookRouteOptions, method: string): void {
   }
 }
 
+/** How many route modules `forRoot` and `forRootAsync` have made in this process. */
+let routeModules = 0
+
 function routeModule(
   options: WebhookRouteOptions,
   receiver: NestProvider,
@@ -147,7 +153,9 @@ function routeModule(
   const { name, path, decorators = [], closeOnShutdown = true } = options
   const token = webhookReceiverToken(name)
   const handlers: FactoryProvider<WebhookHandlers> = {
-    provide: `${token}:handlers`,
+    // Numbered per call, so that two calls are two modules for Nest, even with the same options (then refused at
+    // start-up, naming the duplicate), while one call's module imported in several places stays one.
+    provide: `${token}:handlers#${++routeModules}`,
     useFactory: (received: Receiver<any>, discovery: DiscoveryService, scanner: MetadataScanner) =>
       new WebhookHandlers(name, received, discovery, scanner, closeOnShutdown),
     inject: [token, DiscoveryService, MetadataScanner],
