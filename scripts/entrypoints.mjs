@@ -30,10 +30,10 @@ import { cryptoRuntimePaths } from './crypto-runtime.mjs'
 export const EDGE_CONDITIONS = ['edge-light', 'workerd', 'worker', 'browser', 'deno']
 
 /**
- * Entries without an edge build: the adapters for Node's own request and response (Express, Koa, Fastify and
- * node:http), the AWS Lambda adapter (Lambda runs Node; it decodes base64 bodies with Node's Buffer), the stores
- * whose clients (ioredis, node-redis, pg) speak TCP through Node's net module, and every queue (its job engine,
- * BullMQ, runs on those clients too).
+ * Entries without an edge build: the adapters for Node's own request and response (Express, Koa, Fastify,
+ * node:http, and NestJS on top of Express or Fastify), the AWS Lambda adapter (Lambda runs Node; it decodes base64
+ * bodies with Node's Buffer), the stores whose clients (ioredis, node-redis, pg) speak TCP through Node's net
+ * module, and every queue (its job engine, BullMQ, runs on those clients too).
  */
 const NODE_ONLY = new Set([
   './express',
@@ -41,6 +41,7 @@ const NODE_ONLY = new Set([
   './fastify',
   './node',
   './aws-lambda',
+  './nest',
   './stores/redis',
   './stores/postgres',
 ])

@@ -8,7 +8,7 @@
  * scripts/check-package.mjs checks that every such import carries it.
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { repoRoot } from './entrypoints.mjs'
 
@@ -35,15 +35,27 @@ export const packageOf = (specifier) =>
 /**
  * @param {string} file a built file (`dist/providers/stripe.d.ts`, `dist/queues/bullmq.js`), relative to `root`
  * @param {string} [root]
- * @returns {string[]} the optional peers it imports (`import`, `import type`, or `import '…'`), by package name
+ * @returns {string[]} the optional peers it imports (`import`, `import type`, `import '…'`, or `export … from`),
+ *   by package name; for a module, with those of the chunks it imports (`./chunk-….js`), whose code it runs too
  */
 export function optionalPeerImportsOf(file, root = repoRoot) {
   const peers = optionalPeers(root)
-  const code = readFileSync(join(root, file), 'utf8')
-  const specifiers = [...code.matchAll(/^import\s(?:[^'"]*?\sfrom\s)?['"]([^'"]+)['"]/gm)].map(
-    (match) => match[1],
-  )
-  return [...new Set(specifiers.map(packageOf))].filter((name) => peers.has(name))
+  const found = new Set()
+  const seen = new Set()
+  const visit = (/** @type {string} */ path) => {
+    if (seen.has(path)) return
+    seen.add(path)
+    const code = readFileSync(join(root, path), 'utf8')
+    for (const [, specifier = ''] of code.matchAll(
+      /^(?:import|export)\s(?:[^'"]*?\sfrom\s)?['"]([^'"]+)['"]/gm,
+    )) {
+      if (specifier.startsWith('.')) {
+        if (path.endsWith('.js')) visit(join(dirname(path), specifier))
+      } else if (peers.has(packageOf(specifier))) found.add(packageOf(specifier))
+    }
+  }
+  visit(file)
+  return [...found].sort()
 }
 
 /** @param {string} root @returns {string[]} every declaration file in dist/, as a path relative to `root` */

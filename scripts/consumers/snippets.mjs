@@ -209,4 +209,7 @@ export const SNIPPET_COMPILER_OPTIONS = {
   noEmit: true,
   // Each block is a module of its own, also one that neither imports nor exports.
   moduleDetection: 'force',
+  // As in every Nest app (docs/adapters.md › NestJS): Nest's decorators are the legacy ones. No other block has any.
+  experimentalDecorators: true,
+  emitDecoratorMetadata: true,
 }

@@ -1,12 +1,11 @@
 // Translates between Fastify and `receiver.handle`, nothing else: the pieces every adapter shares are in
 // src/adapter-kit/, and docs/adding-an-adapter.md shows how to write one.
 import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify'
-import { heldBody, type BodyHolder } from '../adapter-kit/node-body.js'
+import { answerFastifyRequest, sendFastifyReply as send } from '../adapter-kit/fastify-exchange.js'
 import { closeAfterResponse } from '../adapter-kit/node-response.js'
 import { receiverAccess, type ReceiverAccess } from '../adapter-kit/receiver-access.js'
-import { BodyTooLargeError, RawBodyUnavailableError } from '../errors.js'
+import { BodyTooLargeError } from '../errors.js'
 import type { Receiver } from '../receiver.js'
-import type { WebhookResponse } from '../types/events.js'
 
 const FIX =
   'Fastify parsed the body before fastifyHandler() got it. Use app.register(fastifyPlugin, { receiver, path }), or ' +
@@ -93,16 +92,8 @@ export function fastifyHandler(
   receiver: Receiver<any>,
 ): (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply> {
   const access = receiverAccess(receiver, 'fastifyHandler')
-  const handler = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
-    // Fastify has read the body (or refused it) before any handler runs; no body at all arrives as undefined.
-    const body = heldBody(request as BodyHolder) ?? (request.body == null ? '' : undefined)
-    const { method, url, headers } = request
-    const response =
-      body === undefined
-        ? access.reject(new RawBodyUnavailableError(FIX), url)
-        : await receiver.handle({ method, url, headers, body })
-    return send(reply, response)
-  }
+  const handler = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> =>
+    send(reply, await answerFastifyRequest(receiver, access, request, FIX))
   handlerAccess.set(handler, access)
   return handler
 }
@@ -118,9 +109,4 @@ function refuseUnread(access: ReceiverAccess): onRequestHookHandler {
     closeAfterResponse(request.raw, reply.raw)
     return send(reply, refusal)
   }
-}
-
-/** As bytes, so Fastify sends the receiver's headers unchanged (it appends a charset to string payloads). */
-function send(reply: FastifyReply, response: WebhookResponse): FastifyReply {
-  return reply.code(response.status).headers(response.headers).send(Buffer.from(response.body))
 }

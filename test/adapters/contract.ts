@@ -68,6 +68,11 @@ export interface AdapterDriver {
    * when one failed.
    */
   holdsAnswerForHandlers?: boolean
+  /**
+   * The status the framework answers itself to a content type it has no parser for, where it never hands the body
+   * over unparsed (Nest on Fastify: 415, until the app adds a parser for that type); the adapter never runs then.
+   */
+  unparsedContentType?: number
 }
 
 const SECRET = 'whsec_adapter_contract'
@@ -147,9 +152,9 @@ export function adapterContract(driver: AdapterDriver): void {
       const delivery = sign()
       const headers = { ...delivery.headers, 'content-type': 'application/octet-stream' }
       await withMounted(receiver, async ({ send }) => {
-        expect((await send(toRequest(delivery, { headers }))).status).toBe(200)
+        expect((await send(toRequest(delivery, { headers }))).status).toBe(driver.unparsedContentType ?? 200)
       })
-      expect(seen).toHaveLength(1)
+      expect(seen).toHaveLength(driver.unparsedContentType === undefined ? 1 : 0)
     })
 
     it('answers 401 signature_invalid to a forged delivery and runs nothing', async () => {

@@ -1,7 +1,8 @@
 /**
  * Every app in examples/, started for real the way examples/README.md says (tsx for the servers; `next build` then
- * `next start` for the Next.js apps) on a free 127.0.0.1 port, and sent signed deliveries over HTTP. The apps import
- * `webhook-receiver` by its name, so this runs against dist/: `npm run test:examples` builds it first.
+ * `next start` for the Next.js apps; `tsc` then `node` for the NestJS app, on each of its platforms) on a free
+ * 127.0.0.1 port, and sent signed deliveries over HTTP. The apps import `webhook-receiver` by its name, so this runs
+ * against dist/: `npm run test:examples` builds it first.
  *
  * Each handler prints `handled <provider> <type> <id> …`. A handler runs before its answer is sent, but the line may
  * reach this process after the answer does, so lines are counted only once a later one has arrived (`settle`).
@@ -29,8 +30,16 @@ interface Example {
   env?: Record<string, string>
 }
 
-const next = createRequire(import.meta.url).resolve('next/dist/bin/next')
+const resolve = createRequire(import.meta.url).resolve
+const next = resolve('next/dist/bin/next')
 const tsx = (file: string) => () => ['--import', 'tsx', file]
+// Compiled by tsc, as `nest build` does: Nest's injector reads the constructor parameter types tsc emits.
+const nestApp = (platform: 'express' | 'fastify'): Example => ({
+  name: `examples/nest (${platform})`,
+  build: [resolve('typescript/bin/tsc'), '-p', 'examples/nest'],
+  start: () => ['examples/nest/dist/main.js', platform],
+  prefix: '/webhooks',
+})
 const nextApp = (dir: string, prefix: string): Example => ({
   name: dir,
   build: [next, 'build', dir],
@@ -43,6 +52,8 @@ const examples: Example[] = [
   { name: 'examples/koa', start: tsx('examples/koa/server.ts'), prefix: '/webhooks' },
   { name: 'examples/fastify', start: tsx('examples/fastify/server.ts'), prefix: '/webhooks' },
   { name: 'examples/hono', start: tsx('examples/hono/server.ts'), prefix: '/webhooks' },
+  nestApp('express'),
+  nestApp('fastify'),
   nextApp('examples/next-app', '/webhooks'),
   // Its valid deliveries answering 200 prove `bodyParser: false` took effect: with the parser on, Next consumes
   // the body and the answer is 500 raw_body_unavailable.
