@@ -212,6 +212,15 @@ export function bullmqQueue<C = ConnectionOptions>(
       await job.retry(state, { resetAttemptsMade: true, resetAttemptsStarted: true })
       return 'retried'
     },
+    async counts() {
+      const counts = await bullmq().getJobCounts('waiting', 'delayed', 'active', 'failed')
+      return {
+        waiting: counts.waiting ?? 0,
+        delayed: counts.delayed ?? 0,
+        active: counts.active ?? 0,
+        failed: counts.failed ?? 0,
+      }
+    },
     async close() {
       const closing = [...workers].map((worker) => worker.close())
       workers.clear()
