@@ -21,8 +21,8 @@ import {
   type WebhookError,
 } from './errors.js'
 import { normalizeHeaders } from './headers.js'
-import type { ReceiverConfig } from './options.js'
 import { observeDelivery, type DeliveryObservation } from './observation.js'
+import type { ReceiverConfig } from './options.js'
 import { hasPathToken } from './path-token.js'
 import { isPromiseLike, type MaybePromise } from './promise-like.js'
 import { ACCEPTED, DUPLICATE, problemResponse, QUEUED, RECEIVED } from './responses.js'
