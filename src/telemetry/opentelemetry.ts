@@ -24,6 +24,7 @@ import {
   type UpDownCounter,
 } from '@opentelemetry/api'
 import type {
+  DedupOutcome,
   DeliveryOutcome,
   DeliveryStart,
   DeliveryTelemetry,
@@ -75,30 +76,39 @@ class OtelDelivery implements DeliveryTelemetry {
 
   end(outcome: DeliveryOutcome, bodySize: number | undefined): void {
     const { span, instruments } = this
-    const provider = { 'webhook.provider': outcome.provider }
-    const refused = outcome.status < 200 || outcome.status > 299
-    span.setAttributes(deliveryAttributes(outcome, bodySize))
-    if (refused) span.setStatus({ code: SpanStatusCode.ERROR, message: outcome.code })
+    const { provider, code, status } = outcome
+    const refused = status < 200 || status > 299
+    // A span no SDK records (none registered, or not sampled) is not worth its attributes.
+    if (span.isRecording()) {
+      span.setAttributes(deliveryAttributes(outcome, bodySize))
+      if (refused) span.setStatus({ code: SpanStatusCode.ERROR, message: code })
+    }
     span.end()
 
     const answered: Attributes = {
-      ...provider,
-      'webhook.outcome': outcome.code,
-      'http.response.status_code': outcome.status,
+      'webhook.provider': provider,
+      'webhook.outcome': code,
+      'http.response.status_code': status,
     }
-    if (refused) answered['error.type'] = outcome.code
+    if (refused) answered['error.type'] = code
     instruments.deliveries.add(1, answered)
     const { verifyMs } = outcome.durations
     if (verifyMs !== undefined) {
+      const verified: Attributes = { 'webhook.provider': provider }
       // Refused while verifying: no event was read from the body.
-      const verified =
-        outcome.events === 0 && refused ? { ...provider, 'error.type': outcome.code } : provider
+      if (refused && outcome.events === 0) verified['error.type'] = code
       instruments.verification.record(verifyMs / 1000, verified)
     }
-    for (const dedup of outcome.items?.map((item) => item.dedup) ?? [outcome.dedup]) {
-      if (dedup !== undefined) instruments.dedup.add(1, { ...provider, 'webhook.dedup.outcome': dedup })
+    if (outcome.items === undefined) {
+      if (outcome.dedup !== undefined) countDedup(instruments, provider, outcome.dedup)
+    } else {
+      for (const { dedup } of outcome.items) if (dedup !== undefined) countDedup(instruments, provider, dedup)
     }
   }
+}
+
+function countDedup(instruments: Instruments, provider: string, dedup: DedupOutcome): void {
+  instruments.dedup.add(1, { 'webhook.provider': provider, 'webhook.dedup.outcome': dedup })
 }
 
 /**
@@ -241,12 +251,17 @@ export function otelTelemetry(options: OtelTelemetryOptions = {}): ReceiverTelem
         run: (work) => context.with(spanContext, work),
         end(error, durationMs) {
           used.activeHandlers.add(-1, active)
-          const measured: Attributes = { ...active, 'webhook.event.type': start.type }
+          const measured: Attributes = {
+            'webhook.provider': start.provider,
+            'webhook.event.type': start.type,
+          }
           if (error !== undefined) {
             const type = errorType(error)
-            span.recordException(error instanceof Error ? error : String(error))
-            span.setAttribute('error.type', type)
-            span.setStatus({ code: SpanStatusCode.ERROR, message: type })
+            if (span.isRecording()) {
+              span.recordException(error instanceof Error ? error : String(error))
+              span.setAttribute('error.type', type)
+              span.setStatus({ code: SpanStatusCode.ERROR, message: type })
+            }
             measured['error.type'] = type
           }
           span.end()
