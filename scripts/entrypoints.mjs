@@ -10,7 +10,8 @@
  * - every src/providers/<name>.ts is `./providers/<name>`;
  * - every src/adapters/<name>.ts is `./<name>`, except an edge variant (next-route.ts is the edge build of `./next`);
  * - every src/stores/<name>.ts is `./stores/<name>`, except the memory store, which the core entry exports;
- * - every src/queues/<name>.ts is `./queues/<name>` (a job engine for queue mode, Node-only).
+ * - every src/queues/<name>.ts is `./queues/<name>` (a job engine for queue mode, Node-only);
+ * - every src/telemetry/<name>.ts is `./<name>` (a telemetry integration: `./opentelemetry`).
  * Every entry also gets an edge build (dist/edge/, Web Crypto, no Node built-in) unless it is Node-only.
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
@@ -79,7 +80,8 @@ function modulesOf(root, dir) {
 const baseName = (path) => path.slice(path.lastIndexOf('/') + 1, -'.ts'.length)
 
 /**
- * Every entry point, in the order package.json lists them: the core, providers, adapters, stores, queues, testing.
+ * Every entry point, in the order package.json lists them: the core, providers, adapters, stores, queues, telemetry,
+ * testing.
  * @param {string} [root]
  * @returns {EntryPoint[]}
  */
@@ -98,6 +100,8 @@ export function entryPoints(root = repoRoot) {
   }
   for (const source of modulesOf(root, 'src/queues'))
     found.push([`./queues/${baseName(source)}`, `queues/${baseName(source)}`, source])
+  for (const source of modulesOf(root, 'src/telemetry'))
+    found.push([`./${baseName(source)}`, `telemetry/${baseName(source)}`, source])
   found.push(['./testing', 'testing/index', 'src/testing/index.ts'])
 
   const variants = Object.entries(EDGE_VARIANTS)

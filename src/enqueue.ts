@@ -12,6 +12,7 @@ import {
   type Reserved,
 } from './dedup.js'
 import { QueueUnavailableError } from './errors.js'
+import type { DeliveryObservation } from './observation.js'
 import type { QueueMode, ReceiverConfig } from './options.js'
 import { isPromiseLike, type MaybePromise } from './promise-like.js'
 import { jobIdFor, toQueuedEvent } from './queued-event.js'
@@ -31,11 +32,12 @@ export function enqueueEvent(
   mode: QueueMode,
   event: WebhookEvent,
   parsed: ParsedEvent,
+  observation?: DeliveryObservation,
 ): MaybePromise<WebhookResponse> {
   const reserved = reserveEvent(config, parsed)
   return isPromiseLike(reserved)
-    ? Promise.resolve(reserved).then((settled) => store(config, mode, event, parsed, settled))
-    : store(config, mode, event, parsed, reserved)
+    ? Promise.resolve(reserved).then((settled) => store(config, mode, event, parsed, settled, observation))
+    : store(config, mode, event, parsed, reserved, observation)
 }
 
 async function store(
@@ -44,7 +46,9 @@ async function store(
   event: WebhookEvent,
   parsed: ParsedEvent,
   reserved: Reserved,
+  observation: DeliveryObservation | undefined,
 ): Promise<WebhookResponse> {
+  observation?.reserved(event.id, reserved, true)
   if (reserved === 'done') return config.provider.reply?.([]) ?? DUPLICATE
   const reservation = reserved === 'unguarded' ? undefined : reserved
   try {

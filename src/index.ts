@@ -59,6 +59,20 @@ export type {
 export type { Reply } from './reply.js'
 export type { DedupStore, ReserveOutcome } from './types/store.js'
 export type {
+  DedupOutcome,
+  DeliveryOutcome,
+  DeliveryStart,
+  DeliveryTelemetry,
+  HandlersStart,
+  HandlersTelemetry,
+  ItemOutcome,
+  OutcomeCode,
+  OutcomeHook,
+  QueueCounts,
+  ReceiverTelemetry,
+  TelemetryTarget,
+} from './types/observability.js'
+export type {
   DeadLetter,
   DeadLetterRange,
   EventQueue,

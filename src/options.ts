@@ -4,8 +4,10 @@
  */
 import { toBytes } from './body.js'
 import { createDispatcher, type Dispatcher, type Logger } from './dispatch.js'
+import { createObservers, type Observers } from './observation.js'
 import { memoryStore } from './stores/memory.js'
 import { throttledLog } from './throttled-log.js'
+import type { ReceiverTelemetry } from './types/observability.js'
 import type { Provider } from './types/provider.js'
 import type { EventQueue } from './types/queue.js'
 import type { DedupStore } from './types/store.js'
@@ -64,6 +66,11 @@ export interface ReceiverOptions<TProvider extends Provider<any, any>> {
    * it, with retries and dead letters. One queue serves one receiver. `storeTimeoutMs` bounds the enqueue too.
    */
   queue?: EventQueue
+  /**
+   * Traces and metrics of every delivery, handler run and queue: `otelTelemetry()` from
+   * `webhook-receiver/opentelemetry` (OpenTelemetry, docs/observability.md). Default: none, and nothing is measured.
+   */
+  telemetry?: ReceiverTelemetry
 }
 
 /** Queue mode: the queue a receiver stores its events in, and where its enqueue failures are logged. */
@@ -114,6 +121,8 @@ export interface ReceiverConfig {
   pathToken: Uint8Array | undefined
   /** Queue mode: events are stored as jobs and a worker runs the handlers (`receiver.work()`). */
   queueMode: QueueMode | undefined
+  /** The `onOutcome` hooks and the telemetry, fed by each delivery's observation (src/observation.ts). */
+  observers: Observers
 }
 
 /** Checks the options and fills in every default; throws a TypeError naming the option that is wrong. */
@@ -165,6 +174,7 @@ export function resolveConfig(options: ReceiverOptions<Provider<any, any>>): Rec
     onStoreError: options.onStoreError ?? 'reject',
     pathToken: pathTokenBytes(options.pathToken),
     queueMode: queueMode(options.queue, `${namespace}-${provider.name}`, logger),
+    observers: createObservers(options.telemetry, logger),
   }
 }
 

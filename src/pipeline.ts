@@ -21,6 +21,7 @@ import {
   type WebhookError,
 } from './errors.js'
 import { normalizeHeaders } from './headers.js'
+import { observeDelivery, type DeliveryObservation } from './observation.js'
 import type { ReceiverConfig } from './options.js'
 import { hasPathToken } from './path-token.js'
 import { isPromiseLike, type MaybePromise } from './promise-like.js'
@@ -139,23 +140,41 @@ export async function verifyDelivery(
 /**
  * The whole pipeline: verify, then dedup and dispatch every event of the delivery, and answer with the status
  * that makes the sender retry exactly when it should. Never throws: every failure becomes a problem response.
+ * Observed (`onOutcome`, telemetry) only when the receiver has an observer.
  */
-export async function handleDelivery(
+export function handleDelivery(
   config: ReceiverConfig,
   request: WebhookRequest,
   options?: HandleOptions,
+): Promise<WebhookResponse> {
+  const observation = observeDelivery(config.observers, config.provider.name, request)
+  return observation === undefined
+    ? answerDelivery(config, request, options, undefined)
+    : observation.run(() => answerDelivery(config, request, options, observation))
+}
+
+async function answerDelivery(
+  config: ReceiverConfig,
+  request: WebhookRequest,
+  options: HandleOptions | undefined,
+  observation: DeliveryObservation | undefined,
 ): Promise<WebhookResponse> {
   try {
     const verified = verifyAndParse(config, request)
     const delivery = isPromiseLike(verified) ? await verified : verified
     const { parsed } = delivery
+    observation?.verified(delivery.signed.body.byteLength, parsed)
     const response =
       parsed.length === 1
-        ? processEvent(config, delivery, parsed[0] as ParsedEvent, options)
-        : processBatch(config, delivery, options)
-    return isPromiseLike(response) ? await response : response
+        ? processEvent(config, delivery, parsed[0] as ParsedEvent, options, observation)
+        : processBatch(config, delivery, options, observation)
+    const answer = isPromiseLike(response) ? await response : response
+    observation?.answered(answer)
+    return answer
   } catch (error) {
-    return refuse(config, error, request.url)
+    const answer = refuse(config, error, request.url)
+    observation?.refused(error, answer)
+    return answer
   }
 }
 
@@ -164,6 +183,7 @@ async function processBatch(
   config: ReceiverConfig,
   delivery: VerifiedDelivery,
   options: HandleOptions | undefined,
+  observation: DeliveryObservation | undefined,
 ): Promise<WebhookResponse> {
   // The same item twice in one delivery is one event: its copy would only find the first one's reservation in
   // flight (409) and make the sender resend the whole batch.
@@ -171,8 +191,9 @@ async function processBatch(
   const items = delivery.parsed.filter((parsed) => !ids.has(parsed.id) && ids.add(parsed.id))
   const settled = await Promise.allSettled(
     // async: a refusal thrown synchronously for one item becomes its rejection, and the other items still run.
-    items.map(async (parsed) => processEvent(config, delivery, parsed, options)),
+    items.map(async (parsed) => processEvent(config, delivery, parsed, options, observation)),
   )
+  observation?.batchSettled(items, settled)
   let worst: WebhookError | undefined
   let pending = false
   let duplicates = 0
@@ -206,20 +227,29 @@ function processEvent(
   delivery: VerifiedDelivery,
   parsed: ParsedEvent,
   options: HandleOptions | undefined,
+  observation: DeliveryObservation | undefined,
 ): MaybePromise<WebhookResponse> {
   // A protocol message (Slack's url_verification) is answered by the provider itself: no dedup, no handlers.
-  if (parsed.reply !== undefined) return parsed.reply
+  if (parsed.reply !== undefined) {
+    observation?.skipped(parsed.id)
+    return parsed.reply
+  }
   // Every event is queued, handlers or not: the web process need not register them, the worker does.
   if (config.queueMode !== undefined)
-    return enqueueEvent(config, config.queueMode, toEvent(config, delivery, parsed), parsed)
+    return enqueueEvent(config, config.queueMode, toEvent(config, delivery, parsed), parsed, observation)
   const handlers = config.dispatcher.handlersFor(parsed)
-  if (handlers.length === 0) return withoutHandlers(config, parsed)
+  if (handlers.length === 0) {
+    observation?.skipped(parsed.id)
+    return withoutHandlers(config, parsed)
+  }
   if (config.state.closing) throw new ShuttingDownError(retryAfterSeconds(config))
   const event = toEvent(config, delivery, parsed)
   const reserved = reserveEvent(config, parsed)
   return isPromiseLike(reserved)
-    ? Promise.resolve(reserved).then((settled) => afterReserve(config, handlers, event, settled, options))
-    : afterReserve(config, handlers, event, reserved, options)
+    ? Promise.resolve(reserved).then((settled) =>
+        afterReserve(config, handlers, event, settled, options, observation),
+      )
+    : afterReserve(config, handlers, event, reserved, options, observation)
 }
 
 /**
@@ -240,14 +270,23 @@ function afterReserve(
   event: WebhookEvent,
   reserved: Reserved,
   options: HandleOptions | undefined,
+  observation: DeliveryObservation | undefined,
 ): MaybePromise<WebhookResponse> {
+  observation?.reserved(event.id, reserved)
   if (reserved === 'done') return config.provider.reply?.([]) ?? DUPLICATE
   // close() was called while the store answered: no handler may start once it has.
   if (config.state.closing) {
     if (reserved !== 'unguarded') void releaseEvent(config, reserved)
     throw new ShuttingDownError(retryAfterSeconds(config))
   }
-  return runHandlers(config, handlers, event, reserved === 'unguarded' ? undefined : reserved, options)
+  return runHandlers(
+    config,
+    handlers,
+    event,
+    reserved === 'unguarded' ? undefined : reserved,
+    options,
+    observation,
+  )
 }
 
 /**

@@ -1,5 +1,6 @@
 import { attachReceiverAccess } from './adapter-kit/receiver-access.js'
 import { listDeadLetters, replayEvent } from './dead-letters.js'
+import { addOutcomeHook, observeEarlyRefusal } from './observation.js'
 import { resolveConfig, type QueueMode, type ReceiverConfig, type ReceiverOptions } from './options.js'
 import { handleDelivery, refusalBeforeBody, refuse, verifyDelivery } from './pipeline.js'
 import { closeReceiver } from './run-handlers.js'
@@ -12,6 +13,7 @@ import type {
   WebhookRequest,
   WebhookResponse,
 } from './types/events.js'
+import type { OutcomeHook } from './types/observability.js'
 import type { Provider } from './types/provider.js'
 import type { DeadLetter, DeadLetterRange, QueueWorker, WorkOptions } from './types/queue.js'
 import { startWorker } from './work.js'
@@ -50,6 +52,17 @@ export interface Receiver<P extends Provider<any, any> = Provider> {
   onAny(handler: Handler<EventFor<P, keyof EventsOf<P> & string>>): this
   /** Receives every handler failure, also those after a 202 was sent. */
   onError(handler: ErrorHandler): this
+  /**
+   * Receives one small object per delivery once it is answered, refusals included: provider, id, type, status,
+   * code, dedup outcome, durations (docs/observability.md). No header, body or secret is in it. A hook that throws is
+   * logged once and changes nothing.
+   *
+   * @example
+   * ```ts
+   * receiver.onOutcome((outcome) => logger.info(outcome, 'webhook'))
+   * ```
+   */
+  onOutcome(hook: OutcomeHook): this
   /**
    * The whole pipeline on one request; never throws. `options.waitUntil` receives the handlers still running when
    * the deadline's 202 is sent, for serverless platforms that would otherwise stop them.
@@ -118,6 +131,10 @@ export function createReceiver<P extends Provider<any, any>>(options: ReceiverOp
       dispatcher.onError(handler)
       return receiver
     },
+    onOutcome(hook) {
+      addOutcomeHook(config.observers, hook)
+      return receiver
+    },
     handle: (request, options) => handleDelivery(config, request, options),
     verify: (request) => verifyDelivery(config, request) as never,
     work: (options) => startWorker(config, queueModeOf(config, 'work'), options),
@@ -125,11 +142,19 @@ export function createReceiver<P extends Provider<any, any>>(options: ReceiverOp
     replay: async (id, options) => replayEvent(config, queueModeOf(config, 'replay'), id, options?.tenant),
     close: async (options) => closeReceiver(config, closeTimeout(options)),
   }
+  // Refusals an adapter answers before `handle` (no signature header, a body over the limit) are deliveries too.
+  const { observers } = config
+  const name = config.provider.name
   attachReceiverAccess(receiver, {
     bodyLimit: config.bodyLimit,
-    reject: (error, url) => refuse(config, error, url),
-    refuseBeforeBody: (method, url, headers) => refusalBeforeBody(config, method, url, headers),
+    reject: (error, url) => observeEarlyRefusal(observers, name, 'POST', refuse(config, error, url)),
+    refuseBeforeBody: (method, url, headers) => {
+      const refusal = refusalBeforeBody(config, method, url, headers)
+      return refusal === undefined ? undefined : observeEarlyRefusal(observers, name, method, refusal)
+    },
   })
+  const queue = config.queueMode?.queue
+  observers.telemetry?.attach({ provider: name, queueCounts: queue?.counts?.bind(queue) })
   return receiver
 }
 

@@ -7,6 +7,7 @@
  */
 import { completeEvent, extendEvent, releaseEvent, retryAfterSeconds, type Reservation } from './dedup.js'
 import { HandlerFailedError, HandlerPendingError } from './errors.js'
+import type { DeliveryObservation } from './observation.js'
 import type { ReceiverConfig } from './options.js'
 import { isPromiseLike, type MaybePromise } from './promise-like.js'
 import { replyFor } from './reply.js'
@@ -26,11 +27,15 @@ export function runHandlers(
   event: WebhookEvent,
   reservation: Reservation | undefined,
   options: HandleOptions | undefined,
+  observation?: DeliveryObservation,
 ): MaybePromise<WebhookResponse> {
   // Settles after the store has recorded the outcome, so a retry right after our answer sees the right state.
   let settled: MaybePromise<unknown[] | HandlerFailedError>
   try {
-    const results = config.dispatcher.run(handlers, event)
+    const results =
+      observation === undefined
+        ? config.dispatcher.run(handlers, event)
+        : observation.runHandlers(event, handlers.length, () => config.dispatcher.run(handlers, event))
     settled = isPromiseLike(results)
       ? Promise.resolve(results).then(
           (values) => succeeded(config, reservation, values),

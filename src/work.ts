@@ -3,6 +3,7 @@
  * inline handler gets and dispatched exactly as inline mode does. A failure is reported to `onError` and thrown
  * back to the job engine, which retries it with backoff until its attempts are spent: then it is a dead letter.
  */
+import { observeHandlers } from './observation.js'
 import type { QueueMode, ReceiverConfig } from './options.js'
 import { fromQueuedEvent } from './queued-event.js'
 import type { QueueJob, QueueWorker, WorkOptions } from './types/queue.js'
@@ -47,13 +48,30 @@ async function runJob(config: ReceiverConfig, job: QueueJob): Promise<unknown[]>
   }
   const { event, parsed } = fromQueuedEvent(job.event)
   const handlers = config.dispatcher.handlersFor(parsed)
+  const { telemetry } = config.observers
+  const attempts = job.attemptsMade + 1
   try {
-    return await config.dispatcher.run(handlers, event)
+    const run = () => config.dispatcher.run(handlers, event)
+    return await (telemetry === undefined
+      ? run()
+      : observeHandlers(
+          telemetry,
+          {
+            provider: event.provider,
+            id: event.id,
+            type: event.type,
+            handlers: handlers.length,
+            attempt: event.attempt,
+            jobAttempt: attempts,
+            delivery: undefined,
+          },
+          run,
+        ))
   } catch (error) {
     config.dispatcher.reportError(error, event)
     const failure = asError(error)
-    const attempts = job.attemptsMade + 1
     if (attempts >= job.attempts) {
+      telemetry?.deadLettered(event.provider, event.type)
       config.logger.error(
         `[webhook-receiver] ${event.type} ${event.id} is a dead letter after ${attempts} attempt(s): ${failure.message}. Fix the cause, then receiver.replay('${event.id}').`,
       )

@@ -22,6 +22,7 @@ import type {
   QueueJob,
   QueueWorker,
 } from '../types/queue.js'
+import type { QueueCounts } from '../types/observability.js'
 
 /** Any BullMQ queue, whatever its job types and backend. */
 type AnyQueue = Queue<any, any, string, any, any, string, any, any>
@@ -72,6 +73,8 @@ export interface BullmqExistingQueueOptions extends BullmqJobSettings {
 export interface BullmqEventQueue extends EventQueue {
   /** The BullMQ queue (made on first use), e.g. for a dashboard or your own metrics. */
   readonly queue: AnyQueue
+  /** The jobs waiting (prioritized ones included), delayed, running and failed (dead letters). */
+  counts(): Promise<QueueCounts>
 }
 
 const DEFAULT_ATTEMPTS = 10
@@ -211,6 +214,15 @@ export function bullmqQueue<C = ConnectionOptions>(
       if (state !== 'failed' && state !== 'completed') return 'pending'
       await job.retry(state, { resetAttemptsMade: true, resetAttemptsStarted: true })
       return 'retried'
+    },
+    async counts() {
+      const counts = await bullmq().getJobCounts('waiting', 'prioritized', 'delayed', 'active', 'failed')
+      return {
+        waiting: (counts.waiting ?? 0) + (counts.prioritized ?? 0),
+        delayed: counts.delayed ?? 0,
+        active: counts.active ?? 0,
+        failed: counts.failed ?? 0,
+      }
     },
     async close() {
       const closing = [...workers].map((worker) => worker.close())

@@ -3,6 +3,7 @@
  * receiver's queue operations return. The core never imports a job engine: `webhook-receiver/queues/bullmq` is one
  * implementation of `EventQueue`.
  */
+import type { QueueCounts } from './observability.js'
 
 /**
  * One event as a job stores it: exactly what rebuilds the handler's envelope in the worker, as JSON. `rawBody` is
@@ -87,6 +88,8 @@ export interface EventQueue {
   retry(jobId: string): Promise<'retried' | 'pending' | 'missing'>
   /** Closes the connections this queue opened (not those the caller passed in). */
   close(): Promise<void>
+  /** The jobs waiting, delayed, running and failed (dead letters), for the queue gauges of telemetry. Optional. */
+  counts?(): Promise<QueueCounts>
 }
 
 /** Options of `receiver.work()`. */

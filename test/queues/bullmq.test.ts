@@ -181,7 +181,7 @@ for (const name of QUEUE_BACKENDS) {
     })
 
     it('makes a handler that always fails a dead letter after its attempts; replay(id) after the fix completes it', async () => {
-      const { receiver, logger } = queueMode(backend, stripe({ secret: SECRET }))
+      const { receiver, logger, queue } = queueMode(backend, stripe({ secret: SECRET }))
       let fixed = false
       const completed: string[] = []
       receiver.on('customer.created', (event) => {
@@ -191,6 +191,8 @@ for (const name of QUEUE_BACKENDS) {
       expect((await receiver.handle(toRequest(customer('evt_poison')))).status).toBe(200)
       receiver.work()
       await expect.poll(() => receiver.deadLetters(), UNTIL).toHaveLength(1)
+      // What the telemetry's queue gauges read (docs/observability.md).
+      expect(await queue.counts()).toEqual({ waiting: 0, delayed: 0, active: 0, failed: 1 })
       const [letter] = await receiver.deadLetters()
       expect(letter).toEqual({
         id: 'evt_poison',
