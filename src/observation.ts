@@ -165,6 +165,7 @@ export class DeliveryObservation {
         type: event.type,
         handlers,
         attempt: event.attempt,
+        tenant: event.tenant,
         jobAttempt: undefined,
         delivery: this.telemetry,
       },
@@ -225,6 +226,8 @@ export class DeliveryObservation {
       id: single?.id,
       type: single?.type,
       attempt: single?.attempt,
+      // Every event of a delivery was verified with the same resolved secrets, for the same tenant.
+      tenant: this.events[0]?.tenant,
       dedup: single === undefined ? undefined : this.dedup.get(single.id),
       events: this.events.length,
       durations: { verifyMs: this.verifyMs, handlersMs, totalMs: performance.now() - this.startedAt },

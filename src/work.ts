@@ -62,6 +62,7 @@ async function runJob(config: ReceiverConfig, job: QueueJob): Promise<unknown[]>
             type: event.type,
             handlers: handlers.length,
             attempt: event.attempt,
+            tenant: event.tenant,
             jobAttempt: attempts,
             delivery: undefined,
           },

@@ -32,6 +32,7 @@ import {
   type QueueJob,
   type QueuedEvent,
   type ReceiverOptions,
+  tenantSecrets,
 } from '../src/index.js'
 import { createObservers, observeDelivery } from '../src/observation.js'
 import { stripe } from '../src/providers/stripe.js'
@@ -255,6 +256,27 @@ describe('otelTelemetry() traces', () => {
     expect(receive?.attributes['webhook.event.count']).toBe(0)
     expect(receive?.attributes['webhook.event.id']).toBeUndefined()
     expect(named(providers.spans.getFinishedSpans(), 'webhook.handle')).toEqual([])
+  })
+
+  it('names the tenant on both spans, and never on a metric', async () => {
+    const telemetry = telemetryFor(providers)
+    const secret = tenantSecrets({
+      tenant: (request) => request.headers['x-tenant'],
+      secrets: (tenant) => (tenant === 'acme' ? SECRET : undefined),
+    })
+    const { receiver, send } = setup(telemetry, { provider: stripe({ secret }) })
+    receiver.on('payment_intent.succeeded', () => undefined)
+    const delivery = signed()
+    expect((await send({ ...delivery, headers: { ...delivery.headers, 'x-tenant': 'acme' } })).status).toBe(
+      200,
+    )
+    const spans = providers.spans.getFinishedSpans()
+    expect(named(spans, 'webhook.receive')[0]?.attributes['webhook.tenant']).toBe('acme')
+    expect(named(spans, 'webhook.handle')[0]?.attributes['webhook.tenant']).toBe('acme')
+    const collected = await providers.collect()
+    const points = [...collected.values()].flatMap((metric) => metric.dataPoints)
+    expect(points.length).toBeGreaterThan(0)
+    expect(points.filter((point) => 'webhook.tenant' in point.attributes)).toEqual([])
   })
 
   it('never puts the secret, the signature, a header or the body in an attribute', async () => {

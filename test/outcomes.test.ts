@@ -6,7 +6,13 @@ import express from 'express'
 import request from 'supertest'
 import { describe, expect, it } from 'vitest'
 import { expressMiddleware } from '../src/adapters/express.js'
-import { createReceiver, type DedupStore, type DeliveryOutcome, type ReceiverOptions } from '../src/index.js'
+import {
+  createReceiver,
+  tenantSecrets,
+  type DedupStore,
+  type DeliveryOutcome,
+  type ReceiverOptions,
+} from '../src/index.js'
 import { sendgrid } from '../src/providers/sendgrid.js'
 import { slack } from '../src/providers/slack.js'
 import { stripe } from '../src/providers/stripe.js'
@@ -241,6 +247,25 @@ describe('receiver.onOutcome over the status table', () => {
     await receiver.close()
     expect((await send(signed())).status).toBe(503)
     expect(stable(outcomes[0])).toEqual({ ...one, status: 503, code: 'shutting_down', dedup: undefined })
+  })
+
+  it('names the tenant a secret resolver chose, once the delivery verified', async () => {
+    const secret = tenantSecrets({
+      tenant: (request) => request.headers['x-tenant'],
+      secrets: (tenant) => (tenant === 'acme' ? SECRET : undefined),
+    })
+    const { receiver, send, outcomes } = setup({ provider: stripe({ secret }) })
+    receiver.on('payment_intent.succeeded', () => undefined)
+    const forTenant = (tenant: string, delivery = signed()) => ({
+      ...delivery,
+      headers: { ...delivery.headers, 'x-tenant': tenant },
+    })
+    expect((await send(forTenant('acme'))).status).toBe(200)
+    expect((await send(forTenant('initech'))).status).toBe(404)
+    expect(outcomes.map((outcome) => [outcome.code, outcome.tenant])).toEqual([
+      ['received', 'acme'],
+      ['tenant_unknown', undefined],
+    ])
   })
 
   it('holds no header, body, payload, secret or signature', async () => {

@@ -240,6 +240,7 @@ export function otelTelemetry(options: OtelTelemetryOptions = {}): ReceiverTelem
         'webhook.handler.count': start.handlers,
       }
       if (start.attempt !== undefined) attributes['webhook.event.attempt'] = start.attempt
+      if (start.tenant !== undefined) attributes['webhook.tenant'] = start.tenant
       if (start.jobAttempt !== undefined) attributes['webhook.job.attempt'] = start.jobAttempt
       // In a queue worker the run consumes a job: a consumer span, as messaging's "process" spans are.
       const kind = start.jobAttempt === undefined ? SpanKind.INTERNAL : SpanKind.CONSUMER
@@ -286,6 +287,7 @@ function deliveryAttributes(outcome: DeliveryOutcome, bodySize: number | undefin
   if (outcome.id !== undefined) attributes['webhook.event.id'] = outcome.id
   if (outcome.type !== undefined) attributes['webhook.event.type'] = outcome.type
   if (outcome.attempt !== undefined) attributes['webhook.event.attempt'] = outcome.attempt
+  if (outcome.tenant !== undefined) attributes['webhook.tenant'] = outcome.tenant
   if (outcome.dedup !== undefined) attributes['webhook.dedup.outcome'] = outcome.dedup
   if (outcome.status < 200 || outcome.status > 299) attributes['error.type'] = outcome.code
   return attributes

@@ -45,6 +45,8 @@ export interface DeliveryOutcome {
   type: string | undefined
   /** The sender's attempt number, when it sends one (Shopify, Standard Webhooks, Slack…), likewise. */
   attempt: number | undefined
+  /** The tenant a secret resolver named for the delivery (`{ tenant, secret }`), once verified. */
+  tenant: string | undefined
   /** What dedup decided for the event; undefined when refused before dedup, or for a batch (see `items`). */
   dedup: DedupOutcome | undefined
   /** Events the delivery carried once verified and parsed; 0 when refused before. */
@@ -97,6 +99,8 @@ export interface HandlersStart {
   handlers: number
   /** The sender's attempt number, when it sends one. */
   attempt: number | undefined
+  /** The tenant a secret resolver named for the delivery, if any. */
+  tenant: string | undefined
   /** Queue mode: the job's run, from 1; undefined inline. */
   jobAttempt: number | undefined
   /** The delivery whose handlers these are; undefined in a queue worker. */
