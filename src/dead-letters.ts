@@ -10,7 +10,7 @@ import type { DeadLetter, DeadLetterRange } from './types/queue.js'
  * The dead letters, the most recent first.
  */
 export async function listDeadLetters(
-  mode: QueueMode,
+  mode: Pick<QueueMode, 'queue'>,
   range: DeadLetterRange | undefined,
 ): Promise<DeadLetter[]> {
   const offset = range?.offset ?? 0
@@ -37,7 +37,11 @@ export async function listDeadLetters(
  * retained. Bypasses dedup (the operator asked for it). Nothing to do when it is waiting or running anyway; rejects
  * when no job is retained for it.
  */
-export async function replayEvent(config: ReceiverConfig, mode: QueueMode, id: string): Promise<void> {
+export async function replayEvent(
+  config: Pick<ReceiverConfig, 'keyPrefix'>,
+  mode: Pick<QueueMode, 'queue'>,
+  id: string,
+): Promise<void> {
   if (typeof id !== 'string' || id === '')
     throw new TypeError('receiver.replay(id): pass the event id, as receiver.deadLetters() lists it.')
   const outcome = await mode.queue.retry(jobIdFor(config.keyPrefix + id))
