@@ -13,6 +13,11 @@ export function readArgs<O extends Options>(command: string, args: string[], opt
   } catch (error) {
     // parseArgs's own messages name the option and what is wrong with it; none holds an option's value.
     const message = error instanceof Error ? error.message : String(error)
+    // A PEM starts with dashes, so parseArgs takes it for an option.
+    if (/'--private-key' argument is ambiguous/.test(message))
+      throw new UsageError(
+        '--private-key: a PEM key starts with dashes; pass it with --private-key-file <path>.',
+      )
     throw new UsageError(`${message.replace(/\.$/, '')}. See \`webhook-receiver ${command} --help\`.`)
   }
 }
