@@ -31,7 +31,7 @@ Credentials (never printed):
   --secret <secret>       the shared secret (or WEBHOOK_RECEIVER_SECRET); Postmark: the Basic password
   --private-key <key>     Discord, SendGrid, Standard Webhooks (Ed25519): the private key of a pair whose public key
                           the endpoint has (\`webhook-receiver keygen <provider>\`); or WEBHOOK_RECEIVER_PRIVATE_KEY
-  --private-key-file <p>  the same, read from a file
+  --private-key-file <p>  the same, read from a file (a PEM, SendGrid's, starts with dashes: pass it this way)
   --username <user>       Postmark: the Basic user name
   --signed-url <url>      Twilio, Square, HubSpot sign the public URL: give it when it differs from --url (a proxy)
 

@@ -380,6 +380,33 @@ describe('send', () => {
     expect(failures).toEqual([])
   }, 120_000)
 
+  it('postmark: the Basic credentials may sit in --url, as Postmark keeps them, and are never printed', async () => {
+    const before = runsOf('postmark').length
+    const url = urlOf('postmark').replace('http://', `http://postmark:${secret('postmark')}@`)
+    const run = await cli(['send', 'postmark', '--url', url])
+    expect(run).toMatchObject({ code: 0, stderr: '' })
+    expect(run.stdout).not.toContain(secret('postmark'))
+    expect(runsOf('postmark').length).toBe(before + 1)
+  })
+
+  it('--signed-url: the URL Square signs, when the request goes elsewhere (a proxy in front)', async () => {
+    const squareCase = CASES.find((testCase) => testCase.name === 'square')!
+    const elsewhere = `${urlOf('square')}?via=proxy`
+    const unsigned = await cli(['send', 'square', '--url', elsewhere, ...squareCase.flags])
+    expect(unsigned.code).toBe(1)
+    expect(unsigned.stdout).toMatch(/#1 {2}401 signature_invalid /)
+    const signed = await cli([
+      'send',
+      'square',
+      '--url',
+      elsewhere,
+      '--signed-url',
+      urlOf('square'),
+      ...squareCase.flags,
+    ])
+    expect(signed).toMatchObject({ code: 0, stderr: '' })
+  })
+
   it('--count 3 sends three new events, each run once', async () => {
     const stripeCase = CASES.find((testCase) => testCase.name === 'stripe')!
     const before = runsOf('stripe').length

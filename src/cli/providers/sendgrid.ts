@@ -18,7 +18,7 @@ export const sendgridSender: Sender = {
   name: 'sendgrid',
   title: 'SendGrid',
   needs:
-    '--private-key <a P-256 PKCS#8 PEM> (or --private-key-file <path>): SendGrid signs with its own key, so configure the endpoint with the public key of a pair of yours (`webhook-receiver keygen sendgrid`)',
+    '--private-key-file <a P-256 PKCS#8 PEM file>: SendGrid signs with its own key, so configure the endpoint with the public key of a pair of yours (`webhook-receiver keygen sendgrid`)',
   missing: ({ privateKey }) =>
     privateKey === undefined
       ? 'pass --private-key-file <pem> (or --private-key, or WEBHOOK_RECEIVER_PRIVATE_KEY): SendGrid signs with ECDSA; make a pair with `webhook-receiver keygen sendgrid` and give the endpoint its public key'
