@@ -83,7 +83,11 @@ const STALE_SECONDS = 3600
 interface Plan {
   title: string
   mode: Mode
-  deliveries: () => Promise<PostedDelivery[]>
+  /** Where the deliveries go, for the first line. */
+  url: string
+  count: number
+  /** The delivery to post `index`-th: each signed just before it is posted, so a long run stays in tolerance. */
+  delivery(index: number): Promise<PostedDelivery>
   save?: { path: string; provider: string; event: string }
 }
 
@@ -100,27 +104,30 @@ export async function send(args: string[], output: Output, env: NodeJS.ProcessEn
     values['replay-of'] !== undefined
       ? replayPlan(values, positionals[0])
       : sendPlan(values, positionals[0], env, output)
-  const deliveries = await plan.deliveries()
   const expectation = EXPECTATIONS[plan.mode]
+  // The first one is signed before anything is printed: a credential the signer refuses is a usage error alone.
+  let next: PostedDelivery | undefined = await plan.delivery(0)
 
-  output.out(`${plan.title} → ${printable(deliveries[0]!.url)} (expecting ${expectation.label})`)
+  output.out(`${plan.title} → ${printable(plan.url)} (expecting ${expectation.label})`)
+  const sent: PostedDelivery[] = []
   let unexpected = 0
-  for (const [index, delivery] of deliveries.entries()) {
+  for (let index = 0; index < plan.count; index++) {
+    const delivery: PostedDelivery = next ?? (await plan.delivery(index))
+    next = undefined
     const result = await post(delivery, timeoutSeconds * 1000)
+    sent.push(delivery)
     const ok = 'status' in result && expectation.met(result)
     if (!ok) unexpected++
-    output.out(`  ${describeResult(index + 1, deliveries.length, result, ok, expectation)}`)
+    output.out(`  ${describeResult(index + 1, plan.count, result, ok, expectation)}`)
   }
   if (plan.save !== undefined) {
-    saveDeliveries(plan.save.path, { provider: plan.save.provider, event: plan.save.event, deliveries })
-    output.out(
-      `saved ${deliveries.length} ${deliveries.length === 1 ? 'delivery' : 'deliveries'} to ${plan.save.path}`,
-    )
+    saveDeliveries(plan.save.path, { provider: plan.save.provider, event: plan.save.event, deliveries: sent })
+    output.out(`saved ${sent.length} ${sent.length === 1 ? 'delivery' : 'deliveries'} to ${plan.save.path}`)
   }
   output.out(
     unexpected === 0
-      ? `${deliveries.length} of ${deliveries.length} answered as expected.`
-      : `${unexpected} of ${deliveries.length} did not answer ${expectation.label}.`,
+      ? `${plan.count} of ${plan.count} answered as expected.`
+      : `${unexpected} of ${plan.count} did not answer ${expectation.label}.`,
   )
   return unexpected === 0 ? 0 : 1
 }
@@ -143,7 +150,9 @@ function replayPlan(values: Values, provider: string | undefined): Plan {
   return {
     title: `replay of ${saved.provider} ${saved.event} (${basename(path)})`,
     mode: 'replay',
-    deliveries: async () => saved.deliveries.map((delivery) => ({ ...delivery, url: url ?? delivery.url })),
+    url: url ?? saved.deliveries[0]!.url,
+    count: saved.deliveries.length,
+    delivery: async (index) => ({ ...saved.deliveries[index]!, url: url ?? saved.deliveries[index]!.url }),
   }
 }
 
@@ -182,29 +191,27 @@ function sendPlan(
     title: `${sender.name} ${event}${mode === 'send' ? '' : ` (${mode === 'stale' ? `signed ${staleBy} s ago` : 'one byte changed after signing'})`}`,
     mode,
     save: values.save === undefined ? undefined : { path: values.save, provider: sender.name, event },
-    deliveries: async () => {
-      const deliveries: PostedDelivery[] = []
-      for (let index = 0; index < count; index++) {
-        const now = Math.floor(Date.now() / 1000)
-        const timestamp = stale ? now - staleBy : now
-        const signed = await signOrExplain(sender, () =>
-          sender.sign({
-            event,
-            payload: payload ?? fixturePayload(sender, event, timestamp),
-            text,
-            credentials,
-            signedUrl,
-            timestamp,
-          }),
-        )
-        deliveries.push({
-          url: signed.url ?? url,
-          method: 'POST',
-          headers: signed.headers,
-          body: mode === 'tamper' ? tamperedBody(signed.body) : signed.body,
-        })
+    url,
+    count,
+    async delivery() {
+      const now = Math.floor(Date.now() / 1000)
+      const timestamp = stale ? now - staleBy : now
+      const signed = await signOrExplain(sender, () =>
+        sender.sign({
+          event,
+          payload: payload ?? fixturePayload(sender, event, timestamp),
+          text,
+          credentials,
+          signedUrl,
+          timestamp,
+        }),
+      )
+      return {
+        url: signed.url ?? url,
+        method: 'POST',
+        headers: signed.headers,
+        body: mode === 'tamper' ? tamperedBody(signed.body) : signed.body,
       }
-      return deliveries
     },
   }
 }
