@@ -43,7 +43,7 @@ import { bullmqQueue, type BullmqEventQueue } from '../../src/queues/bullmq.js'
 import { generateDiscordKeyPair, generateStandardWebhooksKeyPair } from '../../src/testing/index.js'
 import { SENDERS } from '../../src/cli/senders.js'
 import { silentLogger } from '../support/helpers.js'
-import { startRedis, type RedisServer } from '../support/redis-server.js'
+import { QUEUE_BACKENDS, startQueueBackend, type QueueBackend } from '../support/queue-backend.js'
 
 const BIN = resolve(import.meta.dirname, '../../dist/bin/webhook-receiver.js')
 const UNTIL = { timeout: 20_000, interval: 25 }
@@ -688,82 +688,95 @@ describe('help', () => {
   })
 })
 
-describe('dead-letters and replay, on a real Redis through BullMQ', () => {
-  let redis: RedisServer
-  let queue: BullmqEventQueue
-  let failing = true
-  const handled: string[] = []
-  const NAMESPACE = 'cli'
+for (const backendName of QUEUE_BACKENDS) {
+  describe(`dead-letters and replay, on a real ${backendName === 'redis' ? 'Redis' : 'PostgreSQL'} through BullMQ`, () => {
+    let backend: QueueBackend
+    let queue: BullmqEventQueue
+    let failing = true
+    const handled: string[] = []
+    const NAMESPACE = `cli-${backendName}`
+    const route = `queued-${backendName}`
 
-  beforeAll(async () => {
-    redis = await startRedis()
-    const { hostname, port } = new URL(redis.url)
-    queue = bullmqQueue({ connection: { host: hostname, port: Number(port) }, attempts: 1 })
-    const receiver = createReceiver({
-      provider: stripe({ secret: 'whsec_cli_queue_secret' }),
-      queue,
-      namespace: NAMESPACE,
-      logger: silentLogger(),
-    })
-    receiver.on('payment_intent.succeeded', (event) => {
-      if (failing) throw new Error(`the warehouse API is down\n(event ${event.id})`)
-      handled.push(event.id)
-    })
-    receiver.work({ concurrency: 1 })
-    receivers.set('queued', receiver)
-  }, 60_000)
+    beforeAll(async () => {
+      backend = await startQueueBackend(backendName)
+      queue = bullmqQueue({ ...backend.options(), attempts: 1 })
+      const receiver = createReceiver({
+        provider: stripe({ secret: 'whsec_cli_queue_secret' }),
+        queue,
+        namespace: NAMESPACE,
+        logger: silentLogger(),
+      })
+      receiver.on('payment_intent.succeeded', (event) => {
+        if (failing) throw new Error(`the warehouse API is down\n(event ${event.id})`)
+        handled.push(event.id)
+      })
+      receiver.work({ concurrency: 1 })
+      receivers.set(route, receiver)
+    }, 60_000)
 
-  afterAll(async () => {
-    await queue?.close()
-    await redis?.close()
-  })
-
-  const connection = () => ['--redis', redis.url, '--provider', 'stripe', '--namespace', NAMESPACE]
-
-  it('lists the dead letter of a failed event, replays it, and then lists none', async () => {
-    const sent = await cli(['send', 'stripe', '--url', urlOf('queued'), '--secret', 'whsec_cli_queue_secret'])
-    expect(sent).toMatchObject({ code: 0, stderr: '' })
-    expect(sent.stdout).toMatch(/#1 {2}200 queued /)
-    const receiver = receivers.get('queued')!
-    await expect.poll(async () => (await receiver.deadLetters()).length, UNTIL).toBe(1)
-    const [letter] = await receiver.deadLetters()
-
-    const listed = await cli(['dead-letters', ...connection()])
-    expect(listed).toMatchObject({ code: 0, stderr: '' })
-    expect(listed.stdout).toContain('queue cli-stripe on redis://127.0.0.1')
-    expect(listed.stdout).toMatch(
-      new RegExp(
-        `^  ${letter!.id}  payment_intent\\.succeeded  1 attempt\\(s\\)  \\S+  the warehouse API is down \\(event`,
-        'm',
-      ),
-    )
-    const json = await cli(['dead-letters', ...connection(), '--json'])
-    expect(JSON.parse(json.stdout.trim())).toMatchObject({
-      id: letter!.id,
-      type: 'payment_intent.succeeded',
-      attempts: 1,
+    afterAll(async () => {
+      await queue?.close()
+      await backend?.close()
     })
 
-    failing = false
-    const replayed = await cli(['replay', letter!.id, ...connection()])
-    expect(replayed).toMatchObject({ code: 0, stderr: '' })
-    await expect.poll(() => handled, UNTIL).toEqual([letter!.id])
-    const after = await cli(['dead-letters', ...connection()])
-    expect(after.stdout).toContain('no dead letters')
-  })
+    const connection = () => [
+      `--${backendName}`,
+      backend.url,
+      '--provider',
+      'stripe',
+      '--namespace',
+      NAMESPACE,
+    ]
 
-  it('replay of an id the queue does not hold exits 1, saying what to check', async () => {
-    const run = await cli(['replay', 'evt_never_sent', ...connection()])
-    expect(run.code).toBe(1)
-    expect(run.stderr).toContain('holds no job for evt_never_sent')
-  })
+    it('lists the dead letter of a failed event, replays it, and then lists none', async () => {
+      const sent = await cli(['send', 'stripe', '--url', urlOf(route), '--secret', 'whsec_cli_queue_secret'])
+      expect(sent).toMatchObject({ code: 0, stderr: '' })
+      expect(sent.stdout).toMatch(/#1 {2}200 queued /)
+      const receiver = receivers.get(route)!
+      await expect.poll(async () => (await receiver.deadLetters()).length, UNTIL).toBe(1)
+      const [letter] = await receiver.deadLetters()
 
+      const listed = await cli(['dead-letters', ...connection()])
+      expect(listed).toMatchObject({ code: 0, stderr: '' })
+      expect(listed.stdout).toContain(`queue ${NAMESPACE}-stripe on ${backendName}`)
+      expect(listed.stdout).toMatch(
+        new RegExp(
+          `^  ${letter!.id}  payment_intent\\.succeeded  1 attempt\\(s\\)  \\S+  the warehouse API is down \\(event`,
+          'm',
+        ),
+      )
+      const json = await cli(['dead-letters', ...connection(), '--json'])
+      expect(JSON.parse(json.stdout.trim())).toMatchObject({
+        id: letter!.id,
+        type: 'payment_intent.succeeded',
+        attempts: 1,
+      })
+
+      failing = false
+      const replayed = await cli(['replay', letter!.id, ...connection()])
+      expect(replayed).toMatchObject({ code: 0, stderr: '' })
+      await expect.poll(() => handled, UNTIL).toEqual([letter!.id])
+      const after = await cli(['dead-letters', ...connection()])
+      expect(after.stdout).toContain('no dead letters')
+    })
+
+    it('replay of an id the queue does not hold exits 1, saying what to check', async () => {
+      const run = await cli(['replay', 'evt_never_sent', ...connection()])
+      expect(run.code).toBe(1)
+      expect(run.stderr).toContain('holds no job for evt_never_sent')
+    })
+  })
+}
+
+describe('dead-letters and replay without bullmq', () => {
   it('says how to install bullmq when it is absent, and exits 2', async () => {
     // The built command alone, away from any node_modules: bullmq cannot be found.
     const dir = mkdtempSync(join(tmpdir(), 'webhook-receiver-cli-bin-'))
     try {
       cpSync(resolve(BIN, '..'), dir, { recursive: true })
-      const run = await cli(['dead-letters', ...connection()], { bin: join(dir, 'webhook-receiver.js') })
+      const run = await cli(['dead-letters', '--redis', 'redis://127.0.0.1:1', '--provider', 'stripe'], {
+        bin: join(dir, 'webhook-receiver.js'),
+      })
       expect(run.code).toBe(2)
       expect(run.stderr).toContain('bullmq is not installed here')
       // send needs nothing but the command itself.
