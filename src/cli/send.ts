@@ -171,7 +171,8 @@ function sendPlan(
   const credentials = readCredentials(values, env, { username, password })
   const missing = sender.missing(credentials)
   if (missing !== undefined) throw new UsageError(`send ${sender.name}: ${missing}.`)
-  for (const value of [credentials.secret, credentials.privateKey, credentials.username])
+  // The user name (Postmark's) is no secret: masking it would mask the word `postmark` too.
+  for (const value of [credentials.secret, credentials.privateKey])
     if (value !== undefined) output.redact(value)
 
   const stale = values.stale === true || values['stale-by'] !== undefined
