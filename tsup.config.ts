@@ -1,9 +1,11 @@
 import { defineConfig, type Options } from 'tsup'
 import { cryptoAlias, cryptoRuntimePaths } from './scripts/crypto-runtime.mjs'
-import { entryPoints, repoRoot } from './scripts/entrypoints.mjs'
+import { binEntries, entryPoints, repoRoot } from './scripts/entrypoints.mjs'
 
 /** The entries, from the one list (scripts/entrypoints.mjs); package.json `exports` is written from it too. */
 const entries = entryPoints()
+/** The commands of package.json `bin`, from the same module (src/bin/<name>.ts). */
+const bins = binEntries()
 
 const shared: Options = {
   dts: true,
@@ -22,8 +24,8 @@ export default defineConfig([
     target: 'node20',
     platform: 'node',
     outDir: 'dist',
-    // dist/edge is the other build's, which runs at the same time.
-    clean: ['!edge/**'],
+    // dist/edge and dist/bin are the other builds', which run at the same time.
+    clean: ['!edge/**', '!bin/**'],
     esbuildOptions(options) {
       options.alias = cryptoAlias('node', repoRoot)
     },
@@ -46,5 +48,23 @@ export default defineConfig([
       options.alias = cryptoAlias('edge', repoRoot)
     },
     dts: { compilerOptions: { paths: cryptoRuntimePaths('edge') } },
+  },
+  {
+    // The commands: one ES module each for Node, self-contained but for the optional peers (bullmq), which a command
+    // imports lazily and which stay external as in the other builds. tsup keeps the entry's shebang and makes the
+    // file executable.
+    entry: Object.fromEntries(bins.map(({ name, source }) => [name, source])),
+    format: ['esm'],
+    target: 'node20',
+    platform: 'node',
+    outDir: 'dist/bin',
+    clean: true,
+    splitting: true,
+    treeshake: true,
+    sourcemap: false,
+    dts: false,
+    esbuildOptions(options) {
+      options.alias = cryptoAlias('node', repoRoot)
+    },
   },
 ])

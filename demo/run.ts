@@ -1,9 +1,13 @@
 /**
  * `npm run demo`: starts the Express example on 127.0.0.1 with embedded demo secrets, fires real signed deliveries
  * at it over HTTP (valid, forged, stale, duplicate, a Twilio SMS answered with TwiML, a SendGrid batch with a
- * duplicate item inside), prints what came back, and exits 0 only if every outcome was the expected one.
+ * duplicate item inside), prints what came back, then does the same from the command line with the built
+ * `webhook-receiver send` (docs/cli.md), and exits 0 only if every outcome was the expected one.
  */
+import { execFile } from 'node:child_process'
 import type { AddressInfo } from 'node:net'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
 import {
   generateSendGridKeyPair,
   signGitHub,
@@ -199,6 +203,24 @@ for (const [index, item] of cases.entries()) {
     ok ? 'ok' : 'UNEXPECTED',
   ])
 }
+// The same from a shell: the built command (`npx webhook-receiver send`, docs/cli.md) signs a ready-made event and
+// checks a tampered one is refused; its exit code says whether the answers were the expected ones.
+const bin = fileURLToPath(new URL('../dist/bin/webhook-receiver.js', import.meta.url))
+const commandLines: string[] = []
+for (const check of [[], ['--tamper']]) {
+  const args = ['send', 'stripe', '--url', `${base}/webhooks/stripe`, ...check]
+  const shown = `$ WEBHOOK_RECEIVER_SECRET=… npx webhook-receiver ${args.join(' ')}`
+  try {
+    const { stdout } = await promisify(execFile)(process.execPath, [bin, ...args], {
+      env: { ...process.env, WEBHOOK_RECEIVER_SECRET: STRIPE_SECRET },
+    })
+    commandLines.push(shown, ...stdout.trimEnd().split('\n'))
+  } catch (error) {
+    failures++
+    const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string }
+    commandLines.push(shown, ...`${stdout}${stderr}`.trimEnd().split('\n'), 'UNEXPECTED (non-zero exit)')
+  }
+}
 server.close()
 
 const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)))
@@ -208,6 +230,8 @@ console.log(line(rows[0]!))
 console.log(widths.map((width) => '-'.repeat(width)).join('  '))
 for (const row of rows.slice(1)) console.log(line(row))
 for (const reply of replies) console.log(`\n${reply}`)
+console.log('\nFrom the command line:\n')
+for (const commandLine of commandLines) console.log(`  ${commandLine}`)
 console.log(
   failures === 0
     ? '\nEvery outcome was the expected one.'

@@ -9,7 +9,9 @@
  * 3. `publint --strict` and `attw` (every resolution: node10, node16 CJS and ESM, bundler) pass on the tarball;
  * 4. every subpath loads from the packed tarball with both `import()` and `require()`, with exactly the run-time
  *    exports its source declares, and under `--conditions=edge-light` the edge build is the one loaded and
- *    verifies a delivery.
+ *    verifies a delivery;
+ * 5. package.json `bin` is the one written from src/bin/, and each command is in the tarball, executable, starts
+ *    with its shebang and runs from the unpacked package (its ready-made payloads are inside it).
  * Exits non-zero when any check failed.
  */
 import { execFileSync } from 'node:child_process'
@@ -26,8 +28,10 @@ import {
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import {
+  binEntries,
   EDGE_CONDITIONS,
   entryPoints,
+  packageBin,
   packageExports,
   packageTypesVersions,
   repoRoot as root,
@@ -53,6 +57,11 @@ check(
   'package.json "typesVersions" is the one written from the entry points (else: npm run sync)',
 )
 check(!('imports' in pkg), 'package.json has no "imports" (it would point at unshipped files)')
+const bins = binEntries(root)
+check(
+  isDeepStrictEqual(pkg.bin, packageBin(bins)),
+  `package.json "bin" is the one written from the ${bins.length} command(s) of src/bin/ (else: npm run sync)`,
+)
 for (const [subpath, conditions] of Object.entries(pkg.exports)) {
   if (typeof conditions === 'string') continue
   const keys = Object.keys(conditions)
@@ -124,6 +133,7 @@ try {
     pkg.types,
     ...Object.values(pkg.typesVersions?.['*'] ?? {}).flat(),
     ...Array.from(JSON.stringify(pkg.exports).matchAll(/:"(\.\/[^"]+)"/g), (match) => match[1]),
+    ...Object.values(pkg.bin ?? {}),
   ]
   const missing = [...new Set(named)].filter((path) => !shipped.has(path))
   check(
@@ -214,6 +224,37 @@ try {
     edgeProblems.length === 0,
     `every subpath loads under --conditions=edge-light, and the edge build verifies a delivery${edgeProblems.length ? `:\n  ${edgeProblems.join('\n  ')}` : ''}`,
   )
+
+  // 5. the commands: executable in the tarball (npm links them as they are packed), with their shebang, and they
+  // run from the unpacked package, ready-made payloads included.
+  const modes = new Map(
+    execFileSync('tar', ['-tvzf', tarball], { encoding: 'utf8' })
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => [line.slice(line.lastIndexOf(' package/') + ' package/'.length), line.slice(0, 10)]),
+  )
+  for (const { command, file } of bins) {
+    const path = file.slice(2)
+    check(
+      /^-..x/.test(modes.get(path) ?? ''),
+      `${path} (${command}) is executable in the tarball (${modes.get(path)})`,
+    )
+    const installed = join(app, 'node_modules', 'webhook-receiver', path)
+    check(
+      readFileSync(installed, 'utf8').startsWith('#!/usr/bin/env node\n'),
+      `${path} starts with #!/usr/bin/env node`,
+    )
+    let listed = ''
+    try {
+      listed = execFileSync(installed, ['fixtures', 'stripe'], { cwd: app, encoding: 'utf8' })
+    } catch (error) {
+      listed = `${error.stdout ?? ''}${error.stderr ?? ''}`
+    }
+    check(
+      listed.includes('payment_intent.succeeded'),
+      `${command} runs from the unpacked tarball and lists its ready-made events${listed.includes('payment_intent.succeeded') ? '' : `:\n${listed}`}`,
+    )
+  }
 } finally {
   rmSync(work, { recursive: true, force: true })
 }

@@ -2,7 +2,7 @@
  * The package's entry points: the one list, derived from where the sources are. Everything else follows from it:
  * tsup.config.ts builds these entries, scripts/check-package.mjs checks the packed tarball against them, and
  * `npm run sync` (`node scripts/entrypoints.mjs --write`, run by `npm run build`) writes the files that cannot
- * import it: package.json `exports` and `typesVersions`, tsconfig.edge.json and src/testing/index.ts.
+ * import it: package.json `exports`, `typesVersions` and `bin`, tsconfig.edge.json and src/testing/index.ts.
  * `node scripts/entrypoints.mjs --check`, the first step of `npm test`, fails when one of them is stale.
  *
  * The layout:
@@ -13,6 +13,9 @@
  * - every src/queues/<name>.ts is `./queues/<name>` (a job engine for queue mode, Node-only);
  * - every src/telemetry/<name>.ts is `./<name>` (a telemetry integration: `./opentelemetry`).
  * Every entry also gets an edge build (dist/edge/, Web Crypto, no Node built-in) unless it is Node-only.
+ *
+ * Commands are not subpaths: every src/bin/<name>.ts is the command `<name>` of package.json `bin` (`npx <name>`),
+ * built to dist/bin/<name>.js as one Node ES module (see `binEntries`).
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -113,6 +116,35 @@ export function entryPoints(root = repoRoot) {
   }))
 }
 
+/**
+ * @typedef {object} BinEntry
+ * @property {string} command the command's name, its key in package.json `bin`: `webhook-receiver`
+ * @property {string} name the build's entry name, its path in dist/bin/ without extension
+ * @property {string} source the module it starts from, whose first line is its `#!/usr/bin/env node`
+ * @property {string} file where package.json `bin` points: `./dist/bin/<name>.js`
+ */
+
+/**
+ * The package's commands, one per src/bin/<name>.ts. Each is built by tsup on its own (tsup.config.ts) to an ES
+ * module in dist/bin/, which tsup makes executable because it starts with a shebang; the modules it loads lazily
+ * (an optional peer's engine) are chunks beside it.
+ * @param {string} [root]
+ * @returns {BinEntry[]}
+ */
+export function binEntries(root = repoRoot) {
+  return modulesOf(root, 'src/bin').map((source) => ({
+    command: baseName(source),
+    name: baseName(source),
+    source,
+    file: `./dist/bin/${baseName(source)}.js`,
+  }))
+}
+
+/** @param {BinEntry[]} bins @returns {Record<string, string>} package.json `bin` */
+export function packageBin(bins) {
+  return Object.fromEntries(bins.map(({ command, file }) => [command, file]))
+}
+
 /** @param {EntryPoint[]} entries @returns {Record<string, unknown>} package.json `exports` */
 export function packageExports(entries) {
   /** @type {Record<string, unknown>} */
@@ -152,16 +184,20 @@ export function packageTypesVersions(entries) {
 function packageJson(root) {
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
   const entries = entryPoints(root)
+  const bins = binEntries(root)
   /** @type {Record<string, unknown>} */
   const written = {}
   for (const [key, value] of Object.entries(pkg)) {
     // `imports` pointed at unshipped src/ files; the builds alias `#crypto` themselves (scripts/crypto-runtime.mjs).
-    if (key === 'imports' || key === 'typesVersions') continue
+    if (key === 'imports' || key === 'typesVersions' || key === 'bin') continue
+    // `bin` goes where npm's own layout puts it, before `main`, and only when there is a command.
+    if (key === 'main' && bins.length > 0) written.bin = packageBin(bins)
     if (key === 'exports') {
       written.typesVersions = packageTypesVersions(entries)
       written.exports = packageExports(entries)
     } else written[key] = value
   }
+  if (bins.length > 0 && !('bin' in written)) written.bin = packageBin(bins)
   return `${JSON.stringify(written, null, 2)}\n`
 }
 

@@ -11,7 +11,7 @@ import type { DeadLetter, DeadLetterRange } from './types/queue.js'
  * The dead letters, the most recent first.
  */
 export async function listDeadLetters(
-  mode: QueueMode,
+  mode: Pick<QueueMode, 'queue'>,
   range: DeadLetterRange | undefined,
 ): Promise<DeadLetter[]> {
   const offset = range?.offset ?? 0
@@ -43,8 +43,8 @@ export async function listDeadLetters(
  * when no job is retained for it.
  */
 export async function replayEvent(
-  config: ReceiverConfig,
-  mode: QueueMode,
+  config: Pick<ReceiverConfig, 'keyPrefix'>,
+  mode: Pick<QueueMode, 'queue'>,
   id: string,
   tenant?: string,
 ): Promise<void> {

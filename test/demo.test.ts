@@ -31,6 +31,9 @@ describe('npm run demo', () => {
     expect(rows['SendGrid batch of 2 events']).toEqual({ status: '200', runs: '2', verdict: 'ok' })
     expect(rows['SendGrid batch, 1 duplicate + 1 new']).toEqual({ status: '200', runs: '1', verdict: 'ok' })
     expect(stdout).toMatch(/text\/xml .*<Message>Thanks! Ticket T-1234 is open\.<\/Message>/)
+    // The built command, run by the demo against the same app: a valid delivery accepted, a tampered one refused.
+    expect(stdout).toMatch(/npx webhook-receiver send stripe --url \S+\n.*\n +#1 {2}200 .* ok\n/)
+    expect(stdout).toMatch(/--tamper\n.*\n +#1 {2}401 signature_invalid .* ok\n/)
     expect(stdout).toContain('Every outcome was the expected one.')
   })
 })

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import {
+  binEntries,
   EDGE_CONDITIONS,
   entryPoints,
   generatedFiles,
@@ -98,5 +99,24 @@ describe('the entry list', () => {
       'src/providers/acme.ts',
     )
     expect(JSON.parse(files['package.json']).exports['./providers/acme']).toBeDefined()
+  })
+
+  it('makes each module of src/bin a command of package.json "bin", not a subpath, and the CLI modules neither', async () => {
+    const root = layout(['src/bin/acme-cli.ts', 'src/cli/main.ts', 'src/cli/providers/stripe.ts'])
+    expect(binEntries(root)).toEqual([
+      {
+        command: 'acme-cli',
+        name: 'acme-cli',
+        source: 'src/bin/acme-cli.ts',
+        file: './dist/bin/acme-cli.js',
+      },
+    ])
+    expect(entryPoints(root).map(({ source }) => source)).not.toContain('src/bin/acme-cli.ts')
+    expect(entryPoints(root).some(({ source }) => source.startsWith('src/cli/'))).toBe(false)
+    const pkg = JSON.parse((await generatedFiles(root))['package.json'])
+    expect(pkg.bin).toEqual({ 'acme-cli': './dist/bin/acme-cli.js' })
+    expect(Object.keys(pkg.exports)).not.toContain('./bin/acme-cli')
+    // A layout without commands has no "bin".
+    expect(JSON.parse((await generatedFiles(layout()))['package.json']).bin).toBeUndefined()
   })
 })

@@ -1,0 +1,41 @@
+import { signZoom } from '../../testing/zoom.js'
+import { bodyOf, needsSecret, secretOf, type Sender } from '../sender.js'
+
+export const zoomSender: Sender = {
+  name: 'zoom',
+  title: 'Zoom',
+  needs: "--secret <the app's Secret Token>",
+  missing: needsSecret("the app's Secret Token"),
+  defaultEvent: 'meeting.started',
+  fixtures: {
+    'meeting.started': {
+      summary: 'a meeting started',
+      payload: (fresh) => ({
+        event: 'meeting.started',
+        event_ts: fresh.now * 1000,
+        payload: {
+          account_id: 'AAAAAABBBB',
+          object: {
+            id: fresh.digits(11),
+            uuid: `${fresh.id('', 22)}==`,
+            host_id: 'x1yCzABCDEfg23HiJKl4mN',
+            topic: 'My Meeting',
+            type: 2,
+            start_time: fresh.iso(),
+            timezone: 'America/Los_Angeles',
+            duration: 60,
+          },
+        },
+      }),
+    },
+    'endpoint.url_validation': {
+      summary: 'the challenge Zoom sends to validate an endpoint URL (answered by the receiver itself)',
+      payload: (fresh) => ({
+        event: 'endpoint.url_validation',
+        event_ts: fresh.now * 1000,
+        payload: { plainToken: fresh.id('', 22) },
+      }),
+    },
+  },
+  sign: (input) => signZoom({ payload: bodyOf(input), secret: secretOf(input), timestamp: input.timestamp }),
+}

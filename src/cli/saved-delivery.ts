@@ -1,0 +1,56 @@
+/**
+ * What `send --save <file>` writes and `send --replay-of <file>` reads: the deliveries exactly as they were posted
+ * (URL, method, headers, body), so a replay is the same bytes. The file holds the signatures, and for GitLab and
+ * Postmark the token or Basic credentials themselves, so it is written readable by its owner only.
+ */
+import { readFileSync, writeFileSync } from 'node:fs'
+import { UsageError } from './usage-error.js'
+
+export interface PostedDelivery {
+  url: string
+  method: 'POST'
+  headers: Record<string, string>
+  body: string
+}
+
+export interface SavedDeliveries {
+  /** Marks the format, so another JSON file given to --replay-of is refused clearly. */
+  format: 'webhook-receiver/deliveries@1'
+  provider: string
+  event: string
+  deliveries: PostedDelivery[]
+}
+
+export function saveDeliveries(path: string, saved: Omit<SavedDeliveries, 'format'>): void {
+  const content: SavedDeliveries = { format: 'webhook-receiver/deliveries@1', ...saved }
+  writeFileSync(path, `${JSON.stringify(content, null, 2)}\n`, { mode: 0o600 })
+}
+
+export function readSavedDeliveries(path: string): SavedDeliveries {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'))
+  } catch (error) {
+    throw new UsageError(
+      `--replay-of ${path}: cannot read it (${(error as Error).message}). Pass a file written by \`send … --save <file>\`.`,
+    )
+  }
+  const saved = parsed as Partial<SavedDeliveries> | null
+  const valid =
+    saved?.format === 'webhook-receiver/deliveries@1' &&
+    Array.isArray(saved.deliveries) &&
+    saved.deliveries.length > 0 &&
+    saved.deliveries.every(
+      (delivery) =>
+        typeof delivery?.url === 'string' &&
+        typeof delivery.body === 'string' &&
+        typeof delivery.headers === 'object' &&
+        delivery.headers !== null &&
+        Object.values(delivery.headers).every((value) => typeof value === 'string'),
+    )
+  if (!valid)
+    throw new UsageError(
+      `--replay-of ${path}: not a file written by \`send … --save <file>\` (or it holds no delivery).`,
+    )
+  return saved as SavedDeliveries
+}

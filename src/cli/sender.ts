@@ -1,0 +1,78 @@
+/**
+ * What the CLI knows about sending as one provider: its fixtures (realistic payloads of its common events), the
+ * credentials its signer takes, and what it cannot do (a sender that signs no timestamp cannot be made stale).
+ * Signing itself is always the `webhook-receiver/testing` signer's: a module of src/cli/providers/ only maps the
+ * command line onto it.
+ */
+import type { Signed, SignedDelivery } from '../testing/delivery.js'
+import type { Fresh } from './fresh.js'
+
+/** One ready-made event. */
+export interface Fixture {
+  /** One line for `fixtures` and `--help`. */
+  summary: string
+  /** The payload, with fresh ids and times (see fresh.ts). */
+  payload(fresh: Fresh): unknown
+}
+
+/** The credentials given on the command line (or in the environment). */
+export interface Credentials {
+  secret?: string
+  privateKey?: string
+  username?: string
+}
+
+/** What a sender signs one delivery from. */
+export interface SignInput {
+  /** The event: a fixture's name, or `--event` with `--file`. */
+  event: string
+  /** The payload: a fixture's, or the `--file` parsed as JSON. */
+  payload: unknown
+  /** The `--file` as it was read, for senders whose body is the payload itself: it is sent byte for byte. */
+  text: string | undefined
+  credentials: Credentials
+  /** The URL the sender signs (Twilio, Square, HubSpot): `--signed-url`, else `--url`. */
+  signedUrl: string
+  /** Signing time, in seconds since the epoch: now, or an hour ago with `--stale`. */
+  timestamp: number
+}
+
+/** A signed delivery, with the URL to post it to when the signer changes it (Twilio's JSON `bodySHA256`). */
+export type SentDelivery = SignedDelivery & { url?: string }
+
+export interface Sender {
+  /** `send <name>`: the provider's subpath, `webhook-receiver/providers/<name>`. */
+  name: string
+  /** The provider's own name, in dedup keys and queue names (`coinbase-commerce`); default `name`. */
+  receiverName?: string
+  /** How people write it: `Stripe`. */
+  title: string
+  /** The credential flags it needs, for `--help` and for the message when one is missing. */
+  needs: string
+  /** What is missing from `credentials`, if anything, as a sentence saying what to pass. */
+  missing(credentials: Credentials): string | undefined
+  /** Why `--stale` means nothing for this sender: it signs no timestamp. Undefined when it signs one. */
+  noTimestamp?: string
+  /** Why `--tamper` is not detectable: the sender signs no content. Undefined when it signs the body. */
+  noSignedBody?: string
+  /**
+   * Set when the event type travels in a header, not in the payload: what to pass with `--file` (GitHub's
+   * `X-GitHub-Event`), so `--file` needs `--event`.
+   */
+  eventInHeader?: string
+  defaultEvent: string
+  fixtures: Readonly<Record<string, Fixture>>
+  sign(input: SignInput): Signed<SentDelivery>
+}
+
+/** `missing` for a sender whose one credential is `--secret`. */
+export const needsSecret =
+  (what: string) =>
+  ({ secret }: Credentials): string | undefined =>
+    secret === undefined ? `pass --secret <${what}> (or set WEBHOOK_RECEIVER_SECRET)` : undefined
+
+/** The body to sign: the `--file` as it was read, else the payload (the signer serialises it). */
+export const bodyOf = (input: SignInput): unknown => input.text ?? input.payload
+
+/** The `--secret`, once `missing` has said it is there. */
+export const secretOf = (input: SignInput): string => input.credentials.secret as string
