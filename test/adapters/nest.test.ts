@@ -60,7 +60,9 @@ const route = (receiver: Receiver<any>, path = 'hook') =>
 for (const platform of PLATFORMS) {
   adapterContract({
     name: `NestJS on ${platform}, WebhookModule.forRoot with rawBody: true`,
-    mount: async (receiver) => serve(platform, await createApp(platform, { imports: [route(receiver)] })),
+    // A route such as `/hook/:tenant` is a Nest path as it is (no leading slash needed).
+    mount: async (receiver, path) =>
+      serve(platform, await createApp(platform, { imports: [route(receiver, path?.slice(1))] })),
     parsedFirst: {
       mount: async (receiver) =>
         serve(platform, await createApp(platform, { imports: [route(receiver)] }, false)),

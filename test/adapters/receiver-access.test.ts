@@ -32,6 +32,7 @@ describe('receiver access for adapters', () => {
       'on',
       'onAny',
       'onError',
+      'onOutcome',
       'provider',
       'replay',
       'verify',
