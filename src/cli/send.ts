@@ -36,8 +36,8 @@ Credentials (never printed):
   --private-key-file <p>  the same, read from a file (a PEM, SendGrid's and PayPal's, starts with dashes: pass it
                           this way)
   --webhook-id <id>       PayPal: the webhook ID the endpoint is configured with
-  --cert-url <url>        PayPal: the PAYPAL-CERT-URL to send (default ${PAYPAL_CLI_CERT_URL});
-                          an https URL on a paypal.com host, as receivers require
+  --cert-url <url>        PayPal: the PAYPAL-CERT-URL to send, https on a paypal.com host as receivers require
+                          (default ${PAYPAL_CLI_CERT_URL})
   --username <user>       Postmark: the Basic user name
   --signed-url <url>      Twilio, Square, HubSpot sign the public URL: give it when it differs from --url (a proxy)
 
