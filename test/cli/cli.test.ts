@@ -485,6 +485,71 @@ describe('send', () => {
     }
   })
 
+  it('--file for Mailgun is the event-data object, and for Adyen a notification as Adyen posts it, signed anew', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'webhook-receiver-cli-'))
+    try {
+      const mailgunFile = join(dir, 'event-data.json')
+      writeFileSync(mailgunFile, JSON.stringify({ id: 'CPgfbmQMTCKtHW6uIWtuVe', event: 'complained' }))
+      const mailgunBefore = runsOf('mailgun').length
+      const mailgunRun = await send(
+        CASES.find(({ name }) => name === 'mailgun')!,
+        '--file',
+        mailgunFile,
+      )
+      expect(mailgunRun).toMatchObject({ code: 0, stderr: '' })
+      const [complained] = runsOf('mailgun').slice(mailgunBefore)
+      expect(complained?.type).toBe('complained')
+      expect(JSON.parse(complained!.rawBody)['event-data']).toEqual({
+        id: 'CPgfbmQMTCKtHW6uIWtuVe',
+        event: 'complained',
+      })
+
+      const adyenFile = join(dir, 'notification.json')
+      const item = (pspReference: string, eventCode: string) => ({
+        NotificationRequestItem: {
+          additionalData: { hmacSignature: 'c2lnbmVkIHVuZGVyIGFub3RoZXIga2V5' },
+          amount: { currency: 'EUR', value: 1130 },
+          eventCode,
+          eventDate: '2026-12-01T10:00:00+01:00',
+          merchantAccountCode: 'YourCompanyECOM',
+          merchantReference: 'order-4711',
+          pspReference,
+          success: 'true',
+        },
+      })
+      writeFileSync(
+        adyenFile,
+        JSON.stringify({
+          live: 'false',
+          notificationItems: [item('FILE000000000001', 'AUTHORISATION'), item('FILE000000000002', 'CAPTURE')],
+        }),
+      )
+      const adyenBefore = runsOf('adyen').length
+      const adyenRun = await send(
+        CASES.find(({ name }) => name === 'adyen')!,
+        '--file',
+        adyenFile,
+      )
+      expect(adyenRun).toMatchObject({ code: 0, stderr: '' })
+      expect(
+        runsOf('adyen')
+          .slice(adyenBefore)
+          .map((event) => event.type),
+      ).toEqual(['AUTHORISATION', 'CAPTURE'])
+
+      writeFileSync(adyenFile, JSON.stringify({ pspReference: 'X', eventCode: 'REFUND' }))
+      const incomplete = await send(
+        CASES.find(({ name }) => name === 'adyen')!,
+        '--file',
+        adyenFile,
+      )
+      expect(incomplete.code).toBe(2)
+      expect(incomplete.stderr).toContain('amount { value, currency }')
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
   it('--tamper: every provider that signs the body refuses it (401 signature_invalid), and no handler runs', async () => {
     const signing = CASES.filter(
       (testCase) => SENDERS.find((sender) => sender.name === testCase.name)!.noSignedBody === undefined,
