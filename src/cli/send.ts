@@ -9,6 +9,7 @@ import { readArgs, wholeNumber } from './args.js'
 import { EXPECTATIONS, type Expectation, type Mode } from './expectation.js'
 import { fresh } from './fresh.js'
 import { post } from './post.js'
+import { PAYPAL_CLI_CERT_URL } from './providers/paypal.js'
 import type { Output } from './output.js'
 import { readSavedDeliveries, saveDeliveries, type PostedDelivery } from './saved-delivery.js'
 import type { Credentials, Sender } from './sender.js'
@@ -29,9 +30,14 @@ What to send:
 
 Credentials (never printed):
   --secret <secret>       the shared secret (or WEBHOOK_RECEIVER_SECRET); Postmark: the Basic password
-  --private-key <key>     Discord, SendGrid, Standard Webhooks (Ed25519): the private key of a pair whose public key
-                          the endpoint has (\`webhook-receiver keygen <provider>\`); or WEBHOOK_RECEIVER_PRIVATE_KEY
-  --private-key-file <p>  the same, read from a file (a PEM, SendGrid's, starts with dashes: pass it this way)
+  --private-key <key>     Discord, SendGrid, PayPal, Standard Webhooks (Ed25519): the private key of a pair whose
+                          public key the endpoint has (\`webhook-receiver keygen <provider>\`); or
+                          WEBHOOK_RECEIVER_PRIVATE_KEY
+  --private-key-file <p>  the same, read from a file (a PEM, SendGrid's and PayPal's, starts with dashes: pass it
+                          this way)
+  --webhook-id <id>       PayPal: the webhook ID the endpoint is configured with
+  --cert-url <url>        PayPal: the PAYPAL-CERT-URL to send, https on a paypal.com host as receivers require
+                          (default ${PAYPAL_CLI_CERT_URL})
   --username <user>       Postmark: the Basic user name
   --signed-url <url>      Twilio, Square, HubSpot sign the public URL: give it when it differs from --url (a proxy)
 
@@ -63,6 +69,8 @@ const OPTIONS = {
   'private-key': { type: 'string' },
   'private-key-file': { type: 'string' },
   username: { type: 'string' },
+  'webhook-id': { type: 'string' },
+  'cert-url': { type: 'string' },
   'signed-url': { type: 'string' },
   event: { type: 'string' },
   file: { type: 'string' },
@@ -271,7 +279,19 @@ function readCredentials(
     secret: values.secret ?? fromUrl.password ?? nonEmpty(env.WEBHOOK_RECEIVER_SECRET),
     privateKey,
     username: values.username ?? fromUrl.username,
+    webhookId: values['webhook-id'],
+    certUrl: values['cert-url'] === undefined ? undefined : payPalCertUrl(values['cert-url']),
   }
+}
+
+/** A PayPal receiver downloads a certificate only from https://*.paypal.com: anything else could never verify. */
+function payPalCertUrl(text: string): string {
+  const url = URL.canParse(text) ? new URL(text) : undefined
+  if (url?.protocol !== 'https:' || !url.hostname.endsWith('.paypal.com'))
+    throw new UsageError(
+      `--cert-url must be an https:// URL on a paypal.com host (receivers download PayPal certificates from nowhere else), e.g. ${PAYPAL_CLI_CERT_URL}; got "${text}".`,
+    )
+  return url.href
 }
 
 const nonEmpty = (value: string | undefined) => (value === undefined || value === '' ? undefined : value)

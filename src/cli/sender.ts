@@ -20,6 +20,9 @@ export interface Credentials {
   secret?: string
   privateKey?: string
   username?: string
+  /** PayPal: the webhook ID it signs (`--webhook-id`), and where it says its certificate is (`--cert-url`). */
+  webhookId?: string
+  certUrl?: string
 }
 
 /** What a sender signs one delivery from. */

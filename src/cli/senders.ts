@@ -2,6 +2,7 @@
  * Every provider `send` can sign for: one module of src/cli/providers/ per signer of src/testing/ (test/cli checks
  * that none is missing). `hmac()` has no entry: its scheme is the app's own configuration.
  */
+import { adyenSender } from './providers/adyen.js'
 import { calendlySender } from './providers/calendly.js'
 import { clerkSender } from './providers/clerk.js'
 import { coinbaseSender } from './providers/coinbase.js'
@@ -12,7 +13,10 @@ import { hubspotSender } from './providers/hubspot.js'
 import { intercomSender } from './providers/intercom.js'
 import { lemonsqueezySender } from './providers/lemonsqueezy.js'
 import { linearSender } from './providers/linear.js'
+import { mailgunSender } from './providers/mailgun.js'
+import { metaSender } from './providers/meta.js'
 import { paddleSender } from './providers/paddle.js'
+import { paypalSender } from './providers/paypal.js'
 import { postmarkSender } from './providers/postmark.js'
 import { razorpaySender } from './providers/razorpay.js'
 import { resendSender } from './providers/resend.js'
@@ -31,6 +35,7 @@ import type { Sender } from './sender.js'
 import { UsageError } from './usage-error.js'
 
 export const SENDERS: readonly Sender[] = [
+  adyenSender,
   calendlySender,
   clerkSender,
   coinbaseSender,
@@ -41,7 +46,10 @@ export const SENDERS: readonly Sender[] = [
   intercomSender,
   lemonsqueezySender,
   linearSender,
+  mailgunSender,
+  metaSender,
   paddleSender,
+  paypalSender,
   postmarkSender,
   razorpaySender,
   resendSender,

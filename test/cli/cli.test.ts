@@ -14,6 +14,7 @@ import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createReceiver, tenantSecrets, type Provider, type Receiver } from '../../src/index.js'
 import { nodeHandler } from '../../src/adapters/node.js'
+import { adyen } from '../../src/providers/adyen.js'
 import { calendly } from '../../src/providers/calendly.js'
 import { clerk } from '../../src/providers/clerk.js'
 import { coinbaseCommerce } from '../../src/providers/coinbase.js'
@@ -24,7 +25,10 @@ import { hubspot } from '../../src/providers/hubspot.js'
 import { intercom } from '../../src/providers/intercom.js'
 import { lemonSqueezy } from '../../src/providers/lemonsqueezy.js'
 import { linear } from '../../src/providers/linear.js'
+import { mailgun } from '../../src/providers/mailgun.js'
+import { meta } from '../../src/providers/meta.js'
 import { paddle } from '../../src/providers/paddle.js'
+import { paypal } from '../../src/providers/paypal.js'
 import { postmark } from '../../src/providers/postmark.js'
 import { razorpay } from '../../src/providers/razorpay.js'
 import { resend } from '../../src/providers/resend.js'
@@ -40,7 +44,12 @@ import { twitch } from '../../src/providers/twitch.js'
 import { vercel } from '../../src/providers/vercel.js'
 import { zoom } from '../../src/providers/zoom.js'
 import { bullmqQueue, type BullmqEventQueue } from '../../src/queues/bullmq.js'
-import { generateDiscordKeyPair, generateStandardWebhooksKeyPair } from '../../src/testing/index.js'
+import {
+  generateDiscordKeyPair,
+  generatePayPalCertificate,
+  generateStandardWebhooksKeyPair,
+  payPalCertificateFetch,
+} from '../../src/testing/index.js'
 import { SENDERS } from '../../src/cli/senders.js'
 import { silentLogger } from '../support/helpers.js'
 import { QUEUE_BACKENDS, startQueueBackend, type QueueBackend } from '../support/queue-backend.js'
@@ -82,6 +91,14 @@ writeFileSync(SENDGRID_KEY_FILE, sendgridKeys.privateKey.export({ type: 'pkcs8',
   mode: 0o600,
 })
 
+/** PayPal's certificate, served (as docs/cli.md says) at the URL `send paypal` names, by the endpoint's own fetch. */
+const payPal = await generatePayPalCertificate()
+const PAYPAL_CERT_URL = 'https://api.paypal.com/v1/notifications/certs/CERT-webhook-receiver-cli'
+const PAYPAL_KEY_FILE = join(keyDir, 'paypal.pem')
+writeFileSync(PAYPAL_KEY_FILE, payPal.privateKey, { mode: 0o600 })
+const PAYPAL_WEBHOOK_ID = '8PT597110X687430LKGECATA'
+const ADYEN_HMAC_KEY = '44782def547aaa06c910c43932b1eb0c71fc68d9d0c057550c48ec2acf6ba056'
+
 const secret = (name: string) => `cli-test-${name}-secret-0001`
 const WHSEC = 'whsec_Y2xpLXRlc3Qtc2VjcmV0LWJ5dGVz'
 
@@ -97,6 +114,12 @@ interface Case {
 
 /** Every provider the CLI signs for, with a receiver configured as its real endpoint would be. */
 const CASES: Case[] = [
+  {
+    name: 'adyen',
+    provider: () => adyen({ hmacKey: ADYEN_HMAC_KEY }),
+    flags: ['--secret', ADYEN_HMAC_KEY],
+    defaultTypes: ['AUTHORISATION'],
+  },
   {
     name: 'calendly',
     provider: () => calendly({ signingKey: secret('calendly') }),
@@ -158,10 +181,32 @@ const CASES: Case[] = [
     defaultTypes: ['Issue'],
   },
   {
+    name: 'mailgun',
+    provider: () => mailgun({ signingKey: secret('mailgun') }),
+    flags: ['--secret', secret('mailgun')],
+    defaultTypes: ['delivered'],
+  },
+  {
+    name: 'meta',
+    provider: () => meta({ appSecret: secret('meta'), verifyToken: 'cli-test-verify-token' }),
+    flags: ['--secret', secret('meta')],
+    defaultTypes: ['whatsapp_business_account.messages'],
+  },
+  {
     name: 'paddle',
     provider: () => paddle({ secret: 'pdl_ntfset_cli_test_secret' }),
     flags: ['--secret', 'pdl_ntfset_cli_test_secret'],
     defaultTypes: ['transaction.completed'],
+  },
+  {
+    name: 'paypal',
+    provider: () =>
+      paypal({
+        webhookId: PAYPAL_WEBHOOK_ID,
+        fetch: payPalCertificateFetch({ [PAYPAL_CERT_URL]: payPal.certificate }),
+      }),
+    flags: ['--private-key-file', PAYPAL_KEY_FILE, '--webhook-id', PAYPAL_WEBHOOK_ID],
+    defaultTypes: ['PAYMENT.CAPTURE.COMPLETED'],
   },
   {
     name: 'postmark',
@@ -366,12 +411,9 @@ describe('send', () => {
         .filter((entry) => !before.includes(entry.id))
         .map((entry) => entry.type)
       const handshake = HANDSHAKES.has(`${testCase.name} ${event}`)
-      // A batch (SendGrid) runs once per item, each under the item's own type: the event is the batch's name.
-      const dispatched = handshake
-        ? types.length === 0
-        : testCase.name === 'sendgrid'
-          ? types.length > 0
-          : types.includes(event)
+      // A batch of several items (SendGrid's) runs once per item, each under the item's own type: the event is
+      // the batch's name. A batch of one (Meta's, Adyen's, most of SendGrid's) runs under the event's name.
+      const dispatched = handshake ? types.length === 0 : types.includes(event) || types.length > 1
       if (run.code !== 0 || !dispatched)
         failures.push(
           `${testCase.name} ${event}: exit ${run.code}, ran ${JSON.stringify(types)}\n${run.stdout}${run.stderr}`,
@@ -443,6 +485,71 @@ describe('send', () => {
     }
   })
 
+  it('--file for Mailgun is the event-data object, and for Adyen a notification as Adyen posts it, signed anew', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'webhook-receiver-cli-'))
+    try {
+      const mailgunFile = join(dir, 'event-data.json')
+      writeFileSync(mailgunFile, JSON.stringify({ id: 'CPgfbmQMTCKtHW6uIWtuVe', event: 'complained' }))
+      const mailgunBefore = runsOf('mailgun').length
+      const mailgunRun = await send(
+        CASES.find(({ name }) => name === 'mailgun')!,
+        '--file',
+        mailgunFile,
+      )
+      expect(mailgunRun).toMatchObject({ code: 0, stderr: '' })
+      const [complained] = runsOf('mailgun').slice(mailgunBefore)
+      expect(complained?.type).toBe('complained')
+      expect(JSON.parse(complained!.rawBody)['event-data']).toEqual({
+        id: 'CPgfbmQMTCKtHW6uIWtuVe',
+        event: 'complained',
+      })
+
+      const adyenFile = join(dir, 'notification.json')
+      const item = (pspReference: string, eventCode: string) => ({
+        NotificationRequestItem: {
+          additionalData: { hmacSignature: 'c2lnbmVkIHVuZGVyIGFub3RoZXIga2V5' },
+          amount: { currency: 'EUR', value: 1130 },
+          eventCode,
+          eventDate: '2026-12-01T10:00:00+01:00',
+          merchantAccountCode: 'YourCompanyECOM',
+          merchantReference: 'order-4711',
+          pspReference,
+          success: 'true',
+        },
+      })
+      writeFileSync(
+        adyenFile,
+        JSON.stringify({
+          live: 'false',
+          notificationItems: [item('FILE000000000001', 'AUTHORISATION'), item('FILE000000000002', 'CAPTURE')],
+        }),
+      )
+      const adyenBefore = runsOf('adyen').length
+      const adyenRun = await send(
+        CASES.find(({ name }) => name === 'adyen')!,
+        '--file',
+        adyenFile,
+      )
+      expect(adyenRun).toMatchObject({ code: 0, stderr: '' })
+      expect(
+        runsOf('adyen')
+          .slice(adyenBefore)
+          .map((event) => event.type),
+      ).toEqual(['AUTHORISATION', 'CAPTURE'])
+
+      writeFileSync(adyenFile, JSON.stringify({ pspReference: 'X', eventCode: 'REFUND' }))
+      const incomplete = await send(
+        CASES.find(({ name }) => name === 'adyen')!,
+        '--file',
+        adyenFile,
+      )
+      expect(incomplete.code).toBe(2)
+      expect(incomplete.stderr).toContain('amount { value, currency }')
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
   it('--tamper: every provider that signs the body refuses it (401 signature_invalid), and no handler runs', async () => {
     const signing = CASES.filter(
       (testCase) => SENDERS.find((sender) => sender.name === testCase.name)!.noSignedBody === undefined,
@@ -475,6 +582,8 @@ describe('send', () => {
         'discord',
         'twitch',
         'linear',
+        'mailgun',
+        'paypal',
       ]),
     )
     const failures: string[] = []
@@ -504,9 +613,21 @@ describe('send', () => {
     )
     expect(gitlab.code).toBe(2)
     expect(gitlab.stderr).toContain('GitLab signs no content')
+    const byName = (name: string) => CASES.find((testCase) => testCase.name === name)!
+    const checks: [string, string, string][] = [
+      ['meta', '--stale', 'Meta signs no timestamp'],
+      ['adyen', '--stale', 'Adyen signs no timestamp'],
+      ['adyen', '--tamper', 'Adyen signs eight fields of each item'],
+      ['mailgun', '--tamper', 'Mailgun signs only the timestamp and token'],
+    ]
+    for (const [name, flag, message] of checks) {
+      const run = await send(byName(name), flag)
+      expect(run.code, `${name} ${flag}`).toBe(2)
+      expect(run.stderr).toContain(message)
+    }
   })
 
-  it.each(['stripe', 'twilio', 'sendgrid'])(
+  it.each(['stripe', 'twilio', 'sendgrid', 'meta', 'mailgun', 'adyen', 'paypal'])(
     '%s: --save then --replay-of sends the same bytes again, and the endpoint does not run it twice',
     async (name) => {
       const testCase = CASES.find((entry) => entry.name === name)!
@@ -528,8 +649,9 @@ describe('send', () => {
         expect(replay).toMatchObject({ code: 0, stderr: '' })
         expect(replay.stdout).toContain(`replay of ${name}`)
         expect(replay.stdout).toContain('1 of 1 answered as expected.')
-        // This library says so in its JSON answer; Twilio's endpoint answers its empty TwiML instead.
-        if (name !== 'twilio') expect(replay.stdout).toMatch(/#1 {2}200 duplicate /)
+        // This library says so in its JSON answer; to Twilio it answers its empty TwiML instead, to Adyen
+        // `[accepted]`, the answers those senders read.
+        if (name !== 'twilio' && name !== 'adyen') expect(replay.stdout).toMatch(/#1 {2}200 duplicate /)
         expect(runsOf(name).length - before).toBe(runs)
       } finally {
         rmSync(dir, { recursive: true, force: true })
@@ -605,7 +727,26 @@ describe('the exit code', () => {
       [['frobnicate'], 'unknown command "frobnicate"'],
       [['dead-letters', '--provider', 'stripe'], '--redis <url> or --postgres <url>'],
       [['replay', '--redis', 'redis://127.0.0.1:1'], 'replay takes the event id'],
-      [['keygen', 'stripe'], 'keygen takes one of discord, sendgrid, standard-webhooks'],
+      [['keygen', 'stripe'], 'keygen takes one of discord, paypal, sendgrid, standard-webhooks'],
+      [['send', 'paypal', '--url', base, '--webhook-id', 'WH-1'], 'webhook-receiver keygen paypal'],
+      [['send', 'paypal', '--url', base, '--private-key-file', PAYPAL_KEY_FILE], 'pass --webhook-id <id>'],
+      [
+        [
+          'send',
+          'paypal',
+          '--url',
+          base,
+          '--private-key-file',
+          PAYPAL_KEY_FILE,
+          '--webhook-id',
+          'WH-1',
+          '--cert-url',
+          'http://127.0.0.1/cert.pem',
+        ],
+        '--cert-url must be an https:// URL on a paypal.com host',
+      ],
+      [['send', 'adyen', '--url', base, '--secret', 'not-hex'], 'an Adyen HMAC key is hex'],
+      [['send', 'meta', '--url', base], 'pass --secret <the App Secret'],
     ]
     const failures: string[] = []
     await inBatches(cases, async ([args, message]) => {
@@ -627,6 +768,69 @@ describe('the exit code', () => {
     })
     expect(fromEnv.code).toBe(0)
     expect(fromEnv.stdout + fromEnv.stderr).not.toContain('whsec_from_the_environment')
+  })
+})
+
+describe('keygen paypal', () => {
+  it('prints a key and certificate in one file that send --private-key-file and the endpoint both read', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'webhook-receiver-cli-paypal-'))
+    try {
+      const run = await cli(['keygen', 'paypal'])
+      expect(run).toMatchObject({ code: 0, stderr: '' })
+      expect(run.stdout).toContain(PAYPAL_CERT_URL)
+      expect(run.stdout).toContain('-----BEGIN CERTIFICATE-----')
+      expect(run.stdout).toContain('-----BEGIN PRIVATE KEY-----')
+      const file = join(dir, 'paypal-dev.pem')
+      writeFileSync(file, run.stdout, { mode: 0o600 })
+      // Another certificate URL (a sandbox-looking one, given with --cert-url), as a developer may choose.
+      const certUrl = 'https://api.sandbox.paypal.com/v1/notifications/certs/CERT-dev'
+      const types: string[] = []
+      const receiver = createReceiver({
+        provider: paypal({
+          webhookId: 'WH-KEYGEN',
+          fetch: payPalCertificateFetch({ [certUrl]: readFileSync(file, 'utf8') }),
+        }),
+        logger: silentLogger(),
+      })
+      receiver.onAny((event) => void types.push(event.type))
+      receivers.set('keygen-paypal', receiver)
+      const flags = ['--private-key-file', file, '--webhook-id', 'WH-KEYGEN']
+      const sent = await cli([
+        'send',
+        'paypal',
+        '--url',
+        urlOf('keygen-paypal'),
+        ...flags,
+        '--cert-url',
+        certUrl,
+        '--event',
+        'CHECKOUT.ORDER.APPROVED',
+      ])
+      expect(sent).toMatchObject({ code: 0, stderr: '' })
+      expect(types).toEqual(['CHECKOUT.ORDER.APPROVED'])
+      // Without --cert-url the delivery names a URL this endpoint serves no certificate for: PayPal is asked to
+      // retry later, as when its certificate server is down.
+      const elsewhere = await cli(['send', 'paypal', '--url', urlOf('keygen-paypal'), ...flags])
+      expect(elsewhere.code).toBe(1)
+      expect(elsewhere.stdout).toMatch(/#1 {2}503 certificate_unavailable /)
+      // A webhook ID the endpoint does not have is no signature of its.
+      const wrongId = await cli([
+        'send',
+        'paypal',
+        '--url',
+        urlOf('keygen-paypal'),
+        '--private-key-file',
+        file,
+        '--webhook-id',
+        'WH-OTHER',
+        '--cert-url',
+        certUrl,
+      ])
+      expect(wrongId.stdout).toMatch(/#1 {2}401 signature_invalid /)
+      expect(types).toHaveLength(1)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })
 
