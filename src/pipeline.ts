@@ -147,10 +147,16 @@ export function handleDelivery(
   request: WebhookRequest,
   options?: HandleOptions,
 ): Promise<WebhookResponse> {
-  const observation = observeDelivery(config.observers, config.provider.name, request)
-  return observation === undefined
-    ? answerDelivery(config, request, options, undefined)
-    : observation.run(() => answerDelivery(config, request, options, observation))
+  let observation: DeliveryObservation | undefined
+  try {
+    observation = observeDelivery(config.observers, config.provider.name, request)
+    if (observation !== undefined)
+      return observation.run(() => answerDelivery(config, request, options, observation))
+  } catch (error) {
+    // A request the observation cannot read (no method) is answered as it is without one: a 500, never a throw.
+    return Promise.resolve(refuse(config, error, request.url))
+  }
+  return answerDelivery(config, request, options, undefined)
 }
 
 async function answerDelivery(

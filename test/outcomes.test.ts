@@ -373,6 +373,18 @@ describe('a hook that fails', () => {
     expect(String(logger.errors[0]?.[0])).toContain('onOutcome hook threw')
   })
 
+  it('leaves handle() answering a request it cannot read with a 500, as a receiver without hooks does', async () => {
+    const unreadable = { method: undefined as never, url: '/hook', headers: {}, body: new Uint8Array() }
+    const answers = await Promise.all(
+      [false, true].map((hooked) => {
+        const receiver = createReceiver({ provider: stripe({ secret: SECRET }), logger: silentLogger() })
+        if (hooked) receiver.onOutcome(() => undefined)
+        return receiver.handle(unreadable)
+      }),
+    )
+    expect(answers.map((answer) => answer.status)).toEqual([500, 500])
+  })
+
   it('is refused when it is not a function', () => {
     const receiver = createReceiver({ provider: stripe({ secret: SECRET }) })
     expect(() => receiver.onOutcome('log' as never)).toThrow(/expects a function/)
