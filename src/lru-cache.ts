@@ -1,7 +1,9 @@
+import { oldestKeyEvictor } from './oldest-key.js'
+
 /**
  * A map bounded in size that forgets its least recently used entry first, and, with `ttlMs`, entries older than
- * that on `now`'s clock. Every operation is O(1): a JavaScript `Map` keeps insertion order, so moving an entry to
- * the end on each hit makes its first key the least recently used.
+ * that on `now`'s clock. Every operation is O(1) (amortised for eviction): a JavaScript `Map` keeps insertion order,
+ * so moving an entry to the end on each hit makes its first key the least recently used.
  */
 export interface LruCache<V> {
   get(key: string): V | undefined
@@ -22,6 +24,7 @@ export interface LruCacheOptions {
 
 export function createLruCache<V>({ max, ttlMs, now = Date.now }: LruCacheOptions): LruCache<V> {
   const entries = new Map<string, { value: V; expires: number }>()
+  const evictOldest = oldestKeyEvictor(entries)
   return {
     get(key) {
       const entry = entries.get(key)
@@ -34,7 +37,7 @@ export function createLruCache<V>({ max, ttlMs, now = Date.now }: LruCacheOption
     set(key, value) {
       entries.delete(key)
       entries.set(key, { value, expires: ttlMs === undefined ? Infinity : now() + ttlMs })
-      if (entries.size > max) entries.delete(entries.keys().next().value as string)
+      if (entries.size > max) evictOldest()
     },
     delete(key) {
       entries.delete(key)

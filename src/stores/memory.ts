@@ -1,4 +1,5 @@
 import type { DedupStore, ReserveOutcome } from '../types/store.js'
+import { oldestKeyEvictor } from '../oldest-key.js'
 
 export interface MemoryStoreOptions {
   /**
@@ -42,17 +43,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): DedupStore {
   const now = options.now ?? Date.now
   // A Map iterates in insertion order, and a reservation (re-)inserts its key: the first key is the oldest.
   const entries = new Map<string, Entry>()
-  // One long-lived cursor finds the oldest key in O(1) amortised: a Map iterator skips deleted entries and sees
-  // new ones, and every live key is at or after it. A fresh `entries.keys().next()` per eviction would rescan the
-  // holes that evictions leave at the front of V8's hash table (thousands of them at the bound).
-  let oldest = entries.keys()
-
-  function evictOldest(): void {
-    let next = oldest.next()
-    // A finished iterator stays finished, even when keys are added after it: start a new one.
-    if (next.done === true) next = (oldest = entries.keys()).next()
-    if (next.done !== true) entries.delete(next.value)
-  }
+  const evictOldest = oldestKeyEvictor(entries)
 
   function owned(key: string, token: string): boolean {
     const entry = entries.get(key)
