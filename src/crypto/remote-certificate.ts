@@ -6,6 +6,7 @@
  */
 import { importPublicKey, type PublicKey, type PublicKeyAlgorithm } from '#crypto'
 import { CertificateUnavailableError, CertificateUntrustedError } from '../errors.js'
+import { createLruCache } from '../lru-cache.js'
 import { readDer } from './public-key.js'
 import { readCertificate } from './x509.js'
 
@@ -34,7 +35,7 @@ export interface CertificateSourceOptions {
   keyAlgorithm: string
   /** Who the certificates are from, for messages. */
   sender: string
-  /** Distinct URLs remembered; the oldest is forgotten first. */
+  /** Certificates remembered, by URL; the least recently used is forgotten first. */
   maxEntries?: number
   timeoutMs?: number
   /** Largest certificate file read, in bytes. */
@@ -59,8 +60,11 @@ export function createCertificateSource(options: CertificateSourceOptions): Cert
   const timeoutMs = options.timeoutMs ?? 5_000
   const maxBytes = options.maxBytes ?? 64 * 1024
   const maxDownloads = options.maxDownloads ?? 4
-  let downloading = 0
-  const cache = new Map<string, CertifiedKey | Promise<CertifiedKey>>()
+  // Only certificates that downloaded and read are kept, the least recently used forgotten first: a flood of
+  // deliveries naming other URLs cannot push out the one in use before their downloads have even failed.
+  const cache = createLruCache<CertifiedKey>({ max: maxEntries })
+  // Concurrent deliveries naming the same URL share one download; a failed one is forgotten, so a retry tries again.
+  const pending = new Map<string, Promise<CertifiedKey>>()
 
   async function download(url: string): Promise<CertifiedKey> {
     let bytes: Uint8Array
@@ -94,30 +98,21 @@ export function createCertificateSource(options: CertificateSourceOptions): Cert
 
   return {
     keyFor(url) {
-      const known = cache.get(url)
+      const known = cache.get(url) ?? pending.get(url)
       if (known !== undefined) return known
-      if (downloading >= maxDownloads)
+      if (pending.size >= maxDownloads)
         throw new CertificateUnavailableError(
-          new Error(`${downloading} downloads already running`),
+          new Error(`${pending.size} downloads already running`),
           RETRY_AFTER_SECONDS,
         )
-      if (cache.size >= maxEntries) cache.delete(cache.keys().next().value as string)
-      downloading++
-      // Concurrent deliveries naming the same URL share one download; a failed one is forgotten, so a retry tries again.
-      const pending = download(url).then(
-        (certified) => {
-          downloading--
-          if (cache.get(url) === pending) cache.set(url, certified)
+      const downloading = download(url)
+        .then((certified) => {
+          cache.set(url, certified)
           return certified
-        },
-        (error: unknown) => {
-          downloading--
-          if (cache.get(url) === pending) cache.delete(url)
-          throw error
-        },
-      )
-      cache.set(url, pending)
-      return pending
+        })
+        .finally(() => pending.delete(url))
+      pending.set(url, downloading)
+      return downloading
     },
   }
 }

@@ -6,6 +6,7 @@ import { decodeSignature } from '../crypto/encoding.js'
 import {
   createCertificateSource,
   type CertificateFetch,
+  type CertificateSource,
   type CertifiedKey,
 } from '../crypto/remote-certificate.js'
 import { RSA_ENCRYPTION_OID } from '../crypto/x509.js'
@@ -53,10 +54,25 @@ export interface PayPalOptions {
   certificateTimeoutMs?: number
 }
 
+/** Where `paypal()` passes its certificate cache to the builds per webhook ID set (see `perRequestSecrets`). */
+const CERTIFICATES = Symbol('paypal certificates')
+type SharedCertificates = { [CERTIFICATES]?: CertificateSource }
+
+function certificateFetch(given: CertificateFetch | undefined): CertificateFetch {
+  const fetcher = given ?? (globalThis.fetch as CertificateFetch | undefined)
+  if (typeof fetcher !== 'function')
+    throw new TypeError(
+      'paypal({ fetch }): this runtime has no global fetch; pass one to download certificates.',
+    )
+  return fetcher
+}
+
 /** PayPal signs with this one algorithm (PayPal docs, "Verify webhook signature": `auth_algo`). */
 const AUTH_ALGORITHM = 'SHA256withRSA'
 /** A certificate URL longer than this is not PayPal's. */
 const MAX_URL_LENGTH = 2048
+/** Where PayPal serves its signing certificates. */
+const CERTIFICATE_PATH = '/v1/notifications/certs/'
 
 /**
  * PayPal webhooks: `PAYPAL-TRANSMISSION-SIG`, the base64 RSA-SHA256 (`PAYPAL-AUTH-ALGO: SHA256withRSA`) signature of
@@ -77,7 +93,23 @@ const MAX_URL_LENGTH = 2048
 export function paypal<TEvents extends EventMap = Record<string, PayPalEvent>>(
   options: PayPalOptions,
 ): Provider<TEvents> {
-  const perRequest = perRequestSecrets(options, ['webhookId'], paypal<TEvents>)
+  // One certificate cache for the endpoint, shared by every webhook ID a resolver names (a certificate is PayPal's,
+  // not a tenant's): built before the per-request split, which builds this factory again for each ID set.
+  const certificates =
+    (options as SharedCertificates)[CERTIFICATES] ??
+    createCertificateSource({
+      fetch: certificateFetch(options?.fetch),
+      algorithm: 'rsa-sha256',
+      keyAlgorithm: RSA_ENCRYPTION_OID,
+      sender: 'PayPal',
+      maxEntries: options?.maxCertificates,
+      timeoutMs: options?.certificateTimeoutMs,
+    })
+  const perRequest = perRequestSecrets(
+    { ...options, [CERTIFICATES]: certificates } as PayPalOptions,
+    ['webhookId'],
+    paypal<TEvents>,
+  )
   if (perRequest !== undefined) return perRequest
   const webhookIds = secretList(options?.webhookId, 'paypal', 'webhookId', {
     noun: 'key',
@@ -87,19 +119,6 @@ export function paypal<TEvents extends EventMap = Record<string, PayPalEvent>>(
       id.length > 40
         ? "this is not a webhook ID (17 characters, e.g. 8PT597110X687430LKGECATA). Copy the webhook's ID from the Developer Dashboard; the client id and secret are other credentials."
         : undefined,
-  })
-  const fetcher = options?.fetch ?? (globalThis.fetch as CertificateFetch | undefined)
-  if (typeof fetcher !== 'function')
-    throw new TypeError(
-      'paypal({ fetch }): this runtime has no global fetch; pass one to download certificates.',
-    )
-  const certificates = createCertificateSource({
-    fetch: fetcher,
-    algorithm: 'rsa-sha256',
-    keyAlgorithm: RSA_ENCRYPTION_OID,
-    sender: 'PayPal',
-    maxEntries: options.maxCertificates,
-    timeoutMs: options.certificateTimeoutMs,
   })
   return {
     name: 'paypal',
@@ -173,28 +192,37 @@ export function paypal<TEvents extends EventMap = Record<string, PayPalEvent>>(
 }
 
 /**
- * The certificate URL, when it is PayPal's: HTTPS on a host under paypal.com, on the default port, without
- * credentials. Anything else is refused before a byte is downloaded (the URL comes from an unsigned header).
+ * The certificate URL, when it is one of PayPal's: HTTPS on a host under paypal.com, on the default port, without
+ * credentials, under `/v1/notifications/certs/` with no query (PayPal docs, "Verify webhook signature": `cert_url`
+ * such as `https://api.paypal.com/v1/notifications/certs/CERT-360caa42-…`). Anything else is refused before a byte
+ * is downloaded: the URL comes from an unsigned header. Undefined when it is not trusted.
  */
-function trustedCertificateUrl(text: string): string {
-  const refuse = () =>
-    new CertificateUntrustedError(
-      'PAYPAL-CERT-URL is not an https:// URL on a paypal.com host, so no certificate was downloaded from it.',
-    )
-  if (text.length > MAX_URL_LENGTH) throw refuse()
+export function payPalCertificateUrl(text: string): string | undefined {
+  if (text.length > MAX_URL_LENGTH) return undefined
   let url: URL
   try {
     url = new URL(text)
   } catch {
-    throw refuse()
+    return undefined
   }
-  if (
-    url.protocol !== 'https:' ||
-    url.username !== '' ||
-    url.password !== '' ||
-    url.port !== '' ||
-    !url.hostname.endsWith('.paypal.com')
-  )
-    throw refuse()
-  return url.href
+  const trusted =
+    url.protocol === 'https:' &&
+    url.username === '' &&
+    url.password === '' &&
+    url.port === '' &&
+    url.hostname.endsWith('.paypal.com') &&
+    url.pathname.startsWith(CERTIFICATE_PATH) &&
+    url.pathname.length > CERTIFICATE_PATH.length &&
+    url.search === '' &&
+    url.hash === ''
+  return trusted ? url.href : undefined
+}
+
+function trustedCertificateUrl(text: string): string {
+  const url = payPalCertificateUrl(text)
+  if (url === undefined)
+    throw new CertificateUntrustedError(
+      "PAYPAL-CERT-URL is not one of PayPal's certificate URLs (https://….paypal.com/v1/notifications/certs/…), so no certificate was downloaded from it.",
+    )
+  return url
 }

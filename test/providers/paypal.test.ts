@@ -144,6 +144,11 @@ describe('PayPal certificates', () => {
       'https://api.paypal.com:8443/CERT-1',
       'https://api.paypal.com./CERT-1',
       'https://127.0.0.1/CERT-1',
+      // On PayPal's host, but not where it serves certificates, or with a query that would make every URL new.
+      'https://api.paypal.com/v1/oauth2/token',
+      'https://api.paypal.com/v1/notifications/certs/',
+      `${CERT_URL}?nonce=1`,
+      `${CERT_URL}#nonce`,
       'file:///etc/passwd',
       'not a url',
       `https://api.paypal.com/${'a'.repeat(3000)}`,
@@ -174,6 +179,59 @@ describe('PayPal certificates', () => {
     for (const url of [...urls, urls[2]!, urls[0]!])
       expect((await post(sign({ certUrl: url, payload: { ...EVENT, id: `WH-${++n}` } }))).status).toBe(200)
     expect(asked).toEqual([urls[0], urls[1], urls[2], urls[0]])
+  })
+
+  it('keeps the certificate in use: the least recently used one is forgotten first', async () => {
+    const urls = [1, 2, 3].map((n) => `${CERT_URL}-${n}`)
+    const { fetch, asked } = countingFetch(Object.fromEntries(urls.map((url) => [url, certificate])))
+    const { post } = setup({ fetch, maxCertificates: 2 })
+    let n = 0
+    // 1 is used again after 2, so 3 pushes out 2, and 1 is still known.
+    for (const url of [urls[0]!, urls[1]!, urls[0]!, urls[2]!, urls[0]!])
+      expect((await post(sign({ certUrl: url, payload: { ...EVENT, id: `WH-${++n}` } }))).status).toBe(200)
+    expect(asked).toEqual([urls[0], urls[1], urls[2]])
+  })
+
+  it('keeps only certificates that downloaded: deliveries naming URLs that fail push out none', async () => {
+    const { fetch, asked } = countingFetch()
+    const { post } = setup({ fetch, maxCertificates: 2 })
+    expect((await post(sign())).status).toBe(200)
+    // At once, as a flood would: each download is under way while the next delivery arrives.
+    const refused = await Promise.all(
+      [0, 1, 2].map((i) => post(sign({ certUrl: `${CERT_URL}-missing-${i}` }))),
+    )
+    for (const response of refused)
+      expect(problem(response)).toMatchObject({ status: 503, code: 'certificate_unavailable' })
+    expect((await post(sign({ payload: { ...EVENT, id: 'WH-after' } }))).status).toBe(200)
+    expect(asked.filter((url) => url === CERT_URL)).toHaveLength(1)
+  })
+
+  it('downloads a certificate once for every webhook ID a resolver names (one cache per endpoint)', async () => {
+    const { fetch, asked } = countingFetch()
+    const ids: Record<string, string> = { acme: WEBHOOK_ID, globex: '1JE4291016473214C' }
+    const receiver = createReceiver({
+      provider: paypal({
+        webhookId: (request) => {
+          const tenant = new URL(request.url, 'http://localhost').pathname.split('/').pop() as string
+          return ids[tenant] === undefined ? undefined : { tenant, secret: ids[tenant] }
+        },
+        fetch,
+      }),
+      now: () => NOW * 1000,
+      logger: silentLogger(),
+    })
+    receiver.onAny(() => undefined)
+    for (const tenant of ['acme', 'globex']) {
+      const delivery = sign({ webhookId: ids[tenant]! })
+      const answer = await receiver.handle({
+        method: 'POST',
+        url: `/paypal/${tenant}`,
+        headers: delivery.headers,
+        body: delivery.body,
+      })
+      expect(answer.status).toBe(200)
+    }
+    expect(asked).toEqual([CERT_URL])
   })
 
   it('answers 503 certificate_unavailable with Retry-After when the download fails, and tries again on the retry', async () => {
