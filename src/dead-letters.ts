@@ -40,7 +40,8 @@ export async function listDeadLetters(
 /**
  * Runs the event with this id again, with all its attempts: a dead letter, or a completed event whose job is still
  * retained. Bypasses dedup (the operator asked for it). Nothing to do when it is waiting or running anyway; rejects
- * when no job is retained for it.
+ * when no job is retained for it. An event verified with a resolver's secrets is found under its tenant, or, when
+ * the resolver named none, among the dead letters.
  */
 export async function replayEvent(
   config: Pick<ReceiverConfig, 'keyPrefix'>,
@@ -53,6 +54,15 @@ export async function replayEvent(
   // A tenant's events are queued under its dedup scope (docs/providers.md, "Many tenants").
   const key = tenant === undefined ? config.keyPrefix + id : `${config.keyPrefix}${tenantScope(tenant)}:${id}`
   const outcome = await mode.queue.retry(jobIdFor(key))
+  if (outcome === 'missing' && tenant === undefined) {
+    // An event verified with secrets a resolver returned without naming a tenant is queued under a hash of that
+    // secret set, which nothing outside names: its dead letters are found by id.
+    const scoped = (await mode.queue.failed({ offset: 0, limit: Number.POSITIVE_INFINITY })).filter(
+      (job) => job.event.id === id && job.event.tenant === undefined,
+    )
+    for (const job of scoped) await mode.queue.retry(job.jobId)
+    if (scoped.length > 0) return
+  }
   if (outcome === 'missing') {
     throw new Error(
       `receiver.replay('${id}'): the queue retains no job for this event (never queued under this receiver's namespace, or removed after its retention).`,

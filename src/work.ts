@@ -74,7 +74,7 @@ async function runJob(config: ReceiverConfig, job: QueueJob): Promise<unknown[]>
     if (attempts >= job.attempts) {
       telemetry?.deadLettered(event.provider, event.type)
       config.logger.error(
-        `[webhook-receiver] ${event.type} ${event.id} is a dead letter after ${attempts} attempt(s): ${failure.message}. Fix the cause, then receiver.replay('${event.id}').`,
+        `[webhook-receiver] ${event.type} ${event.id} is a dead letter after ${attempts} attempt(s): ${failure.message}. Fix the cause, then receiver.replay('${event.id}'${event.tenant === undefined ? '' : `, { tenant: '${event.tenant}' }`}).`,
       )
     }
     throw failure

@@ -241,6 +241,24 @@ for (const name of QUEUE_BACKENDS) {
       await expect.poll(() => completed, UNTIL).toEqual(['globex/evt_tenant'])
     })
 
+    it('replays by id the dead letter of an event verified with secrets a resolver returned without a tenant', async () => {
+      // Its job is queued under a hash of the secret set: replay(id) finds it among the dead letters.
+      const { receiver } = queueMode(backend, stripe({ secret: () => SECRET }), { attempts: 1 })
+      let fixed = false
+      const completed: string[] = []
+      receiver.on('customer.created', (event) => {
+        if (!fixed) throw new Error('not yet')
+        completed.push(event.id)
+      })
+      expect((await receiver.handle(toRequest(customer('evt_untenanted')))).status).toBe(200)
+      receiver.work()
+      await expect.poll(() => receiver.deadLetters(), UNTIL).toHaveLength(1)
+      fixed = true
+      await receiver.replay('evt_untenanted')
+      await expect.poll(() => completed, UNTIL).toEqual(['evt_untenanted'])
+      expect(await receiver.deadLetters()).toEqual([])
+    })
+
     it('lists dead letters the most recent first, a page at a time', async () => {
       const { receiver } = queueMode(backend, stripe({ secret: SECRET }), { attempts: 1 })
       receiver.on('customer.created', (event) => {
