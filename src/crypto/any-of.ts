@@ -17,3 +17,21 @@ export function anyOf<T>(
   }
   return false
 }
+
+/**
+ * True when `test` holds for every item, tried in order and stopping at the first that does not (so a forged batch
+ * costs one check, not one per item). Synchronous with node:crypto; with Web Crypto each test is awaited before the
+ * next one starts.
+ */
+export function everyOf<T>(
+  items: readonly T[],
+  test: (item: T) => boolean | CryptoResult<boolean>,
+  from = 0,
+): boolean | CryptoResult<boolean> {
+  for (let index = from; index < items.length; index++) {
+    const result = test(items[index] as T)
+    if (result === false) return false
+    if (result !== true) return chain(result, (ok) => ok && everyOf(items, test, index + 1))
+  }
+  return true
+}
