@@ -12,6 +12,7 @@
  */
 export { DAY_MS, HOUR_MS } from './durations.js'
 export { headerFamily, type HeaderFamilyReader } from './header-reader.js'
+export { oncePerBody } from './once-per-body.js'
 export { perRequestSecrets, tenantScope } from './per-request-secrets.js'
 export { requireHeader, requireSignature } from './required-header.js'
 export { secretList, type SecretCheck, type SecretRules } from './secret-list.js'

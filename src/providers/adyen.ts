@@ -3,7 +3,13 @@ import { everyOf } from '../crypto/any-of.js'
 import { isJsonObject, parseJsonBody } from '../body.js'
 import { createHmacVerifier } from '../crypto/hmac-verifier.js'
 import { PayloadInvalidError, SignatureMissingError } from '../errors.js'
-import { DAY_MS, perRequestSecrets, secretList, signatureVerdict } from '../provider-kit/index.js'
+import {
+  DAY_MS,
+  oncePerBody,
+  perRequestSecrets,
+  secretList,
+  signatureVerdict,
+} from '../provider-kit/index.js'
 import type { EventMap, WebhookResponse } from '../types/events.js'
 import type { ParsedEvent, Provider, SecretOption } from '../types/provider.js'
 
@@ -83,16 +89,8 @@ export function adyen<TEvents extends EventMap = Record<string, AdyenNotificatio
     'base64',
     keys.map((key) => hexDecode(key.toLowerCase())),
   )
-  // The signatures are inside the body, so verify() parses it; parse() then takes that result instead of parsing
-  // the same bytes again (the pipeline hands both calls the same request).
-  const parsed = new WeakMap<Uint8Array, Record<string, unknown>[]>()
-  const itemsOf = (body: Uint8Array): Record<string, unknown>[] => {
-    const known = parsed.get(body)
-    if (known !== undefined) return known
-    const items = notificationItems(body)
-    parsed.set(body, items)
-    return items
-  }
+  // The signatures are inside the body, so verify() parses it, and parse() takes that result.
+  const itemsOf = oncePerBody(notificationItems)
   return {
     name: 'adyen',
     // Adyen waits 10 seconds for the answer, then queues the webhook for retries (Adyen docs, "Webhooks" → "Accept

@@ -4,6 +4,7 @@ import { createHmacVerifier } from '../crypto/hmac-verifier.js'
 import { PayloadInvalidError, TimestampInvalidError } from '../errors.js'
 import {
   DAY_MS,
+  oncePerBody,
   perRequestSecrets,
   requireHeader,
   requireSignature,
@@ -47,17 +48,12 @@ export function linear<TEvents extends EventMap = EventMap>(options: LinearOptio
           : undefined,
     }),
   )
-  // The timestamp is inside the body, so verify() parses it; parse() then takes that result instead of parsing
-  // the same bytes again (the pipeline hands both calls the same request).
-  const parsed = new WeakMap<Uint8Array, Record<string, unknown>>()
-  const payloadOf = (body: Uint8Array): Record<string, unknown> => {
-    const known = parsed.get(body)
-    if (known !== undefined) return known
+  // The timestamp is inside the body, so verify() parses it, and parse() takes that result.
+  const payloadOf = oncePerBody((body): Record<string, unknown> => {
     const payload = parseJsonBody(body)
     if (!isJsonObject(payload)) throw new PayloadInvalidError('A Linear webhook body is a JSON object.')
-    parsed.set(body, payload)
     return payload
-  }
+  })
   return {
     name: 'linear',
     // Linear expects an answer within 5 seconds (Linear docs, "Webhooks", Receiving webhooks).

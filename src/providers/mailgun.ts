@@ -1,7 +1,13 @@
 import { isJsonObject, parseJsonBody } from '../body.js'
 import { createHmacVerifier } from '../crypto/hmac-verifier.js'
 import { PayloadInvalidError, SignatureMissingError } from '../errors.js'
-import { DAY_MS, perRequestSecrets, secretList, signatureVerdict } from '../provider-kit/index.js'
+import {
+  DAY_MS,
+  oncePerBody,
+  perRequestSecrets,
+  secretList,
+  signatureVerdict,
+} from '../provider-kit/index.js'
 import type { EventMap } from '../types/events.js'
 import type { Provider, SecretOption } from '../types/provider.js'
 
@@ -66,12 +72,8 @@ export function mailgun<TEvents extends EventMap = Record<string, MailgunWebhook
           : undefined,
     }),
   )
-  // The signature is inside the body, so verify() parses it; parse() then takes that result instead of parsing the
-  // same bytes again (the pipeline hands both calls the same request).
-  const parsed = new WeakMap<Uint8Array, Record<string, unknown>>()
-  const bodyOf = (body: Uint8Array): Record<string, unknown> => {
-    const known = parsed.get(body)
-    if (known !== undefined) return known
+  // The signature is inside the body, so verify() parses it, and parse() takes that result.
+  const bodyOf = oncePerBody((body): Record<string, unknown> => {
     let payload: unknown
     try {
       payload = parseJsonBody(body)
@@ -80,9 +82,8 @@ export function mailgun<TEvents extends EventMap = Record<string, MailgunWebhook
       throw new SignatureMissingError('signature', SIGNATURE_MISSING)
     }
     if (!isJsonObject(payload)) throw new SignatureMissingError('signature', SIGNATURE_MISSING)
-    parsed.set(body, payload)
     return payload
-  }
+  })
   return {
     name: 'mailgun',
     // Mailgun documents no answer deadline: answer within 10 s.
