@@ -1,10 +1,14 @@
 import type { HeaderInput } from './types/events.js'
 
+/** What an adapter may hold besides the public `HeaderInput`: a platform's null values (AWS Lambda events). */
+type NullableHeaders = Readonly<Record<string, string | readonly string[] | null | undefined>>
+
 /**
  * Lower-cases header names once, so providers look headers up by their lower-case name. Node's `req.headers` is
- * already lower-cased with string values, and is returned as it is (no copy on the hot path).
+ * already lower-cased with string values, and is returned as it is (no copy on the hot path). A value that is null
+ * or undefined is no header.
  */
-export function normalizeHeaders(input: HeaderInput): Record<string, string> {
+export function normalizeHeaders(input: HeaderInput | NullableHeaders): Record<string, string> {
   if (typeof (input as Headers).get === 'function' && typeof (input as Headers).forEach === 'function') {
     const out: Record<string, string> = {}
     ;(input as Headers).forEach((value, name) => {
@@ -12,12 +16,12 @@ export function normalizeHeaders(input: HeaderInput): Record<string, string> {
     })
     return out
   }
-  const record = input as Readonly<Record<string, string | readonly string[] | undefined>>
+  const record = input as NullableHeaders
   if (isLowerCaseStringRecord(record)) return record as Record<string, string>
   const out: Record<string, string> = {}
   for (const name of Object.keys(record)) {
     const value = record[name]
-    if (value === undefined) continue
+    if (value == null) continue
     const lower = name.toLowerCase()
     // Repeated headers are joined the way Node joins them, so a list-valued signature header keeps every entry.
     const text = typeof value === 'string' ? value : value.join(', ')

@@ -5,6 +5,7 @@
 // functions as targets" of the Application Load Balancer guide.
 import type { ALBEvent, APIGatewayProxyEventBase, APIGatewayProxyEventV2WithRequestContext } from 'aws-lambda'
 import { BodyTooLargeError } from '../errors.js'
+import { normalizeHeaders } from '../headers.js'
 
 /** The HTTP events `lambdaHandler` takes: API Gateway REST (v1) and HTTP (v2) APIs, Function URLs and ALBs. */
 export type LambdaHttpEvent =
@@ -68,7 +69,7 @@ export function requestLine(event: LambdaHttpEvent, kind: LambdaEventKind): Lamb
   const http = event as AnyHttpEvent
   // A REST API sends every header in both; `multiValueHeaders` keeps each value of a repeated one.
   const single = kind === 'v2' || kind === 'alb'
-  const headers = lowerCased(single ? http.headers : (http.multiValueHeaders ?? http.headers))
+  const headers = normalizeHeaders((single ? http.headers : (http.multiValueHeaders ?? http.headers)) ?? {})
   // Payload 2.0 moves the Cookie header into `cookies` ("Payload format differences").
   if (kind === 'v2' && Array.isArray(http.cookies) && http.cookies.length > 0) {
     headers.cookie = http.cookies.join('; ')
@@ -116,23 +117,6 @@ function queryOf(parameters: Values, encode: boolean): string {
     for (const item of typeof value === 'string' ? [value] : value) pairs.push(`${text(name)}=${text(item)}`)
   }
   return pairs.join('&')
-}
-
-/**
- * Headers with lower-cased names, in a record without a prototype (a header named `__proto__` is only a header).
- * Names that differ only in case (a REST API keeps the client's case) are merged; values joined with ", ".
- */
-function lowerCased(headers: Values): Record<string, string> {
-  const out: Record<string, string> = Object.create(null)
-  if (headers == null) return out
-  for (const name of Object.keys(headers)) {
-    const value = headers[name]
-    if (value == null) continue
-    const text = typeof value === 'string' ? value : value.join(', ')
-    const lower = name.toLowerCase()
-    out[lower] = out[lower] === undefined ? text : `${out[lower]}, ${text}`
-  }
-  return out
 }
 
 /**
