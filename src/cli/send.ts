@@ -215,8 +215,9 @@ function sendPlan(
           timestamp,
         }),
       )
+      // Posted to --url, whatever URL the signature covers (--signed-url: the public one behind a proxy).
       return {
-        url: signed.url ?? url,
+        url,
         method: 'POST',
         headers: signed.headers,
         body: mode === 'tamper' ? tamperedBody(signed.body) : signed.body,

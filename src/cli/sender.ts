@@ -40,9 +40,6 @@ export interface SignInput {
   timestamp: number
 }
 
-/** A signed delivery, with the URL to post it to when the signer changes it (Twilio's JSON `bodySHA256`). */
-export type SentDelivery = SignedDelivery & { url?: string }
-
 export interface Sender {
   /** `send <name>`: the provider's subpath, `webhook-receiver/providers/<name>`. */
   name: string
@@ -65,7 +62,7 @@ export interface Sender {
   eventInHeader?: string
   defaultEvent: string
   fixtures: Readonly<Record<string, Fixture>>
-  sign(input: SignInput): Signed<SentDelivery>
+  sign(input: SignInput): Signed<SignedDelivery>
 }
 
 /** `missing` for a sender whose one credential is `--secret`. */
