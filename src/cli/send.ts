@@ -3,9 +3,9 @@
  * signers), posts them, prints each answer, and exits non-zero when one is not what a correct endpoint answers in
  * that mode (expectation.ts). docs/cli.md describes every option.
  */
-import { readFileSync } from 'node:fs'
 import { basename } from 'node:path'
-import { readArgs, wholeNumber } from './args.js'
+import { nowSeconds } from '../testing/delivery.js'
+import { readArgs, readTextFile, wholeNumber } from './args.js'
 import { EXPECTATIONS, type Expectation, type Mode } from './expectation.js'
 import { fresh } from './fresh.js'
 import { post } from './post.js'
@@ -203,7 +203,7 @@ function sendPlan(
     url,
     count,
     async delivery() {
-      const now = Math.floor(Date.now() / 1000)
+      const now = nowSeconds()
       const timestamp = stale ? now - staleBy : now
       const signed = await signOrExplain(sender, () =>
         sender.sign({
@@ -242,14 +242,7 @@ function whatToSend(sender: Sender, values: Values): { event: string; payload?: 
   }
   if (values.event === undefined && sender.eventInHeader !== undefined)
     throw new UsageError(sender.eventInHeader)
-  let text: string
-  try {
-    text = readFileSync(values.file, 'utf8')
-  } catch (error) {
-    throw new UsageError(
-      `--file ${values.file}: cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`,
-    )
-  }
+  const text = readTextFile(values.file, '--file')
   let payload: unknown
   try {
     payload = JSON.parse(text)
@@ -267,15 +260,8 @@ function readCredentials(
   if (values['private-key'] !== undefined && values['private-key-file'] !== undefined)
     throw new UsageError('pass --private-key or --private-key-file, not both.')
   let privateKey = values['private-key'] ?? nonEmpty(env.WEBHOOK_RECEIVER_PRIVATE_KEY)
-  if (values['private-key-file'] !== undefined) {
-    try {
-      privateKey = readFileSync(values['private-key-file'], 'utf8').trim()
-    } catch (error) {
-      throw new UsageError(
-        `--private-key-file ${values['private-key-file']}: cannot read it (${(error as NodeJS.ErrnoException).code ?? 'unreadable'}).`,
-      )
-    }
-  }
+  if (values['private-key-file'] !== undefined)
+    privateKey = readTextFile(values['private-key-file'], '--private-key-file').trim()
   return {
     secret: values.secret ?? fromUrl.password ?? nonEmpty(env.WEBHOOK_RECEIVER_SECRET),
     privateKey,
