@@ -2,7 +2,7 @@ import { signStandardWebhooks } from '../../testing/standard-webhooks.js'
 import { bodyOf, type Credentials, type Sender, type SignInput } from '../sender.js'
 
 /** `--secret whsec_…` (HMAC) or `--private-key whsk_…` (Ed25519): one of them. */
-export function missingSecretOrKey({ secret, privateKey }: Credentials): string | undefined {
+function missingSecretOrKey({ secret, privateKey }: Credentials): string | undefined {
   if (secret !== undefined && privateKey !== undefined)
     return 'pass either --secret (whsec_…, HMAC) or --private-key (whsk_…, Ed25519), not both'
   if (secret === undefined && privateKey === undefined)
@@ -11,7 +11,7 @@ export function missingSecretOrKey({ secret, privateKey }: Credentials): string 
 }
 
 /** Signs as Standard Webhooks does, under either credential. */
-export function signStandard(input: SignInput) {
+function signStandard(input: SignInput) {
   const { secret, privateKey } = input.credentials
   const payload = bodyOf(input)
   return secret !== undefined
