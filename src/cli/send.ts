@@ -30,11 +30,10 @@ What to send:
 
 Credentials (never printed):
   --secret <secret>       the shared secret (or WEBHOOK_RECEIVER_SECRET); Postmark: the Basic password
-  --private-key <key>     Discord, SendGrid, PayPal, Standard Webhooks (Ed25519): the private key of a pair whose
-                          public key the endpoint has (\`webhook-receiver keygen <provider>\`); or
-                          WEBHOOK_RECEIVER_PRIVATE_KEY
-  --private-key-file <p>  the same, read from a file (a PEM, SendGrid's and PayPal's, starts with dashes: pass it
-                          this way)
+  --private-key <key>     Discord, SendGrid, Standard Webhooks (Ed25519): the private key of a pair whose public key
+                          the endpoint has (\`webhook-receiver keygen <provider>\`); or WEBHOOK_RECEIVER_PRIVATE_KEY
+  --private-key-file <p>  the same, read from a file: SendGrid's PEM (it starts with dashes: pass it this way), and
+                          PayPal's, the PEM of \`webhook-receiver keygen paypal\`
   --webhook-id <id>       PayPal: the webhook ID the endpoint is configured with
   --cert-url <url>        PayPal: the PAYPAL-CERT-URL to send, https on a paypal.com host as receivers require
                           (default ${PAYPAL_CLI_CERT_URL})
