@@ -21,8 +21,6 @@ const item = (fresh: Fresh, eventCode: string, extra: Record<string, unknown> = 
   ...extra,
 })
 
-const SIGNED = ['pspReference', 'merchantAccountCode', 'merchantReference', 'eventCode', 'success'] as const
-
 /**
  * A --file is one NotificationRequestItem, an array of them, or a whole notification as Adyen posts it
  * (`{ live, notificationItems: [{ NotificationRequestItem }] }`, its signatures replaced by new ones).
@@ -34,24 +32,20 @@ function itemsOf(payload: unknown): AdyenItemToSign[] {
     : Array.isArray(payload)
       ? payload
       : [payload]
-  return list.map((entry) => {
-    const candidate = entry as Partial<AdyenItemToSign> | null
-    const fieldsMissing =
-      typeof candidate !== 'object' ||
-      candidate === null ||
-      SIGNED.some((name) => typeof candidate[name] !== 'string') ||
-      typeof candidate.amount?.value !== 'number' ||
-      typeof candidate.amount.currency !== 'string'
-    if (fieldsMissing)
-      throw new TypeError(
-        'an Adyen --file is a NotificationRequestItem (or an array of them, or a notification with notificationItems), each with pspReference, merchantAccountCode, merchantReference, eventCode, success ("true"/"false") and amount { value, currency }.',
-      )
-    return candidate as AdyenItemToSign
-  })
+  // signAdyen checks each item's signed fields; the message here says what a --file may be.
+  return list as AdyenItemToSign[]
 }
 
 function sign(input: SignInput) {
-  return signAdyen({ payload: itemsOf(input.payload), hmacKey: secretOf(input) })
+  try {
+    return signAdyen({ payload: itemsOf(input.payload), hmacKey: secretOf(input) })
+  } catch (error) {
+    if (error instanceof TypeError && error.message.startsWith('signAdyen({ payload })'))
+      throw new TypeError(
+        'an Adyen --file is a NotificationRequestItem (or an array of them, or a notification with notificationItems), each with pspReference, merchantAccountCode, merchantReference, eventCode, success ("true"/"false") and amount { value, currency }.',
+      )
+    throw error
+  }
 }
 
 export const adyenSender: Sender = {

@@ -44,12 +44,15 @@ const eventData = (fresh: Fresh, event: string, extra: Record<string, unknown>) 
 
 /** Mailgun signs `signature`, not `event-data`: a --file is the event-data object, put in the body as Mailgun does. */
 function sign(input: SignInput) {
-  const payload = input.payload
-  if (typeof payload !== 'object' || payload === null || Array.isArray(payload))
-    throw new TypeError(
-      'a Mailgun --file is the "event-data" object, e.g. { "id": "…", "event": "delivered", … }; the signature object is added around it.',
-    )
-  return signMailgun({ payload, signingKey: secretOf(input), timestamp: input.timestamp })
+  try {
+    return signMailgun({ payload: input.payload, signingKey: secretOf(input), timestamp: input.timestamp })
+  } catch (error) {
+    if (error instanceof TypeError && error.message.startsWith('signMailgun({ payload })'))
+      throw new TypeError(
+        'a Mailgun --file is the "event-data" object, e.g. { "id": "…", "event": "delivered", … }; the signature object is added around it.',
+      )
+    throw error
+  }
 }
 
 export const mailgunSender: Sender = {
