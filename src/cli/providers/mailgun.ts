@@ -1,6 +1,6 @@
 import { signMailgun } from '../../testing/mailgun.js'
 import type { Fresh } from '../fresh.js'
-import { needsSecret, secretOf, type Sender, type SignInput } from '../sender.js'
+import { secretCredential, secretOf, type Sender, type SignInput, undetectableChange } from '../sender.js'
 
 const DOMAIN = 'mg.example.com'
 
@@ -58,10 +58,16 @@ function sign(input: SignInput) {
 export const mailgunSender: Sender = {
   name: 'mailgun',
   title: 'Mailgun',
-  needs: '--secret <the HTTP webhook signing key: Sending → Webhooks → HTTP webhook signing key>',
-  missing: needsSecret('the HTTP webhook signing key, from Sending → Webhooks'),
-  noSignedBody:
-    'Mailgun signs only the timestamp and token of its signature object, not event-data, so a changed event cannot be detected by any receiver (HTTPS keeps it intact). Check the signature instead: send with a wrong --secret.',
+  ...secretCredential(
+    'the HTTP webhook signing key: Sending → Webhooks → HTTP webhook signing key',
+    'the HTTP webhook signing key, from Sending → Webhooks',
+  ),
+  noSignedBody: undetectableChange(
+    'Mailgun signs only the timestamp and token of its signature object, not event-data',
+    'a changed event',
+    'signature',
+    ' (HTTPS keeps it intact)',
+  ),
   defaultEvent: 'delivered',
   fixtures: {
     delivered: {

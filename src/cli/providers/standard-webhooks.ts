@@ -1,5 +1,5 @@
 import { signStandardWebhooks } from '../../testing/standard-webhooks.js'
-import { bodyOf, type Credentials, type Sender, type SignInput } from '../sender.js'
+import { bodyOf, type Credentials, privateKeyOf, type Sender, type SignInput } from '../sender.js'
 
 /** `--secret whsec_…` (HMAC) or `--private-key whsk_…` (Ed25519): one of them. */
 function missingSecretOrKey({ secret, privateKey }: Credentials): string | undefined {
@@ -12,11 +12,11 @@ function missingSecretOrKey({ secret, privateKey }: Credentials): string | undef
 
 /** Signs as Standard Webhooks does, under either credential. */
 function signStandard(input: SignInput) {
-  const { secret, privateKey } = input.credentials
+  const { secret } = input.credentials
   const payload = bodyOf(input)
   return secret !== undefined
     ? signStandardWebhooks({ payload, secret, timestamp: input.timestamp })
-    : signStandardWebhooks({ payload, privateKey: privateKey as string, timestamp: input.timestamp })
+    : signStandardWebhooks({ payload, privateKey: privateKeyOf(input), timestamp: input.timestamp })
 }
 
 export const standardWebhooksSender: Sender = {
