@@ -17,6 +17,17 @@ import { senderNamed, SENDERS } from './senders.js'
 import { tamperedBody } from './tamper.js'
 import { UsageError } from './usage-error.js'
 
+/** `Label: a, b, c.` in lines as wide as the rest of --help. */
+function helpList(label: string, names: string[], width = 116): string {
+  const lines = [`${label}:`]
+  for (const [index, name] of names.entries()) {
+    const word = `${name}${index === names.length - 1 ? '.' : ','}`
+    if (lines.at(-1)!.length + 1 + word.length > width) lines.push(word)
+    else lines[lines.length - 1] += ` ${word}`
+  }
+  return lines.join('\n')
+}
+
 export const SEND_HELP = `Usage: webhook-receiver send <provider> --url <endpoint> [credentials] [options]
 
 Signs deliveries exactly as the provider's sender does and posts them to your endpoint, printing each answer's
@@ -54,7 +65,10 @@ Other:
 
 Exit codes: 0 every answer was the expected one; 1 one was not (or no answer came); 2 the command line is wrong.
 
-Providers: ${SENDERS.map((sender) => sender.name).join(', ')}.
+${helpList(
+  'Providers',
+  SENDERS.map((sender) => sender.name),
+)}
 
 Examples:
   webhook-receiver send stripe --url http://localhost:3000/webhooks/stripe --secret whsec_… --event payment_intent.succeeded
