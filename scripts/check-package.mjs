@@ -233,11 +233,11 @@ try {
       .filter((line) => line !== '')
       .map((line) => [line.slice(line.lastIndexOf(' package/') + ' package/'.length), line.slice(0, 10)]),
   )
-  for (const { command, file } of bins) {
+  for (const { name, file } of bins) {
     const path = file.slice(2)
     check(
       /^-..x/.test(modes.get(path) ?? ''),
-      `${path} (${command}) is executable in the tarball (${modes.get(path)})`,
+      `${path} (${name}) is executable in the tarball (${modes.get(path)})`,
     )
     const installed = join(app, 'node_modules', 'webhook-receiver', path)
     check(
@@ -252,7 +252,7 @@ try {
     }
     check(
       listed.includes('payment_intent.succeeded'),
-      `${command} runs from the unpacked tarball and lists its ready-made events${listed.includes('payment_intent.succeeded') ? '' : `:\n${listed}`}`,
+      `${name} runs from the unpacked tarball and lists its ready-made events${listed.includes('payment_intent.succeeded') ? '' : `:\n${listed}`}`,
     )
   }
 } finally {

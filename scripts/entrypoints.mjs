@@ -118,8 +118,8 @@ export function entryPoints(root = repoRoot) {
 
 /**
  * @typedef {object} BinEntry
- * @property {string} command the command's name, its key in package.json `bin`: `webhook-receiver`
- * @property {string} name the build's entry name, its path in dist/bin/ without extension
+ * @property {string} name the command's name, its key in package.json `bin` (`webhook-receiver`), and the build's entry
+ *   name, its path in dist/bin/ without extension
  * @property {string} source the module it starts from, whose first line is its `#!/usr/bin/env node`
  * @property {string} file where package.json `bin` points: `./dist/bin/<name>.js`
  */
@@ -133,7 +133,6 @@ export function entryPoints(root = repoRoot) {
  */
 export function binEntries(root = repoRoot) {
   return modulesOf(root, 'src/bin').map((source) => ({
-    command: baseName(source),
     name: baseName(source),
     source,
     file: `./dist/bin/${baseName(source)}.js`,
@@ -142,7 +141,7 @@ export function binEntries(root = repoRoot) {
 
 /** @param {BinEntry[]} bins @returns {Record<string, string>} package.json `bin` */
 export function packageBin(bins) {
-  return Object.fromEntries(bins.map(({ command, file }) => [command, file]))
+  return Object.fromEntries(bins.map(({ name, file }) => [name, file]))
 }
 
 /** @param {EntryPoint[]} entries @returns {Record<string, unknown>} package.json `exports` */

@@ -170,15 +170,25 @@ export function resolveConfig(options: ReceiverOptions<Provider<any, any>>): Rec
     leaseMs: longerThanDeadline(positive(options.leaseMs ?? deadlineMs + 5_000, 'leaseMs'), deadlineMs),
     dedupTtlMs: positive(options.dedupTtlMs ?? provider.retryWindowMs, 'dedupTtlMs'),
     storeTimeoutMs: positive(options.storeTimeoutMs ?? Math.min(5_000, deadlineMs / 2), 'storeTimeoutMs'),
-    keyPrefix: `${namespace}:${provider.name}:`,
+    keyPrefix: dedupKeyPrefix(namespace, provider.name),
     onStoreError: options.onStoreError ?? 'reject',
     pathToken: pathTokenBytes(options.pathToken),
-    queueMode: queueMode(options.queue, `${namespace}-${provider.name}`, logger),
+    queueMode: queueMode(options.queue, defaultQueueName(namespace, provider.name), logger),
     observers: createObservers(options.telemetry, logger),
   }
 }
 
-/** Adopts the queue under its default name, `<namespace>-<provider>` (a queue name may not hold a `:`). */
+/** Where a receiver's dedup keys live in its store: `<namespace>:<provider>:`. */
+export const dedupKeyPrefix = (namespace: string, provider: string): string => `${namespace}:${provider}:`
+
+/**
+ * A receiver's queue name unless `bullmqQueue({ name })` says otherwise: `<namespace>-<provider>` (a queue name may
+ * not hold a `:`).
+ */
+export const defaultQueueName = (namespace: string, provider: string): string =>
+  `${namespace}-${provider}`.replace(/:/g, '-')
+
+/** Adopts the queue under its default name (see defaultQueueName). */
 function queueMode(queue: EventQueue | undefined, name: string, logger: Logger): QueueMode | undefined {
   if (queue === undefined) return undefined
   if (typeof queue?.adopt !== 'function' || typeof queue.enqueue !== 'function') {
@@ -187,7 +197,7 @@ function queueMode(queue: EventQueue | undefined, name: string, logger: Logger):
     )
   }
   queue.adopt({
-    defaultName: name.replace(/:/g, '-'),
+    defaultName: name,
     reportError: throttledLog(logger, '[webhook-receiver] job queue failure'),
   })
   return { queue, logFailure: throttledLog(logger, '[webhook-receiver] enqueue failed; answered 503') }

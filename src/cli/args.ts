@@ -2,6 +2,7 @@
  * The command line, read with `node:util` `parseArgs` (no dependency): strict, so an unknown or misspelt option is a
  * UsageError naming the command's `--help`, never silently ignored.
  */
+import { readFileSync } from 'node:fs'
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { UsageError } from './usage-error.js'
 
@@ -19,6 +20,19 @@ export function readArgs<O extends Options>(command: string, args: string[], opt
         '--private-key: a PEM key starts with dashes; pass it with --private-key-file <path>.',
       )
     throw new UsageError(`${message.replace(/\.$/, '')}. See \`webhook-receiver ${command} --help\`.`)
+  }
+}
+
+/**
+ * The file an option names, as text; otherwise a UsageError naming the option, the file and why, then `hint` (what
+ * file to pass) when there is one.
+ */
+export function readTextFile(path: string, flag: string, hint?: string): string {
+  try {
+    return readFileSync(path, 'utf8')
+  } catch (error) {
+    const why = (error as NodeJS.ErrnoException).code ?? (error as Error).message
+    throw new UsageError(`${flag} ${path}: cannot read it (${why}).${hint === undefined ? '' : ` ${hint}`}`)
   }
 }
 

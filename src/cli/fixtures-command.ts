@@ -2,6 +2,7 @@
  * `webhook-receiver fixtures [provider] [event]`: the ready-made events, and one's payload as JSON, to start a
  * `--file` from.
  */
+import { nowSeconds } from '../testing/delivery.js'
 import { readArgs } from './args.js'
 import { fresh } from './fresh.js'
 import type { Output } from './output.js'
@@ -42,6 +43,6 @@ export function fixtures(args: string[], output: Output): number {
     throw new UsageError(
       `${sender.title} has no ready-made "${event}" event. Ready-made: ${Object.keys(sender.fixtures).join(', ')}.`,
     )
-  output.out(JSON.stringify(fixture.payload(fresh(Math.floor(Date.now() / 1000))), null, 2))
+  output.out(JSON.stringify(fixture.payload(fresh(nowSeconds())), null, 2))
   return 0
 }

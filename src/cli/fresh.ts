@@ -15,19 +15,22 @@ export interface Fresh {
   digits(digits: number): string
   /** `length` random hex digits (a commit sha is 40). */
   hex(length: number): string
+  /** `length` random upper-case letters and digits (Adyen's pspReference, PayPal's ids). */
+  upper(length: number): string
   uuid(): string
   /** `now` as ISO 8601, with `offsetSeconds` added. */
   iso(offsetSeconds?: number): string
 }
 
 export function fresh(now: number): Fresh {
+  const id = (prefix: string, length = 24) => {
+    let text = prefix
+    for (const byte of randomBytes(length)) text += ALPHANUMERIC[byte % ALPHANUMERIC.length]
+    return text
+  }
   return {
     now,
-    id(prefix, length = 24) {
-      let id = prefix
-      for (const byte of randomBytes(length)) id += ALPHANUMERIC[byte % ALPHANUMERIC.length]
-      return id
-    },
+    id,
     digits(digits) {
       let text = String(1 + (randomBytes(1)[0]! % 9))
       for (const byte of randomBytes(digits - 1)) text += String(byte % 10)
@@ -37,6 +40,7 @@ export function fresh(now: number): Fresh {
       randomBytes(Math.ceil(length / 2))
         .toString('hex')
         .slice(0, length),
+    upper: (length) => id('', length).toUpperCase(),
     uuid: () => randomUUID(),
     iso: (offsetSeconds = 0) => new Date((now + offsetSeconds) * 1000).toISOString(),
   }

@@ -20,9 +20,10 @@ Prints a fresh key pair: configure your development endpoint with the public key
 sender's public key belongs there.
 
 PayPal's public half is a self-signed certificate, which a PayPal endpoint downloads from the PAYPAL-CERT-URL of
-the delivery: give your development endpoint paypal({ webhookId, fetch: payPalCertificateFetch({ [url]: certificate }) })
-with the URL printed (see docs/cli.md). Both PEMs are in one output: save it to a file, and pass that file to
-send paypal --private-key-file and to your endpoint (each reads its own PEM block from it).
+the delivery: give your development endpoint
+paypal({ webhookId, fetch: payPalCertificateFetch({ [url]: certificate }) }) with the URL printed (see docs/cli.md).
+Both PEMs are in one output: save it to a file, and pass that file to send paypal --private-key-file and to your
+endpoint (each reads its own PEM block from it).
 
 Examples:
   webhook-receiver keygen discord

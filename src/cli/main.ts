@@ -15,7 +15,8 @@ Commands:
   send <provider>     sign deliveries as the provider does and post them to your endpoint; check that it refuses
                       stale, tampered and replayed ones (--stale, --tamper, --replay-of)
   fixtures            the ready-made events of each provider, and their payloads
-  keygen <provider>   a key pair for the senders that sign with a private key (Discord, PayPal, SendGrid, Standard Webhooks)
+  keygen <provider>   a key pair for the senders that sign with a private key (Discord, PayPal, SendGrid,
+                      Standard Webhooks)
   dead-letters        list the dead letters of the app's queue (queue mode, BullMQ)
   replay <id>         run a dead-lettered event again
 

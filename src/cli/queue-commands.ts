@@ -3,7 +3,9 @@
  * docs/durable-processing.md), run against the app's BullMQ queue from a shell. bullmq is an optional peer of the
  * package: it is loaded only here, and its absence is a message saying how to install it.
  */
+import { dedupKeyPrefix, defaultQueueName } from '../options.js'
 import type { BullmqEventQueue, BullmqQueueOptions } from '../queues/bullmq.js'
+import { withinTimeout } from '../timeout.js'
 import { readArgs, wholeNumber } from './args.js'
 import type { Output } from './output.js'
 import { receiverNameOf, SENDERS } from './senders.js'
@@ -182,33 +184,22 @@ async function openQueue(command: string, values: ConnectionValues, output: Outp
         connection: { connectionString: serverUrl, connectionTimeoutMillis: timeoutMs },
       }
   const queue = bullmqQueue({ ...connection, name: values.queue, prefix: values.prefix })
-  const name = values.queue ?? `${namespace}-${provider}`.replace(/:/g, '-')
+  const name = values.queue ?? defaultQueueName(namespace, provider)
   let failure: unknown
   queue.adopt({ defaultName: name, reportError: (error) => (failure ??= error) })
   const where = `${server.protocol}//${server.host}`
   const description = `queue ${name} on ${where}`
   return {
     queue,
-    keyPrefix: `${namespace}:${provider}:`,
+    keyPrefix: dedupKeyPrefix(namespace, provider),
     description,
-    async within(operation) {
-      let timer: NodeJS.Timeout | undefined
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => {
-          const cause = failure instanceof Error ? ` (${failure.message})` : ''
-          reject(
-            new ConnectionError(
-              `${where} did not answer within ${timeoutMs / 1000} s${cause}. Is the server running, and is this the app's URL?`,
-            ),
-          )
-        }, timeoutMs)
-      })
-      try {
-        return await Promise.race([operation, timeout])
-      } finally {
-        clearTimeout(timer)
-      }
-    },
+    within: (operation) =>
+      withinTimeout(operation, timeoutMs, () => {
+        const cause = failure instanceof Error ? ` (${failure.message})` : ''
+        return new ConnectionError(
+          `${where} did not answer within ${timeoutMs / 1000} s${cause}. Is the server running, and is this the app's URL?`,
+        )
+      }),
     async close() {
       // A connection that never opened can hang close(); the process exits anyway once the command is done.
       await Promise.race([

@@ -3,15 +3,13 @@
  * (URL, method, headers, body), so a replay is the same bytes. The file holds the signatures, and for GitLab and
  * Postmark the token or Basic credentials themselves, so it is written readable by its owner only.
  */
-import { readFileSync, writeFileSync } from 'node:fs'
+import { writeFileSync } from 'node:fs'
+import type { SignedDelivery } from '../testing/delivery.js'
+import { readTextFile } from './args.js'
 import { UsageError } from './usage-error.js'
 
-export interface PostedDelivery {
-  url: string
-  method: 'POST'
-  headers: Record<string, string>
-  body: string
-}
+/** A delivery as it was posted: where to, and the signed request. */
+export type PostedDelivery = SignedDelivery & { url: string }
 
 export interface SavedDeliveries {
   /** Marks the format, so another JSON file given to --replay-of is refused clearly. */
@@ -27,13 +25,13 @@ export function saveDeliveries(path: string, saved: Omit<SavedDeliveries, 'forma
 }
 
 export function readSavedDeliveries(path: string): SavedDeliveries {
+  const hint = 'Pass a file written by `send … --save <file>`.'
+  const text = readTextFile(path, '--replay-of', hint)
   let parsed: unknown
   try {
-    parsed = JSON.parse(readFileSync(path, 'utf8'))
+    parsed = JSON.parse(text)
   } catch (error) {
-    throw new UsageError(
-      `--replay-of ${path}: cannot read it (${(error as Error).message}). Pass a file written by \`send … --save <file>\`.`,
-    )
+    throw new UsageError(`--replay-of ${path} is not JSON: ${(error as Error).message}. ${hint}`)
   }
   const saved = parsed as Partial<SavedDeliveries> | null
   const valid =

@@ -3,9 +3,9 @@
  * signers), posts them, prints each answer, and exits non-zero when one is not what a correct endpoint answers in
  * that mode (expectation.ts). docs/cli.md describes every option.
  */
-import { readFileSync } from 'node:fs'
 import { basename } from 'node:path'
-import { readArgs, wholeNumber } from './args.js'
+import { nowSeconds } from '../testing/delivery.js'
+import { readArgs, readTextFile, wholeNumber } from './args.js'
 import { EXPECTATIONS, type Expectation, type Mode } from './expectation.js'
 import { fresh } from './fresh.js'
 import { post } from './post.js'
@@ -16,6 +16,17 @@ import type { Credentials, Sender } from './sender.js'
 import { senderNamed, SENDERS } from './senders.js'
 import { tamperedBody } from './tamper.js'
 import { UsageError } from './usage-error.js'
+
+/** `Label: a, b, c.` in lines as wide as the rest of --help. */
+function helpList(label: string, names: string[], width = 116): string {
+  const lines = [`${label}:`]
+  for (const [index, name] of names.entries()) {
+    const word = `${name}${index === names.length - 1 ? '.' : ','}`
+    if (lines.at(-1)!.length + 1 + word.length > width) lines.push(word)
+    else lines[lines.length - 1] += ` ${word}`
+  }
+  return lines.join('\n')
+}
 
 export const SEND_HELP = `Usage: webhook-receiver send <provider> --url <endpoint> [credentials] [options]
 
@@ -30,11 +41,10 @@ What to send:
 
 Credentials (never printed):
   --secret <secret>       the shared secret (or WEBHOOK_RECEIVER_SECRET); Postmark: the Basic password
-  --private-key <key>     Discord, SendGrid, PayPal, Standard Webhooks (Ed25519): the private key of a pair whose
-                          public key the endpoint has (\`webhook-receiver keygen <provider>\`); or
-                          WEBHOOK_RECEIVER_PRIVATE_KEY
-  --private-key-file <p>  the same, read from a file (a PEM, SendGrid's and PayPal's, starts with dashes: pass it
-                          this way)
+  --private-key <key>     Discord, SendGrid, Standard Webhooks (Ed25519): the private key of a pair whose public key
+                          the endpoint has (\`webhook-receiver keygen <provider>\`); or WEBHOOK_RECEIVER_PRIVATE_KEY
+  --private-key-file <p>  the same, read from a file: SendGrid's PEM (it starts with dashes: pass it this way), and
+                          PayPal's, the PEM of \`webhook-receiver keygen paypal\`
   --webhook-id <id>       PayPal: the webhook ID the endpoint is configured with
   --cert-url <url>        PayPal: the PAYPAL-CERT-URL to send, https on a paypal.com host as receivers require
                           (default ${PAYPAL_CLI_CERT_URL})
@@ -55,7 +65,10 @@ Other:
 
 Exit codes: 0 every answer was the expected one; 1 one was not (or no answer came); 2 the command line is wrong.
 
-Providers: ${SENDERS.map((sender) => sender.name).join(', ')}.
+${helpList(
+  'Providers',
+  SENDERS.map((sender) => sender.name),
+)}
 
 Examples:
   webhook-receiver send stripe --url http://localhost:3000/webhooks/stripe --secret whsec_… --event payment_intent.succeeded
@@ -203,7 +216,7 @@ function sendPlan(
     url,
     count,
     async delivery() {
-      const now = Math.floor(Date.now() / 1000)
+      const now = nowSeconds()
       const timestamp = stale ? now - staleBy : now
       const signed = await signOrExplain(sender, () =>
         sender.sign({
@@ -215,8 +228,9 @@ function sendPlan(
           timestamp,
         }),
       )
+      // Posted to --url, whatever URL the signature covers (--signed-url: the public one behind a proxy).
       return {
-        url: signed.url ?? url,
+        url,
         method: 'POST',
         headers: signed.headers,
         body: mode === 'tamper' ? tamperedBody(signed.body) : signed.body,
@@ -241,14 +255,7 @@ function whatToSend(sender: Sender, values: Values): { event: string; payload?: 
   }
   if (values.event === undefined && sender.eventInHeader !== undefined)
     throw new UsageError(sender.eventInHeader)
-  let text: string
-  try {
-    text = readFileSync(values.file, 'utf8')
-  } catch (error) {
-    throw new UsageError(
-      `--file ${values.file}: cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`,
-    )
-  }
+  const text = readTextFile(values.file, '--file')
   let payload: unknown
   try {
     payload = JSON.parse(text)
@@ -266,15 +273,8 @@ function readCredentials(
   if (values['private-key'] !== undefined && values['private-key-file'] !== undefined)
     throw new UsageError('pass --private-key or --private-key-file, not both.')
   let privateKey = values['private-key'] ?? nonEmpty(env.WEBHOOK_RECEIVER_PRIVATE_KEY)
-  if (values['private-key-file'] !== undefined) {
-    try {
-      privateKey = readFileSync(values['private-key-file'], 'utf8').trim()
-    } catch (error) {
-      throw new UsageError(
-        `--private-key-file ${values['private-key-file']}: cannot read it (${(error as NodeJS.ErrnoException).code ?? 'unreadable'}).`,
-      )
-    }
-  }
+  if (values['private-key-file'] !== undefined)
+    privateKey = readTextFile(values['private-key-file'], '--private-key-file').trim()
   return {
     secret: values.secret ?? fromUrl.password ?? nonEmpty(env.WEBHOOK_RECEIVER_SECRET),
     privateKey,

@@ -40,9 +40,6 @@ export interface SignInput {
   timestamp: number
 }
 
-/** A signed delivery, with the URL to post it to when the signer changes it (Twilio's JSON `bodySHA256`). */
-export type SentDelivery = SignedDelivery & { url?: string }
-
 export interface Sender {
   /** `send <name>`: the provider's subpath, `webhook-receiver/providers/<name>`. */
   name: string
@@ -65,7 +62,7 @@ export interface Sender {
   eventInHeader?: string
   defaultEvent: string
   fixtures: Readonly<Record<string, Fixture>>
-  sign(input: SignInput): Signed<SentDelivery>
+  sign(input: SignInput): Signed<SignedDelivery>
 }
 
 /** `missing` for a sender whose one credential is `--secret`. */
@@ -74,8 +71,31 @@ export const needsSecret =
   ({ secret }: Credentials): string | undefined =>
     secret === undefined ? `pass --secret <${what}> (or set WEBHOOK_RECEIVER_SECRET)` : undefined
 
+/**
+ * `needs` and `missing` of a sender whose one credential is `--secret`: `what` it is, and `missingWhat`, when the
+ * message for a missing one says it otherwise (where to find it).
+ */
+export const secretCredential = (what: string, missingWhat = what): Pick<Sender, 'needs' | 'missing'> => ({
+  needs: `--secret <${what}>`,
+  missing: needsSecret(missingWhat),
+})
+
+/** `noTimestamp` of a sender that signs no timestamp, with `detail` in parentheses (what is not signed). */
+export const signsNoTimestamp = (title: string, detail?: string): string =>
+  `${title} signs no timestamp${detail === undefined ? '' : ` (${detail})`}: the dedup store is what refuses a copy (try --replay-of).`
+
+/**
+ * `noSignedBody` of a sender that does not sign the whole body: `reason`, so `change` cannot be detected (`aside`
+ * says what keeps it intact), and which credential to get wrong to check the endpoint instead.
+ */
+export const undetectableChange = (reason: string, change: string, credential: string, aside = ''): string =>
+  `${reason}, so ${change} cannot be detected by any receiver${aside}. Check the ${credential} instead: send with a wrong --secret.`
+
 /** The body to sign: the `--file` as it was read, else the payload (the signer serialises it). */
 export const bodyOf = (input: SignInput): unknown => input.text ?? input.payload
 
 /** The `--secret`, once `missing` has said it is there. */
 export const secretOf = (input: SignInput): string => input.credentials.secret as string
+
+/** The `--private-key` (or `--private-key-file`), once `missing` has said it is there. */
+export const privateKeyOf = (input: SignInput): string => input.credentials.privateKey as string

@@ -13,6 +13,20 @@ export type AdyenItemToSign = Record<string, unknown> & {
   additionalData?: Record<string, string>
 }
 
+/** The fields an item's signature covers are there, with the types Adyen sends (`originalReference` may be absent). */
+function isSignable(item: unknown): item is AdyenItemToSign {
+  const candidate = item as Partial<AdyenItemToSign> | null
+  return (
+    typeof candidate === 'object' &&
+    candidate !== null &&
+    (['pspReference', 'merchantAccountCode', 'merchantReference', 'eventCode', 'success'] as const).every(
+      (name) => typeof candidate[name] === 'string',
+    ) &&
+    typeof candidate.amount?.value === 'number' &&
+    typeof candidate.amount.currency === 'string'
+  )
+}
+
 /**
  * An Adyen standard webhook: `{ live, notificationItems: [{ NotificationRequestItem }] }`, each item's
  * `additionalData.hmacSignature` the base64 HMAC-SHA256, under the hex-decoded HMAC key, of
@@ -42,6 +56,10 @@ export function signAdyen(options: {
     : [options.payload as AdyenItemToSign]
   if (!/^(?:[0-9a-fA-F]{2})+$/.test(options.hmacKey))
     throw new TypeError('signAdyen({ hmacKey }): an Adyen HMAC key is hex (64 characters).')
+  if (!items.every(isSignable))
+    throw new TypeError(
+      'signAdyen({ payload }): each item needs pspReference, merchantAccountCode, merchantReference, eventCode, success ("true"/"false") and amount { value, currency }.',
+    )
   const key = hexDecode(options.hmacKey.toLowerCase())
   const signatures = items.map((item) =>
     hmacText(

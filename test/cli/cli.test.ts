@@ -449,6 +449,32 @@ describe('send', () => {
     expect(signed).toMatchObject({ code: 0, stderr: '' })
   })
 
+  it('--signed-url: Twilio signs the public URL, the request goes to --url (the proxy in front)', async () => {
+    // A receiver behind a proxy: it checks the signature against its public URL, not against its own route. The
+    // public URL is another path of the test server, where nothing verifies, so only a post to --url runs a handler.
+    const route = 'twilio-behind-proxy'
+    const publicUrl = `${base}/public/twilio`
+    const receiver = createReceiver({
+      provider: twilio({ authToken: secret('twilio'), url: publicUrl }),
+      logger: silentLogger(),
+    })
+    receiver.onAny((event) => {
+      ran.set(route, [...runsOf(route), { id: event.id, type: event.type, rawBody: '' }])
+    })
+    receivers.set(route, receiver)
+    try {
+      const flags = ['send', 'twilio', '--url', urlOf(route), '--secret', secret('twilio')]
+      const unsigned = await cli(flags)
+      expect(unsigned.code).toBe(1)
+      expect(unsigned.stdout).toMatch(/#1 {2}401 signature_invalid /)
+      const signed = await cli([...flags, '--signed-url', publicUrl])
+      expect(signed).toMatchObject({ code: 0, stderr: '' })
+      expect(runsOf(route)).toHaveLength(1)
+    } finally {
+      receivers.delete(route)
+    }
+  })
+
   it('--count 3 sends three new events, each run once', async () => {
     const stripeCase = CASES.find((testCase) => testCase.name === 'stripe')!
     const before = runsOf('stripe').length

@@ -105,7 +105,6 @@ describe('the entry list', () => {
     const root = layout(['src/bin/acme-cli.ts', 'src/cli/main.ts', 'src/cli/providers/stripe.ts'])
     expect(binEntries(root)).toEqual([
       {
-        command: 'acme-cli',
         name: 'acme-cli',
         source: 'src/bin/acme-cli.ts',
         file: './dist/bin/acme-cli.js',

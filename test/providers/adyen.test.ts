@@ -90,6 +90,17 @@ describe("Adyen signatures, against @adyen/api-library's HmacValidator", () => {
     }
   })
 
+  it('signAdyen refuses an item without a field the signature covers, naming the fields', () => {
+    const { amount: _amount, ...withoutAmount } = authorisation('psp-1')
+    const { success: _success, ...withoutSuccess } = authorisation('psp-2')
+    for (const payload of [withoutAmount, [authorisation('psp-3'), withoutSuccess], null])
+      expect(() => signAdyen({ payload: payload as unknown as AdyenItemToSign, hmacKey: SDK_KEY })).toThrow(
+        new TypeError(
+          'signAdyen({ payload }): each item needs pspReference, merchantAccountCode, merchantReference, eventCode, success ("true"/"false") and amount { value, currency }.',
+        ),
+      )
+  })
+
   it('refuses an item without hmacSignature with 401 signature_missing, saying how to enable it', async () => {
     const response = await setup().post(bodyOf(SDK_ITEM))
     expect(response.status).toBe(401)

@@ -79,6 +79,13 @@ describe('Mailgun signatures', () => {
     expect(seen[0]!.payload).toEqual(JSON.parse(delivery.body))
   })
 
+  it('signMailgun refuses an event-data that is not an object', () => {
+    for (const payload of [['delivered'], 'delivered', null])
+      expect(() => signMailgun({ payload, signingKey: SIGNING_KEY })).toThrow(
+        /^signMailgun\(\{ payload \}\): the payload is the "event-data" object/,
+      )
+  })
+
   it("accepts a subaccount's parent-signature under the primary account's key", async () => {
     const body = JSON.parse(mailgunBody(DELIVERED, { key: 'a subaccount key we do not know' }))
     body.signature['parent-signature'] = hmacOf(PARENT_KEY, String(NOW), TOKEN)

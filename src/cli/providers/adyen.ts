@@ -1,6 +1,13 @@
 import { signAdyen, type AdyenItemToSign } from '../../testing/adyen.js'
 import type { Fresh } from '../fresh.js'
-import { needsSecret, secretOf, type Sender, type SignInput } from '../sender.js'
+import {
+  secretCredential,
+  secretOf,
+  type Sender,
+  type SignInput,
+  signsNoTimestamp,
+  undetectableChange,
+} from '../sender.js'
 
 const MERCHANT = 'YourCompanyECOM'
 
@@ -16,12 +23,10 @@ const item = (fresh: Fresh, eventCode: string, extra: Record<string, unknown> = 
   merchantAccountCode: MERCHANT,
   merchantReference: `order-${fresh.digits(6)}`,
   paymentMethod: 'visa',
-  pspReference: fresh.id('', 16).toUpperCase(),
+  pspReference: fresh.upper(16),
   success: 'true',
   ...extra,
 })
-
-const SIGNED = ['pspReference', 'merchantAccountCode', 'merchantReference', 'eventCode', 'success'] as const
 
 /**
  * A --file is one NotificationRequestItem, an array of them, or a whole notification as Adyen posts it
@@ -34,34 +39,35 @@ function itemsOf(payload: unknown): AdyenItemToSign[] {
     : Array.isArray(payload)
       ? payload
       : [payload]
-  return list.map((entry) => {
-    const candidate = entry as Partial<AdyenItemToSign> | null
-    const fieldsMissing =
-      typeof candidate !== 'object' ||
-      candidate === null ||
-      SIGNED.some((name) => typeof candidate[name] !== 'string') ||
-      typeof candidate.amount?.value !== 'number' ||
-      typeof candidate.amount.currency !== 'string'
-    if (fieldsMissing)
-      throw new TypeError(
-        'an Adyen --file is a NotificationRequestItem (or an array of them, or a notification with notificationItems), each with pspReference, merchantAccountCode, merchantReference, eventCode, success ("true"/"false") and amount { value, currency }.',
-      )
-    return candidate as AdyenItemToSign
-  })
+  // signAdyen checks each item's signed fields; the message here says what a --file may be.
+  return list as AdyenItemToSign[]
 }
 
 function sign(input: SignInput) {
-  return signAdyen({ payload: itemsOf(input.payload), hmacKey: secretOf(input) })
+  try {
+    return signAdyen({ payload: itemsOf(input.payload), hmacKey: secretOf(input) })
+  } catch (error) {
+    if (error instanceof TypeError && error.message.startsWith('signAdyen({ payload })'))
+      throw new TypeError(
+        'an Adyen --file is a NotificationRequestItem (or an array of them, or a notification with notificationItems), each with pspReference, merchantAccountCode, merchantReference, eventCode, success ("true"/"false") and amount { value, currency }.',
+      )
+    throw error
+  }
 }
 
 export const adyenSender: Sender = {
   name: 'adyen',
   title: 'Adyen',
-  needs: "--secret <the webhook's HMAC key, hex: Customer Area → Developers → Webhooks → your webhook>",
-  missing: needsSecret("the webhook's HMAC key (hex), from Customer Area → Developers → Webhooks"),
-  noTimestamp: 'Adyen signs no timestamp: the dedup store is what refuses a copy (try --replay-of).',
-  noSignedBody:
-    'Adyen signs eight fields of each item (pspReference, originalReference, merchant account and reference, amount, eventCode, success), not the body, so a byte changed elsewhere cannot be detected by any receiver. Check the signature instead: send with a wrong --secret.',
+  ...secretCredential(
+    "the webhook's HMAC key, hex: Customer Area → Developers → Webhooks → your webhook",
+    "the webhook's HMAC key (hex), from Customer Area → Developers → Webhooks",
+  ),
+  noTimestamp: signsNoTimestamp('Adyen'),
+  noSignedBody: undetectableChange(
+    'Adyen signs eight fields of each item (pspReference, originalReference, merchant account and reference, amount, eventCode, success), not the body',
+    'a byte changed elsewhere',
+    'signature',
+  ),
   defaultEvent: 'AUTHORISATION',
   fixtures: {
     AUTHORISATION: {
@@ -81,14 +87,14 @@ export const adyenSender: Sender = {
     },
     CAPTURE: {
       summary: 'an authorised payment was captured',
-      payload: (fresh) => [item(fresh, 'CAPTURE', { originalReference: fresh.id('', 16).toUpperCase() })],
+      payload: (fresh) => [item(fresh, 'CAPTURE', { originalReference: fresh.upper(16) })],
     },
     REFUND: {
       summary: '12.50 EUR of a payment was refunded',
       payload: (fresh) => [
         item(fresh, 'REFUND', {
           amount: { currency: 'EUR', value: 1250 },
-          originalReference: fresh.id('', 16).toUpperCase(),
+          originalReference: fresh.upper(16),
         }),
       ],
     },

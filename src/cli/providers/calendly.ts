@@ -1,11 +1,10 @@
 import { signCalendly } from '../../testing/calendly.js'
-import { bodyOf, needsSecret, secretOf, type Sender } from '../sender.js'
+import { bodyOf, secretCredential, secretOf, type Sender } from '../sender.js'
 
 export const calendlySender: Sender = {
   name: 'calendly',
   title: 'Calendly',
-  needs: "--secret <the webhook subscription's signing key>",
-  missing: needsSecret("the webhook subscription's signing key"),
+  ...secretCredential("the webhook subscription's signing key"),
   defaultEvent: 'invitee.created',
   fixtures: {
     'invitee.created': {

@@ -1,6 +1,6 @@
 import { signClerk } from '../../testing/clerk.js'
 import type { Fresh } from '../fresh.js'
-import { bodyOf, needsSecret, secretOf, type Sender } from '../sender.js'
+import { bodyOf, secretCredential, secretOf, type Sender } from '../sender.js'
 
 const user = (fresh: Fresh) => ({
   id: fresh.id('user_', 27),
@@ -18,8 +18,7 @@ const user = (fresh: Fresh) => ({
 export const clerkSender: Sender = {
   name: 'clerk',
   title: 'Clerk',
-  needs: "--secret <the endpoint's Signing Secret, whsec_…>",
-  missing: needsSecret("the endpoint's Signing Secret, whsec_…"),
+  ...secretCredential("the endpoint's Signing Secret, whsec_…"),
   defaultEvent: 'user.created',
   fixtures: {
     'user.created': {

@@ -1,14 +1,12 @@
 import { signCoinbaseCommerce } from '../../testing/coinbase.js'
-import { needsSecret, secretOf, type Sender } from '../sender.js'
+import { secretCredential, secretOf, type Sender, signsNoTimestamp } from '../sender.js'
 
 export const coinbaseSender: Sender = {
   name: 'coinbase',
   receiverName: 'coinbase-commerce',
   title: 'Coinbase Commerce',
-  needs: "--secret <the webhook's shared secret>",
-  missing: needsSecret("the webhook's shared secret"),
-  noTimestamp:
-    'Coinbase Commerce signs no timestamp: the dedup store is what refuses a copy (try --replay-of).',
+  ...secretCredential("the webhook's shared secret"),
+  noTimestamp: signsNoTimestamp('Coinbase Commerce'),
   defaultEvent: 'charge:confirmed',
   fixtures: {
     'charge:confirmed': {
@@ -21,7 +19,7 @@ export const coinbaseSender: Sender = {
         created_at: fresh.iso(),
         data: {
           id: fresh.uuid(),
-          code: fresh.id('', 8).toUpperCase(),
+          code: fresh.upper(8),
           name: 'The Sovereign Individual',
           pricing_type: 'fixed_price',
           pricing: { local: { amount: '100.00', currency: 'USD' } },

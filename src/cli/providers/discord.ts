@@ -1,6 +1,6 @@
 import { signDiscord } from '../../testing/discord.js'
 import type { Fresh } from '../fresh.js'
-import { bodyOf, type Sender } from '../sender.js'
+import { bodyOf, privateKeyOf, type Sender } from '../sender.js'
 
 const APPLICATION = '1100000000000000000'
 const interaction = (fresh: Fresh, type: number, extra: Record<string, unknown> = {}) => ({
@@ -42,7 +42,7 @@ export const discordSender: Sender = {
   sign: (input) =>
     signDiscord({
       payload: bodyOf(input),
-      privateKey: input.credentials.privateKey as string,
+      privateKey: privateKeyOf(input),
       timestamp: input.timestamp,
     }),
 }

@@ -1,6 +1,6 @@
 import { signGitHub } from '../../testing/github.js'
 import type { Fresh } from '../fresh.js'
-import { bodyOf, needsSecret, secretOf, type Sender } from '../sender.js'
+import { bodyOf, secretCredential, secretOf, type Sender } from '../sender.js'
 
 const repository = (fresh: Fresh) => ({
   id: 1296269,
@@ -18,8 +18,7 @@ const sender = { login: 'octocat', id: 1, node_id: 'MDQ6VXNlcjE=', type: 'User' 
 export const githubSender: Sender = {
   name: 'github',
   title: 'GitHub',
-  needs: '--secret <the webhook secret>',
-  missing: needsSecret('the webhook secret'),
+  ...secretCredential('the webhook secret'),
   noTimestamp:
     'GitHub signs no timestamp: an old delivery verifies like a new one, and the dedup store is what refuses a copy (try --replay-of).',
   eventInHeader:

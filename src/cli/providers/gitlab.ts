@@ -1,6 +1,6 @@
 import { signGitLab } from '../../testing/gitlab.js'
 import type { Fresh } from '../fresh.js'
-import { bodyOf, needsSecret, secretOf, type Sender } from '../sender.js'
+import { bodyOf, secretCredential, secretOf, type Sender, undetectableChange } from '../sender.js'
 
 const project = {
   id: 15,
@@ -14,11 +14,13 @@ const user = { id: 1, name: 'Administrator', username: 'root', email: 'admin@exa
 export const gitlabSender: Sender = {
   name: 'gitlab',
   title: 'GitLab',
-  needs: "--secret <the webhook's secret token>",
-  missing: needsSecret("the webhook's secret token"),
+  ...secretCredential("the webhook's secret token"),
   noTimestamp: 'GitLab signs nothing, a timestamp included: its X-Gitlab-Token is the secret itself.',
-  noSignedBody:
-    'GitLab signs no content: X-Gitlab-Token is the secret itself, so a changed body cannot be detected by any receiver. Check the token instead: send with a wrong --secret.',
+  noSignedBody: undetectableChange(
+    'GitLab signs no content: X-Gitlab-Token is the secret itself',
+    'a changed body',
+    'token',
+  ),
   eventInHeader:
     'GitLab names the event in X-Gitlab-Event: pass --event "Push Hook" (or another hook) with --file.',
   defaultEvent: 'Push Hook',

@@ -1,12 +1,11 @@
 import { signIntercom } from '../../testing/intercom.js'
-import { bodyOf, needsSecret, secretOf, type Sender } from '../sender.js'
+import { bodyOf, secretCredential, secretOf, type Sender, signsNoTimestamp } from '../sender.js'
 
 export const intercomSender: Sender = {
   name: 'intercom',
   title: 'Intercom',
-  needs: "--secret <the app's client secret>",
-  missing: needsSecret("the app's client secret"),
-  noTimestamp: 'Intercom signs no timestamp: the dedup store is what refuses a copy (try --replay-of).',
+  ...secretCredential("the app's client secret"),
+  noTimestamp: signsNoTimestamp('Intercom'),
   defaultEvent: 'conversation.user.created',
   fixtures: {
     'conversation.user.created': {

@@ -1,12 +1,11 @@
 import { signLemonSqueezy } from '../../testing/lemonsqueezy.js'
-import { bodyOf, needsSecret, secretOf, type Sender } from '../sender.js'
+import { bodyOf, secretCredential, secretOf, type Sender, signsNoTimestamp } from '../sender.js'
 
 export const lemonsqueezySender: Sender = {
   name: 'lemonsqueezy',
   title: 'Lemon Squeezy',
-  needs: "--secret <the webhook's signing secret>",
-  missing: needsSecret("the webhook's signing secret"),
-  noTimestamp: 'Lemon Squeezy signs no timestamp: the dedup store is what refuses a copy (try --replay-of).',
+  ...secretCredential("the webhook's signing secret"),
+  noTimestamp: signsNoTimestamp('Lemon Squeezy'),
   defaultEvent: 'order_created',
   fixtures: {
     order_created: {

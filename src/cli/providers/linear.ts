@@ -1,11 +1,10 @@
 import { signLinear } from '../../testing/linear.js'
-import { needsSecret, secretOf, type Sender } from '../sender.js'
+import { secretCredential, secretOf, type Sender } from '../sender.js'
 
 export const linearSender: Sender = {
   name: 'linear',
   title: 'Linear',
-  needs: "--secret <the webhook's signing secret, lin_wh_…>",
-  missing: needsSecret("the webhook's signing secret, lin_wh_…"),
+  ...secretCredential("the webhook's signing secret, lin_wh_…"),
   defaultEvent: 'Issue',
   fixtures: {
     Issue: {

@@ -1,6 +1,6 @@
 import { signMailgun } from '../../testing/mailgun.js'
 import type { Fresh } from '../fresh.js'
-import { needsSecret, secretOf, type Sender, type SignInput } from '../sender.js'
+import { secretCredential, secretOf, type Sender, type SignInput, undetectableChange } from '../sender.js'
 
 const DOMAIN = 'mg.example.com'
 
@@ -44,21 +44,30 @@ const eventData = (fresh: Fresh, event: string, extra: Record<string, unknown>) 
 
 /** Mailgun signs `signature`, not `event-data`: a --file is the event-data object, put in the body as Mailgun does. */
 function sign(input: SignInput) {
-  const payload = input.payload
-  if (typeof payload !== 'object' || payload === null || Array.isArray(payload))
-    throw new TypeError(
-      'a Mailgun --file is the "event-data" object, e.g. { "id": "…", "event": "delivered", … }; the signature object is added around it.',
-    )
-  return signMailgun({ payload, signingKey: secretOf(input), timestamp: input.timestamp })
+  try {
+    return signMailgun({ payload: input.payload, signingKey: secretOf(input), timestamp: input.timestamp })
+  } catch (error) {
+    if (error instanceof TypeError && error.message.startsWith('signMailgun({ payload })'))
+      throw new TypeError(
+        'a Mailgun --file is the "event-data" object, e.g. { "id": "…", "event": "delivered", … }; the signature object is added around it.',
+      )
+    throw error
+  }
 }
 
 export const mailgunSender: Sender = {
   name: 'mailgun',
   title: 'Mailgun',
-  needs: '--secret <the HTTP webhook signing key: Sending → Webhooks → HTTP webhook signing key>',
-  missing: needsSecret('the HTTP webhook signing key, from Sending → Webhooks'),
-  noSignedBody:
-    'Mailgun signs only the timestamp and token of its signature object, not event-data, so a changed event cannot be detected by any receiver (HTTPS keeps it intact). Check the signature instead: send with a wrong --secret.',
+  ...secretCredential(
+    'the HTTP webhook signing key: Sending → Webhooks → HTTP webhook signing key',
+    'the HTTP webhook signing key, from Sending → Webhooks',
+  ),
+  noSignedBody: undetectableChange(
+    'Mailgun signs only the timestamp and token of its signature object, not event-data',
+    'a changed event',
+    'signature',
+    ' (HTTPS keeps it intact)',
+  ),
   defaultEvent: 'delivered',
   fixtures: {
     delivered: {

@@ -1,6 +1,6 @@
 import { signMeta } from '../../testing/meta.js'
 import type { Fresh } from '../fresh.js'
-import { bodyOf, needsSecret, secretOf, type Sender } from '../sender.js'
+import { bodyOf, secretCredential, secretOf, type Sender, signsNoTimestamp } from '../sender.js'
 
 const PAGE = '112233445566778'
 const PHONE_NUMBER = '106540352242922'
@@ -16,10 +16,11 @@ const change = (object: string, entry: Record<string, unknown>, field: string, v
 export const metaSender: Sender = {
   name: 'meta',
   title: 'Meta',
-  needs: '--secret <the App Secret: App Dashboard → App settings → Basic>',
-  missing: needsSecret('the App Secret, from App Dashboard → App settings → Basic'),
-  noTimestamp:
-    'Meta signs no timestamp (an entry\'s "time" is not checked against the clock): the dedup store is what refuses a copy (try --replay-of).',
+  ...secretCredential(
+    'the App Secret: App Dashboard → App settings → Basic',
+    'the App Secret, from App Dashboard → App settings → Basic',
+  ),
+  noTimestamp: signsNoTimestamp('Meta', 'an entry\'s "time" is not checked against the clock'),
   defaultEvent: 'whatsapp_business_account.messages',
   fixtures: {
     'whatsapp_business_account.messages': {

@@ -1,11 +1,13 @@
 import { signPaddle } from '../../testing/paddle.js'
-import { bodyOf, needsSecret, secretOf, type Sender } from '../sender.js'
+import { bodyOf, secretCredential, secretOf, type Sender } from '../sender.js'
 
 export const paddleSender: Sender = {
   name: 'paddle',
   title: 'Paddle Billing',
-  needs: "--secret <the notification destination's secret key, pdl_ntfset_…>",
-  missing: needsSecret("the notification destination's secret key"),
+  ...secretCredential(
+    "the notification destination's secret key, pdl_ntfset_…",
+    "the notification destination's secret key",
+  ),
   defaultEvent: 'transaction.completed',
   fixtures: {
     'transaction.completed': {

@@ -1,6 +1,6 @@
 import { signPayPal } from '../../testing/paypal.js'
 import type { Fresh } from '../fresh.js'
-import { bodyOf, type Credentials, type Sender } from '../sender.js'
+import { bodyOf, type Credentials, privateKeyOf, type Sender } from '../sender.js'
 
 /**
  * Where `send paypal` says the certificate is, unless `--cert-url` says otherwise. The receiver downloads only from
@@ -9,8 +9,6 @@ import { bodyOf, type Credentials, type Sender } from '../sender.js'
  */
 export const PAYPAL_CLI_CERT_URL = 'https://api.paypal.com/v1/notifications/certs/CERT-webhook-receiver-cli'
 
-/** PayPal ids are upper-case letters and digits: `2GG279541U471931P`. */
-const upper = (fresh: Fresh, length: number) => fresh.id('', length).toUpperCase()
 const money = (value: string) => ({ currency_code: 'USD', value })
 
 /** PayPal's event envelope around `resource` (PayPal docs, "Webhooks" → "Event names"). */
@@ -21,7 +19,7 @@ function event(
   summary: string,
   resource: Record<string, unknown>,
 ) {
-  const id = `WH-${upper(fresh, 17)}-${upper(fresh, 17)}`
+  const id = `WH-${fresh.upper(17)}-${fresh.upper(17)}`
   return {
     id,
     event_version: '1.0',
@@ -62,7 +60,7 @@ export const paypalSender: Sender = {
       summary: 'a payment of 42.00 USD was captured',
       payload: (fresh) =>
         event(fresh, 'PAYMENT.CAPTURE.COMPLETED', 'capture', 'Payment completed for $ 42.0 USD', {
-          id: upper(fresh, 17),
+          id: fresh.upper(17),
           amount: money('42.00'),
           final_capture: true,
           seller_protection: {
@@ -76,7 +74,7 @@ export const paypalSender: Sender = {
           },
           invoice_id: `INV-${fresh.digits(6)}`,
           status: 'COMPLETED',
-          supplementary_data: { related_ids: { order_id: upper(fresh, 17) } },
+          supplementary_data: { related_ids: { order_id: fresh.upper(17) } },
           create_time: fresh.iso(-2),
           update_time: fresh.iso(-2),
         }),
@@ -85,20 +83,20 @@ export const paypalSender: Sender = {
       summary: 'a buyer approved a checkout order',
       payload: (fresh) =>
         event(fresh, 'CHECKOUT.ORDER.APPROVED', 'checkout-order', 'An order has been approved by buyer', {
-          id: upper(fresh, 17),
+          id: fresh.upper(17),
           intent: 'CAPTURE',
           status: 'APPROVED',
           purchase_units: [
             {
               reference_id: 'default',
               amount: money('42.00'),
-              payee: { email_address: 'merchant@example.com', merchant_id: upper(fresh, 13) },
+              payee: { email_address: 'merchant@example.com', merchant_id: fresh.upper(13) },
             },
           ],
           payer: {
             name: { given_name: 'John', surname: 'Doe' },
             email_address: 'buyer@example.com',
-            payer_id: upper(fresh, 13),
+            payer_id: fresh.upper(13),
             address: { country_code: 'US' },
           },
           create_time: fresh.iso(-60),
@@ -108,7 +106,7 @@ export const paypalSender: Sender = {
       summary: 'a captured payment was refunded (12.50 USD)',
       payload: (fresh) =>
         event(fresh, 'PAYMENT.CAPTURE.REFUNDED', 'refund', 'A $ 12.50 USD capture payment was refunded', {
-          id: upper(fresh, 17),
+          id: fresh.upper(17),
           amount: money('12.50'),
           seller_payable_breakdown: {
             gross_amount: money('12.50'),
@@ -125,14 +123,14 @@ export const paypalSender: Sender = {
       summary: 'a subscription was activated',
       payload: (fresh) =>
         event(fresh, 'BILLING.SUBSCRIPTION.ACTIVATED', 'subscription', 'Subscription activated', {
-          id: `I-${upper(fresh, 12)}`,
-          plan_id: `P-${upper(fresh, 24)}`,
+          id: `I-${fresh.upper(12)}`,
+          plan_id: `P-${fresh.upper(24)}`,
           status: 'ACTIVE',
           quantity: '1',
           start_time: fresh.iso(-60),
           subscriber: {
             email_address: 'buyer@example.com',
-            payer_id: upper(fresh, 13),
+            payer_id: fresh.upper(13),
             name: { given_name: 'John', surname: 'Doe' },
           },
           billing_info: {
@@ -148,7 +146,7 @@ export const paypalSender: Sender = {
   sign: (input) =>
     signPayPal({
       payload: bodyOf(input),
-      privateKey: input.credentials.privateKey as string,
+      privateKey: privateKeyOf(input),
       webhookId: input.credentials.webhookId as string,
       certUrl: input.credentials.certUrl ?? PAYPAL_CLI_CERT_URL,
       timestamp: input.timestamp,

@@ -1,5 +1,5 @@
 import { signPostmark } from '../../testing/postmark.js'
-import { bodyOf, type Sender } from '../sender.js'
+import { bodyOf, secretOf, type Sender, undetectableChange } from '../sender.js'
 
 export const postmarkSender: Sender = {
   name: 'postmark',
@@ -12,8 +12,11 @@ export const postmarkSender: Sender = {
       : undefined,
   noTimestamp:
     'Postmark signs nothing, a timestamp included: it sends the Basic credentials of its webhook URL.',
-  noSignedBody:
-    'Postmark signs no content: it sends the Basic credentials of its webhook URL, so a changed body cannot be detected by any receiver. Check the credentials instead: send with a wrong --secret.',
+  noSignedBody: undetectableChange(
+    'Postmark signs no content: it sends the Basic credentials of its webhook URL',
+    'a changed body',
+    'credentials',
+  ),
   defaultEvent: 'Delivery',
   fixtures: {
     Delivery: {
@@ -53,6 +56,6 @@ export const postmarkSender: Sender = {
     signPostmark({
       payload: bodyOf(input),
       username: input.credentials.username as string,
-      password: input.credentials.secret as string,
+      password: secretOf(input),
     }),
 }

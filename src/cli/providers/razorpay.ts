@@ -1,12 +1,11 @@
 import { signRazorpay } from '../../testing/razorpay.js'
-import { bodyOf, needsSecret, secretOf, type Sender } from '../sender.js'
+import { bodyOf, secretCredential, secretOf, type Sender, signsNoTimestamp } from '../sender.js'
 
 export const razorpaySender: Sender = {
   name: 'razorpay',
   title: 'Razorpay',
-  needs: "--secret <the webhook's secret>",
-  missing: needsSecret("the webhook's secret"),
-  noTimestamp: 'Razorpay signs no timestamp: the dedup store is what refuses a copy (try --replay-of).',
+  ...secretCredential("the webhook's secret"),
+  noTimestamp: signsNoTimestamp('Razorpay'),
   defaultEvent: 'payment.captured',
   fixtures: {
     'payment.captured': {

@@ -1,6 +1,6 @@
 import { signResend } from '../../testing/resend.js'
 import type { Fresh } from '../fresh.js'
-import { bodyOf, needsSecret, secretOf, type Sender } from '../sender.js'
+import { bodyOf, secretCredential, secretOf, type Sender } from '../sender.js'
 
 const email = (fresh: Fresh) => ({
   created_at: fresh.iso(-5),
@@ -13,8 +13,7 @@ const email = (fresh: Fresh) => ({
 export const resendSender: Sender = {
   name: 'resend',
   title: 'Resend',
-  needs: "--secret <the webhook's signing secret, whsec_…>",
-  missing: needsSecret("the webhook's signing secret, whsec_…"),
+  ...secretCredential("the webhook's signing secret, whsec_…"),
   defaultEvent: 'email.delivered',
   fixtures: {
     'email.delivered': {

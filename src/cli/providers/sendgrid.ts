@@ -1,6 +1,6 @@
 import { signSendGrid } from '../../testing/sendgrid.js'
 import type { Fresh } from '../fresh.js'
-import { bodyOf, type Sender } from '../sender.js'
+import { bodyOf, privateKeyOf, type Sender } from '../sender.js'
 
 /** One Event Webhook item, as SendGrid writes them. */
 const item = (fresh: Fresh, event: string, extra: Record<string, unknown> = {}) => ({
@@ -52,7 +52,7 @@ export const sendgridSender: Sender = {
   sign: (input) =>
     signSendGrid({
       payload: bodyOf(input),
-      privateKey: input.credentials.privateKey as string,
+      privateKey: privateKeyOf(input),
       timestamp: input.timestamp,
     }),
 }

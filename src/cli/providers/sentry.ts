@@ -1,13 +1,11 @@
 import { signSentry } from '../../testing/sentry.js'
-import { bodyOf, needsSecret, secretOf, type Sender } from '../sender.js'
+import { bodyOf, secretCredential, secretOf, type Sender, signsNoTimestamp } from '../sender.js'
 
 export const sentrySender: Sender = {
   name: 'sentry',
   title: 'Sentry',
-  needs: "--secret <the integration's client secret>",
-  missing: needsSecret("the integration's client secret"),
-  noTimestamp:
-    'Sentry signs no timestamp (Sentry-Hook-Timestamp is not signed): the dedup store is what refuses a copy (try --replay-of).',
+  ...secretCredential("the integration's client secret"),
+  noTimestamp: signsNoTimestamp('Sentry', 'Sentry-Hook-Timestamp is not signed'),
   eventInHeader:
     'Sentry names the resource in Sentry-Hook-Resource: pass --event issue.created (resource.action) with --file.',
   defaultEvent: 'issue.created',

@@ -1,6 +1,6 @@
 import { signShopify } from '../../testing/shopify.js'
 import type { Fresh } from '../fresh.js'
-import { bodyOf, needsSecret, secretOf, type Sender } from '../sender.js'
+import { bodyOf, secretCredential, secretOf, type Sender, signsNoTimestamp } from '../sender.js'
 
 const customer = (fresh: Fresh) => ({
   id: Number(fresh.digits(13)),
@@ -14,10 +14,8 @@ const customer = (fresh: Fresh) => ({
 export const shopifySender: Sender = {
   name: 'shopify',
   title: 'Shopify',
-  needs: "--secret <the app's client secret, or the store's webhook signing secret>",
-  missing: needsSecret("the app's client secret, or the store's webhook signing secret"),
-  noTimestamp:
-    'Shopify signs no timestamp (X-Shopify-Triggered-At is not signed): the dedup store is what refuses a copy (try --replay-of).',
+  ...secretCredential("the app's client secret, or the store's webhook signing secret"),
+  noTimestamp: signsNoTimestamp('Shopify', 'X-Shopify-Triggered-At is not signed'),
   eventInHeader:
     'Shopify names the topic in X-Shopify-Topic: pass --event orders/create (or another topic) with --file.',
   defaultEvent: 'orders/create',

@@ -1,6 +1,6 @@
 import { signSlack } from '../../testing/slack.js'
 import type { Fresh } from '../fresh.js'
-import { needsSecret, secretOf, type Sender, type SignInput } from '../sender.js'
+import { secretCredential, secretOf, type Sender, type SignInput } from '../sender.js'
 
 /** Slack's Events API envelope around `event`. */
 const callback = (fresh: Fresh, event: Record<string, unknown>) => ({
@@ -9,7 +9,7 @@ const callback = (fresh: Fresh, event: Record<string, unknown>) => ({
   api_app_id: 'A0001',
   event,
   type: 'event_callback',
-  event_id: fresh.id('Ev', 10).toUpperCase(),
+  event_id: `EV${fresh.upper(10)}`,
   event_time: fresh.now,
   authorizations: [{ team_id: 'T0001', user_id: 'U0APPBOT', is_bot: true }],
 })
@@ -38,8 +38,7 @@ function sign(input: SignInput) {
 export const slackSender: Sender = {
   name: 'slack',
   title: 'Slack',
-  needs: "--secret <the app's Signing Secret>",
-  missing: needsSecret("the app's Signing Secret"),
+  ...secretCredential("the app's Signing Secret"),
   defaultEvent: '/deploy',
   fixtures: {
     '/deploy': {

@@ -1,5 +1,5 @@
 import { signSquare } from '../../testing/square.js'
-import { bodyOf, needsSecret, secretOf, type Sender } from '../sender.js'
+import { bodyOf, needsSecret, secretOf, type Sender, signsNoTimestamp } from '../sender.js'
 
 export const squareSender: Sender = {
   name: 'square',
@@ -7,7 +7,7 @@ export const squareSender: Sender = {
   needs:
     "--secret <the subscription's signature key>; it signs --url (or --signed-url, the notification URL as configured)",
   missing: needsSecret("the subscription's signature key"),
-  noTimestamp: 'Square signs no timestamp: the dedup store is what refuses a copy (try --replay-of).',
+  noTimestamp: signsNoTimestamp('Square'),
   defaultEvent: 'payment.updated',
   fixtures: {
     'payment.updated': {

@@ -1,8 +1,8 @@
 import { signStandardWebhooks } from '../../testing/standard-webhooks.js'
-import { bodyOf, type Credentials, type Sender, type SignInput } from '../sender.js'
+import { bodyOf, type Credentials, privateKeyOf, type Sender, type SignInput } from '../sender.js'
 
 /** `--secret whsec_…` (HMAC) or `--private-key whsk_…` (Ed25519): one of them. */
-export function missingSecretOrKey({ secret, privateKey }: Credentials): string | undefined {
+function missingSecretOrKey({ secret, privateKey }: Credentials): string | undefined {
   if (secret !== undefined && privateKey !== undefined)
     return 'pass either --secret (whsec_…, HMAC) or --private-key (whsk_…, Ed25519), not both'
   if (secret === undefined && privateKey === undefined)
@@ -11,12 +11,12 @@ export function missingSecretOrKey({ secret, privateKey }: Credentials): string 
 }
 
 /** Signs as Standard Webhooks does, under either credential. */
-export function signStandard(input: SignInput) {
-  const { secret, privateKey } = input.credentials
+function signStandard(input: SignInput) {
+  const { secret } = input.credentials
   const payload = bodyOf(input)
   return secret !== undefined
     ? signStandardWebhooks({ payload, secret, timestamp: input.timestamp })
-    : signStandardWebhooks({ payload, privateKey: privateKey as string, timestamp: input.timestamp })
+    : signStandardWebhooks({ payload, privateKey: privateKeyOf(input), timestamp: input.timestamp })
 }
 
 export const standardWebhooksSender: Sender = {

@@ -1,6 +1,6 @@
 import { signStripe } from '../../testing/stripe.js'
 import type { Fresh } from '../fresh.js'
-import { needsSecret, secretOf, type Sender } from '../sender.js'
+import { secretCredential, secretOf, type Sender } from '../sender.js'
 
 /** Stripe's event envelope around `object` (API version 2025-x, live mode off). */
 function event(fresh: Fresh, type: string, object: Record<string, unknown>) {
@@ -20,8 +20,7 @@ function event(fresh: Fresh, type: string, object: Record<string, unknown>) {
 export const stripeSender: Sender = {
   name: 'stripe',
   title: 'Stripe',
-  needs: '--secret <the endpoint signing secret, whsec_…>',
-  missing: needsSecret('the endpoint signing secret, whsec_…'),
+  ...secretCredential('the endpoint signing secret, whsec_…'),
   defaultEvent: 'payment_intent.succeeded',
   fixtures: {
     'payment_intent.succeeded': {

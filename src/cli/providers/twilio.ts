@@ -1,5 +1,5 @@
 import { signTwilio } from '../../testing/twilio.js'
-import { needsSecret, secretOf, type Sender, type SignInput } from '../sender.js'
+import { needsSecret, secretOf, type Sender, type SignInput, signsNoTimestamp } from '../sender.js'
 
 const ACCOUNT = 'AC0123456789abcdef0123456789abcdef'
 
@@ -22,7 +22,7 @@ export const twilioSender: Sender = {
   needs:
     "--secret <the account's Auth Token>; it signs --url (or --signed-url, the public URL behind a proxy)",
   missing: needsSecret("the account's Auth Token"),
-  noTimestamp: 'Twilio signs no timestamp: the dedup store is what refuses a copy (try --replay-of).',
+  noTimestamp: signsNoTimestamp('Twilio'),
   defaultEvent: 'message.received',
   fixtures: {
     'message.received': {

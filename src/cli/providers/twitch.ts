@@ -1,6 +1,6 @@
 import { signTwitch } from '../../testing/twitch.js'
 import type { Fresh } from '../fresh.js'
-import { bodyOf, needsSecret, secretOf, type Sender } from '../sender.js'
+import { bodyOf, secretCredential, secretOf, type Sender } from '../sender.js'
 
 const subscription = (fresh: Fresh, type: string, version: string, condition: Record<string, string>) => ({
   id: fresh.uuid(),
@@ -16,8 +16,7 @@ const subscription = (fresh: Fresh, type: string, version: string, condition: Re
 export const twitchSender: Sender = {
   name: 'twitch',
   title: 'Twitch EventSub',
-  needs: "--secret <the subscription's secret, 10 to 100 characters>",
-  missing: needsSecret("the subscription's secret, 10 to 100 characters"),
+  ...secretCredential("the subscription's secret, 10 to 100 characters"),
   defaultEvent: 'channel.follow',
   fixtures: {
     'channel.follow': {

@@ -1,12 +1,11 @@
 import { signVercel } from '../../testing/vercel.js'
-import { bodyOf, needsSecret, secretOf, type Sender } from '../sender.js'
+import { bodyOf, secretCredential, secretOf, type Sender, signsNoTimestamp } from '../sender.js'
 
 export const vercelSender: Sender = {
   name: 'vercel',
   title: 'Vercel',
-  needs: "--secret <the webhook's secret>",
-  missing: needsSecret("the webhook's secret"),
-  noTimestamp: 'Vercel signs no timestamp: the dedup store is what refuses a copy (try --replay-of).',
+  ...secretCredential("the webhook's secret"),
+  noTimestamp: signsNoTimestamp('Vercel'),
   defaultEvent: 'deployment.succeeded',
   fixtures: {
     'deployment.succeeded': {

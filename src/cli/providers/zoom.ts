@@ -1,11 +1,10 @@
 import { signZoom } from '../../testing/zoom.js'
-import { bodyOf, needsSecret, secretOf, type Sender } from '../sender.js'
+import { bodyOf, secretCredential, secretOf, type Sender } from '../sender.js'
 
 export const zoomSender: Sender = {
   name: 'zoom',
   title: 'Zoom',
-  needs: "--secret <the app's Secret Token>",
-  missing: needsSecret("the app's Secret Token"),
+  ...secretCredential("the app's Secret Token"),
   defaultEvent: 'meeting.started',
   fixtures: {
     'meeting.started': {
