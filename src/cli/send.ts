@@ -9,6 +9,7 @@ import { readArgs, readTextFile, wholeNumber } from './args.js'
 import { EXPECTATIONS, type Expectation, type Mode } from './expectation.js'
 import { fresh } from './fresh.js'
 import { post } from './post.js'
+import { payPalCertificateUrl } from '../providers/paypal.js'
 import { PAYPAL_CLI_CERT_URL } from './providers/paypal.js'
 import type { Output } from './output.js'
 import { readSavedDeliveries, saveDeliveries, type PostedDelivery } from './saved-delivery.js'
@@ -284,14 +285,14 @@ function readCredentials(
   }
 }
 
-/** A PayPal receiver downloads a certificate only from https://*.paypal.com: anything else could never verify. */
+/** A PayPal receiver downloads a certificate only from its certificate URLs (payPalCertificateUrl): nothing else could verify. */
 function payPalCertUrl(text: string): string {
-  const url = URL.canParse(text) ? new URL(text) : undefined
-  if (url?.protocol !== 'https:' || !url.hostname.endsWith('.paypal.com'))
+  const url = payPalCertificateUrl(text)
+  if (url === undefined)
     throw new UsageError(
-      `--cert-url must be an https:// URL on a paypal.com host (receivers download PayPal certificates from nowhere else), e.g. ${PAYPAL_CLI_CERT_URL}; got "${text}".`,
+      `--cert-url must be one of PayPal's certificate URLs, https://….paypal.com/v1/notifications/certs/… (receivers download PayPal certificates from nowhere else), e.g. ${PAYPAL_CLI_CERT_URL}; got "${text}".`,
     )
-  return url.href
+  return url
 }
 
 const nonEmpty = (value: string | undefined) => (value === undefined || value === '' ? undefined : value)

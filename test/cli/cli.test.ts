@@ -769,7 +769,7 @@ describe('the exit code', () => {
           '--cert-url',
           'http://127.0.0.1/cert.pem',
         ],
-        '--cert-url must be an https:// URL on a paypal.com host',
+        "--cert-url must be one of PayPal's certificate URLs",
       ],
       [['send', 'adyen', '--url', base, '--secret', 'not-hex'], 'an Adyen HMAC key is hex'],
       [['send', 'meta', '--url', base], 'pass --secret <the App Secret'],

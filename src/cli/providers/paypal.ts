@@ -52,7 +52,7 @@ export const paypalSender: Sender = {
   name: 'paypal',
   title: 'PayPal',
   needs:
-    "--private-key-file <the PKCS#8 PEM of `webhook-receiver keygen paypal`> and --webhook-id <the endpoint's webhook ID>; --cert-url <https://….paypal.com/…> to name another certificate URL",
+    "--private-key-file <the PKCS#8 PEM of `webhook-receiver keygen paypal`> and --webhook-id <the endpoint's webhook ID>; --cert-url <https://….paypal.com/v1/notifications/certs/…> to name another certificate URL",
   missing,
   defaultEvent: 'PAYMENT.CAPTURE.COMPLETED',
   fixtures: {
