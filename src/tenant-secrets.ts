@@ -77,7 +77,7 @@ export function tenantSecrets(options: TenantSecretsOptions): TenantSecretResolv
 
   function remember(tenant: string, secret: TenantSecretList): Resolution {
     if (secret == null || secret === '' || (Array.isArray(secret) && secret.length === 0)) return undefined
-    const resolution = Object.freeze({ tenant, secret: secret as string | readonly string[] })
+    const resolution = freeze(tenant, secret as string | readonly string[])
     cache.set(tenant, resolution)
     return resolution
   }
@@ -119,8 +119,9 @@ export function tenantSecrets(options: TenantSecretsOptions): TenantSecretResolv
   })
 }
 
-function freeze(tenant: string, secret: string | readonly string[]): Resolution {
-  return Object.freeze({ tenant, secret })
+/** A frozen answer, its list copied and frozen too: the receiver keeps what it settled to (perRequestSecrets). */
+function freeze(tenant: string, secret: string | readonly string[]): NonNullable<Resolution> {
+  return Object.freeze({ tenant, secret: Array.isArray(secret) ? Object.freeze([...secret]) : secret })
 }
 
 function positive(value: number, option: string): number {

@@ -84,6 +84,30 @@ describe('perRequestSecrets', () => {
     expect(built).toHaveLength(4)
   })
 
+  it("keeps a cached tenant's keys past 1,000 secret sets: tenantSecrets' answers are built once each", async () => {
+    const { factory, built } = countingFactory()
+    const tenants = Array.from({ length: 1_100 }, (_, i) => `t${i}`)
+    const { post, seen } = receiverFor(
+      factory({
+        secret: tenantSecrets({
+          tenant: (request) => request.headers['x-tenant'],
+          secrets: (tenant) => [`${ACME}_${tenant}`],
+          maxTenants: 2_000,
+        }),
+      }),
+    )
+    for (const round of [1, 2])
+      for (const tenant of tenants) {
+        const answer = await post(delivery(`${ACME}_${tenant}`, `evt_${round}`), undefined, {
+          'x-tenant': tenant,
+        })
+        expect(answer.status).toBe(200)
+      }
+    expect(seen).toHaveLength(2 * tenants.length)
+    // The template, then one build per tenant: the second round built nothing.
+    expect(built).toHaveLength(1 + tenants.length)
+  })
+
   it("applies the provider's credential checks to resolved secrets, when they are resolved, and does not cache the failure", async () => {
     let resolutions = 0
     const { post, logger, seen } = receiverFor(

@@ -96,7 +96,17 @@ function resolvingProvider<TOptions extends object, TProvider extends Provider<a
     return set
   }
 
+  // What a frozen answer (tenantSecrets' cached ones) settled to, for as long as the answer lives: a tenant's next
+  // delivery needs neither its lists nor the set cache, so past MAX_SECRET_SETS a cached tenant's keys stay imported.
+  const settledAnswers = new WeakMap<object, Resolved>()
+
   function settle(request: SignedRequest, resolutions: readonly SecretResolution[]): Provider<any, any> {
+    const answer = resolutions.length === 1 && isFrozenAnswer(resolutions[0]) ? resolutions[0] : undefined
+    const known = answer === undefined ? undefined : settledAnswers.get(answer)
+    if (known !== undefined) {
+      resolvedFor.set(request, known)
+      return known.set.provider
+    }
     let tenant: string | undefined
     const lists: (readonly string[])[] = []
     for (const resolution of resolutions) {
@@ -106,7 +116,9 @@ function resolvingProvider<TOptions extends object, TProvider extends Provider<a
       lists.push(read.secrets)
     }
     const set = setOf(lists)
-    resolvedFor.set(request, { set, tenant })
+    const resolved: Resolved = { set, tenant }
+    resolvedFor.set(request, resolved)
+    if (answer !== undefined) settledAnswers.set(answer, resolved)
     return set.provider
   }
 
@@ -200,6 +212,14 @@ class ResolverView implements SecretRequest {
   form(): ReadonlyMap<string, readonly string[]> {
     return (this.#form ??= parseForm(bytesToText(this.body)))
   }
+}
+
+/** An answer that cannot change: a frozen array, or a frozen `{ tenant, secret }` whose secret is a string or frozen. */
+function isFrozenAnswer(value: SecretResolution | undefined): value is SecretResolution & object {
+  if (typeof value !== 'object' || value === null || !Object.isFrozen(value)) return false
+  if (Array.isArray(value)) return true
+  const { secret } = value as { secret?: unknown }
+  return typeof secret === 'string' || (Array.isArray(secret) && Object.isFrozen(secret))
 }
 
 /** The secrets a resolution names (undefined: unknown tenant) and its tenant; throws on anything else. */
