@@ -3,6 +3,7 @@
  * attempts are spent, and run a dead-lettered or retained event again once its cause is fixed.
  */
 import type { QueueMode, ReceiverConfig } from './options.js'
+import { dedupKeyOf } from './dedup.js'
 import { tenantScope } from './provider-kit/index.js'
 import { jobIdFor } from './queued-event.js'
 import type { DeadLetter, DeadLetterRange } from './types/queue.js'
@@ -52,8 +53,8 @@ export async function replayEvent(
   if (typeof id !== 'string' || id === '')
     throw new TypeError('receiver.replay(id): pass the event id, as receiver.deadLetters() lists it.')
   // A tenant's events are queued under its dedup scope (docs/providers.md, "Many tenants").
-  const key = tenant === undefined ? config.keyPrefix + id : `${config.keyPrefix}${tenantScope(tenant)}:${id}`
-  const outcome = await mode.queue.retry(jobIdFor(key))
+  const scope = tenant === undefined ? undefined : tenantScope(tenant)
+  const outcome = await mode.queue.retry(jobIdFor(dedupKeyOf(config, { id, scope })))
   if (outcome === 'missing' && tenant === undefined) {
     // An event verified with secrets a resolver returned without naming a tenant is queued under a hash of that
     // secret set, which nothing outside names: its dead letters are found by id.

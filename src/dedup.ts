@@ -94,7 +94,10 @@ export function recordReplay(config: ReceiverConfig, parsed: ParsedEvent): Maybe
  * `<namespace>:<provider>:<id>`, or `<namespace>:<provider>:<scope>:<id>` for a delivery verified with resolved
  * secrets, so tenants never share a key (docs/providers.md, "Many tenants").
  */
-export function dedupKeyOf(config: ReceiverConfig, parsed: ParsedEvent): string {
+export function dedupKeyOf(
+  config: Pick<ReceiverConfig, 'keyPrefix'>,
+  parsed: Pick<ParsedEvent, 'id' | 'scope'>,
+): string {
   return parsed.scope === undefined
     ? config.keyPrefix + parsed.id
     : `${config.keyPrefix}${parsed.scope}:${parsed.id}`
